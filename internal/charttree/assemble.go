@@ -1,0 +1,264 @@
+package charttree
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+)
+
+// ChartError is a problem with one chart's files: it names the chart
+// directory and the file at fault, so the CLI can print one clear line.
+type ChartError struct {
+	Chart string // chart directory
+	File  string // the file at fault, e.g. ".../Chart.yaml"
+	Err   error
+}
+
+func (e *ChartError) Error() string {
+	if e.File != "" {
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Chart, e.Err)
+}
+func (e *ChartError) Unwrap() error { return e.Err }
+
+// Node is one chart in a resolved dependency graph.
+type Node struct {
+	Name    string
+	Version string
+	Dir     string // where the chart's files live (absolute)
+	// Embedded is true for subcharts loaded from the parent's charts/ folder.
+	Embedded bool
+	Deps     []*Node
+}
+
+// Dirs lists every directory the chart's render reads, the chart's own first.
+func (n *Node) Dirs() []string {
+	seen := map[string]bool{}
+	var out []string
+	var walk func(*Node)
+	walk = func(x *Node) {
+		if x.Dir != "" && !seen[x.Dir] {
+			seen[x.Dir] = true
+			out = append(out, x.Dir)
+		}
+		for _, d := range x.Deps {
+			walk(d)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// Assembler builds charts with their dependency trees from a source tree.
+// Loaded charts are cached and cloned per use, so a shared chart such as
+// common is read and parsed once per run. Safe for concurrent use.
+type Assembler struct {
+	Index *Index
+	// Root bounds file:// dependencies: a path leaving it is refused unless
+	// AllowOutsideRoot. Empty means no bound.
+	Root             string
+	AllowOutsideRoot bool
+
+	mu    sync.Mutex
+	cache map[string]*loaded
+}
+
+type loaded struct {
+	once  sync.Once
+	chart *chart.Chart
+	err   error
+}
+
+// NewAssembler indexes the search roots. root bounds file:// paths.
+func NewAssembler(root string, searchRoots ...string) (*Assembler, error) {
+	ix, err := SharedIndex(searchRoots...)
+	if err != nil {
+		return nil, err
+	}
+	a := &Assembler{Index: ix}
+	if root != "" {
+		if a.Root, err = filepath.Abs(root); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// load reads a chart directory once.
+func (a *Assembler) load(dir string) (*chart.Chart, error) {
+	a.mu.Lock()
+	if a.cache == nil {
+		a.cache = map[string]*loaded{}
+	}
+	l, ok := a.cache[dir]
+	if !ok {
+		l = &loaded{}
+		a.cache[dir] = l
+	}
+	a.mu.Unlock()
+	l.once.Do(func() {
+		l.chart, l.err = loadDir(dir)
+	})
+	return l.chart, l.err
+}
+
+func loadDir(dir string) (*chart.Chart, error) {
+	if !IsChartDir(dir) {
+		return nil, &ChartError{Chart: dir, File: filepath.Join(dir, "Chart.yaml"), Err: errors.New("no Chart.yaml: not a chart directory")}
+	}
+	c, err := loader.LoadDir(dir)
+	if err != nil {
+		return nil, &ChartError{Chart: dir, File: faultyFile(dir, err), Err: err}
+	}
+	return c, nil
+}
+
+// faultyFile guesses which file of a chart a loader error is about.
+func faultyFile(dir string, err error) string {
+	msg := err.Error()
+	for _, f := range []string{"values.yaml", "requirements.yaml", "Chart.lock", "requirements.lock", "values.schema.json"} {
+		if strings.Contains(msg, f) {
+			return filepath.Join(dir, f)
+		}
+	}
+	return filepath.Join(dir, "Chart.yaml")
+}
+
+// Assemble returns the chart at dir with every declared dependency that its
+// charts/ folder does not already hold attached, recursively, plus the graph.
+func (a *Assembler) Assemble(dir string) (*chart.Chart, *Node, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.assemble(abs, nil)
+}
+
+func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, error) {
+	for i, s := range stack {
+		if s == dir {
+			cycle := append(append([]string{}, stack[i:]...), dir)
+			return nil, nil, &ChartError{Chart: dir, File: filepath.Join(dir, "Chart.yaml"),
+				Err: fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " -> "))}
+		}
+	}
+	base, err := a.load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := Clone(base)
+	node := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir}
+	for _, d := range c.Dependencies() {
+		node.Deps = append(node.Deps, embeddedNode(d, filepath.Join(dir, "charts", d.Name())))
+	}
+	stack = append(stack, dir)
+	attached := map[string]bool{}
+	for _, req := range c.Metadata.Dependencies {
+		if req == nil || present(c, req) {
+			continue
+		}
+		depDir, err := a.locate(dir, req)
+		if err != nil {
+			return nil, nil, &ChartError{Chart: dir, File: chartFileOf(dir, c), Err: err}
+		}
+		sub, subNode, err := a.assemble(depDir, stack)
+		if err != nil {
+			return nil, nil, err
+		}
+		key := sub.Name() + "@" + sub.Metadata.Version
+		if attached[key] {
+			continue // an alias of a chart already attached
+		}
+		attached[key] = true
+		c.AddDependency(sub)
+		node.Deps = append(node.Deps, subNode)
+	}
+	return c, node, nil
+}
+
+func embeddedNode(c *chart.Chart, dir string) *Node {
+	n := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir, Embedded: true}
+	for _, d := range c.Dependencies() {
+		n.Deps = append(n.Deps, embeddedNode(d, filepath.Join(dir, "charts", d.Name())))
+	}
+	return n
+}
+
+// chartFileOf names the file that declares the chart's dependencies.
+func chartFileOf(dir string, c *chart.Chart) string {
+	if c.Metadata.APIVersion == chart.APIVersionV1 {
+		if _, err := os.Stat(filepath.Join(dir, "requirements.yaml")); err == nil {
+			return filepath.Join(dir, "requirements.yaml")
+		}
+	}
+	return filepath.Join(dir, "Chart.yaml")
+}
+
+// present reports whether the chart's charts/ folder already satisfies req.
+func present(c *chart.Chart, req *chart.Dependency) bool {
+	for _, d := range c.Dependencies() {
+		if d.Name() == req.Name && VersionMatches(req.Version, d.Metadata.Version) {
+			return true
+		}
+	}
+	return false
+}
+
+// locate finds the directory of a dependency, offline.
+func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
+	repo := strings.TrimSpace(req.Repository)
+	switch {
+	case strings.HasPrefix(repo, "file://"):
+		p := strings.TrimPrefix(repo, "file://")
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		p = filepath.Clean(p)
+		if err := a.checkInside(p); err != nil {
+			return "", fmt.Errorf("dependency %q: %w", req.Name, err)
+		}
+		if !IsChartDir(p) {
+			return "", fmt.Errorf("dependency %q: %s is not a chart directory", req.Name, repo)
+		}
+		md, err := readMeta(filepath.Join(p, "Chart.yaml"))
+		if err == nil && !VersionMatches(req.Version, md.Version) {
+			return "", fmt.Errorf("dependency %q: %s has version %s, which does not match %q", req.Name, repo, md.Version, req.Version)
+		}
+		return p, nil
+	case repo == "" || strings.HasPrefix(repo, "@") || strings.HasPrefix(repo, "alias:"):
+		e, err := a.Index.Find(req.Name, req.Version)
+		if err != nil {
+			return "", fmt.Errorf("dependency %q (repository %q): %w", req.Name, repo, err)
+		}
+		return e.Dir, nil
+	default:
+		return "", fmt.Errorf("dependency %q version %q comes from %s, which cannot be resolved offline; vendor it under charts/ or add a local chart of that name", req.Name, req.Version, repo)
+	}
+}
+
+// checkInside refuses a path (after resolving symlinks) outside the root.
+func (a *Assembler) checkInside(p string) error {
+	if a.Root == "" || a.AllowOutsideRoot {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		real = p
+	}
+	root, err := filepath.EvalSymlinks(a.Root)
+	if err != nil {
+		root = a.Root
+	}
+	rel, err := filepath.Rel(root, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("path %s leaves the linted tree %s (use --allow-outside-root to permit)", p, a.Root)
+	}
+	return nil
+}

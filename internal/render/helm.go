@@ -1,0 +1,274 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/cli/values"
+	"helm.sh/helm/v3/pkg/getter"
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshready/meshready/internal/charttree"
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// IstioAPIVersions are always offered to templates, so charts that gate
+// Istio resources on .Capabilities render them.
+var IstioAPIVersions = []string{
+	"networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3",
+	"security.istio.io/v1", "security.istio.io/v1beta1",
+}
+
+// Options are the `helm template` settings meshready honours.
+type Options struct {
+	ReleaseName string
+	Namespace   string
+	ValueFiles  []string
+	Set         []string
+	SetString   []string
+	SetFile     []string
+	KubeVersion string
+	APIVersions []string
+	// ChartPaths are the search roots for '@local' dependencies; empty
+	// means the OOM tree the chart lives in.
+	ChartPaths []string
+	// Umbrella is a chart whose global: values are merged under the user's values.
+	Umbrella string
+	// AllowOutsideRoot permits file:// dependencies outside the chart's tree.
+	AllowOutsideRoot bool
+	// ExtraValues are merged under the user's values for one chart (from
+	// .meshready.yaml), keyed by chart directory.
+	ExtraValues func(chartDir string) []string
+}
+
+// DefaultOptions are OOM's conventional release settings.
+func DefaultOptions() Options {
+	return Options{ReleaseName: "onap", Namespace: "onap", APIVersions: append([]string{}, IstioAPIVersions...)}
+}
+
+// Helm renders chart directories and packaged charts with Helm's own
+// loader, dependency processing and engine (action.Install in client-only
+// mode, as `helm template` does), after assembling '@local' and file://
+// dependencies from the source tree.
+type Helm struct {
+	Opts Options
+
+	once       sync.Once
+	baseVals   map[string]any
+	valsErr    error
+	mu         sync.Mutex
+	assemblers map[string]*charttree.Assembler
+}
+
+// NewHelm returns a renderer for the options.
+func NewHelm(o Options) *Helm { return &Helm{Opts: o} }
+
+// Render renders target, a chart directory or .tgz.
+func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
+	ch, graph, dir, err := h.Load(target)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := h.Values(dir)
+	if err != nil {
+		return nil, err
+	}
+	manifest, err := h.RenderChart(ctx, ch, vals)
+	if err != nil {
+		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(dir, err)}
+	}
+	rs, err := resource.Parse(dir, []byte(manifest))
+	if err != nil {
+		return nil, &charttree.ChartError{Chart: dir, Err: fmt.Errorf("rendered output does not parse: %w", err)}
+	}
+	return &Result{Chart: dir, ChartDir: dir, Manifest: manifest, Resources: rs, Graph: graph, Values: vals}, nil
+}
+
+// templateFile points a Helm template error at the template it names
+// ("template: so/charts/x/templates/a.yaml:12:3: ..."), or the chart.
+func templateFile(dir string, err error) string {
+	msg := err.Error()
+	i := strings.Index(msg, "template: ")
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+len("template: "):]
+	end := strings.IndexAny(rest, ": ")
+	if end <= 0 {
+		return ""
+	}
+	p := rest[:end]
+	// the first path element is the chart name; nested charts sit under charts/
+	parts := strings.SplitN(p, "/", 2)
+	if len(parts) != 2 {
+		return ""
+	}
+	return filepath.Join(dir, parts[1])
+}
+
+// Load assembles the chart at target with its dependencies.
+func (h *Helm) Load(target string) (*chart.Chart, *charttree.Node, string, error) {
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return nil, nil, target, err
+	}
+	if Classify(target) == KindArchive {
+		c, err := loadArchive(abs)
+		if err != nil {
+			return nil, nil, abs, err
+		}
+		return c, &charttree.Node{Name: c.Name(), Version: c.Metadata.Version, Dir: abs}, abs, nil
+	}
+	a, err := h.assembler(abs)
+	if err != nil {
+		return nil, nil, abs, err
+	}
+	c, g, err := a.Assemble(abs)
+	return c, g, abs, err
+}
+
+func (h *Helm) assembler(chartDir string) (*charttree.Assembler, error) {
+	roots := h.Opts.ChartPaths
+	treeRoot := charttree.TreeRoot(chartDir)
+	if len(roots) == 0 {
+		roots = []string{treeRoot}
+	}
+	key := strings.Join(roots, "\x00") + "\x01" + treeRoot
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if a, ok := h.assemblers[key]; ok {
+		return a, nil
+	}
+	a, err := charttree.NewAssembler(treeRoot, roots...)
+	if err != nil {
+		return nil, err
+	}
+	a.AllowOutsideRoot = h.Opts.AllowOutsideRoot
+	if h.assemblers == nil {
+		h.assemblers = map[string]*charttree.Assembler{}
+	}
+	h.assemblers[key] = a
+	return a, nil
+}
+
+// Values merges, for one chart: the umbrella's globals, the chart's extra
+// values files from the configuration, then the user's -f/--set flags.
+// The result is a fresh copy each call (Helm mutates it).
+func (h *Helm) Values(chartDir string) (map[string]any, error) {
+	h.once.Do(func() { h.baseVals, h.valsErr = h.userValues() })
+	if h.valsErr != nil {
+		return nil, h.valsErr
+	}
+	out := map[string]any{}
+	if h.Opts.Umbrella != "" {
+		g, err := umbrellaGlobals(h.Opts.Umbrella)
+		if err != nil {
+			return nil, err
+		}
+		if g != nil {
+			out["global"] = g
+		}
+	}
+	if h.Opts.ExtraValues != nil {
+		if files := h.Opts.ExtraValues(chartDir); len(files) > 0 {
+			extra, err := (&values.Options{ValueFiles: files}).MergeValues(getter.Providers{})
+			if err != nil {
+				return nil, fmt.Errorf("%s: extra values: %w", chartDir, err)
+			}
+			out = chartutil.MergeTables(extra, out)
+		}
+	}
+	user := charttree.CopyValues(h.baseVals)
+	return chartutil.MergeTables(user, out), nil
+}
+
+func (h *Helm) userValues() (map[string]any, error) {
+	o := values.Options{ValueFiles: h.Opts.ValueFiles, Values: h.Opts.Set, StringValues: h.Opts.SetString, FileValues: h.Opts.SetFile}
+	v, err := o.MergeValues(getter.Providers{})
+	if err != nil {
+		return nil, fmt.Errorf("values: %w", err)
+	}
+	return v, nil
+}
+
+func umbrellaGlobals(dir string) (map[string]any, error) {
+	p := filepath.Join(dir, "values.yaml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("--umbrella: %w", err)
+	}
+	var v map[string]any
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	g, _ := v["global"].(map[string]any)
+	return g, nil
+}
+
+// RenderChart runs Helm's install action in client-only dry-run mode and
+// returns the stream `helm template` prints: manifests, then hooks.
+func (h *Helm) RenderChart(ctx context.Context, ch *chart.Chart, vals map[string]any) (string, error) {
+	if t := ch.Metadata.Type; t != "" && t != "application" {
+		return "", fmt.Errorf("%s charts are not installable", t)
+	}
+	cfg := &action.Configuration{Log: func(string, ...any) {}}
+	client := action.NewInstall(cfg)
+	client.DryRun = true
+	client.DryRunOption = "true"
+	client.ClientOnly = true
+	client.Replace = true
+	client.ReleaseName = h.Opts.ReleaseName
+	client.Namespace = h.Opts.Namespace
+	client.APIVersions = chartutil.VersionSet(h.Opts.APIVersions)
+	if h.Opts.KubeVersion != "" {
+		kv, err := chartutil.ParseKubeVersion(h.Opts.KubeVersion)
+		if err != nil {
+			return "", fmt.Errorf("invalid kube version %q: %w", h.Opts.KubeVersion, err)
+		}
+		client.KubeVersion = kv
+	}
+	rel, err := client.RunWithContext(ctx, ch, vals)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	fmt.Fprintln(&b, strings.TrimSpace(rel.Manifest))
+	for _, m := range rel.Hooks {
+		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", m.Path, m.Manifest)
+	}
+	return b.String(), nil
+}
+
+// MaxArchiveBytes bounds a packaged chart, compressed.
+const MaxArchiveBytes = 32 << 20
+
+func loadArchive(path string) (*chart.Chart, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxArchiveBytes {
+		return nil, &charttree.ChartError{Chart: path, File: path, Err: fmt.Errorf("%d bytes is too large for a packaged chart (limit %d)", st.Size(), MaxArchiveBytes)}
+	}
+	c, err := loader.LoadFile(path)
+	if err != nil {
+		return nil, &charttree.ChartError{Chart: path, File: path, Err: err}
+	}
+	return c, nil
+}
+
+// IsChartError reports whether err is about a chart's content (exit code 2).
+func IsChartError(err error) bool {
+	var ce *charttree.ChartError
+	return errors.As(err, &ce)
+}

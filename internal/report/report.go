@@ -1,0 +1,84 @@
+// Package report writes a lint report in one output format. Each format is
+// one small file that registers itself here (as conftest does with its
+// outputs): text, json, sarif, junit, gerrit, github, html.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/meshready/meshready/internal/finding"
+)
+
+// Formatter writes a report.
+type Formatter interface {
+	Format(w io.Writer, r *finding.Report) error
+}
+
+// Options tune formats; each format reads what it needs.
+type Options struct {
+	// Color enables ANSI colour (text, on a terminal).
+	Color bool
+	// RepoRoot makes file paths repository-relative (gerrit, github, sarif).
+	// Finding files are relative to the working directory or absolute.
+	RepoRoot string
+	// WorkDir is the directory finding paths are relative to (default: ".").
+	WorkDir string
+	// ChangedFiles are the repository-relative files a change touches:
+	// gerrit puts inline comments only on these. Nil means every file.
+	ChangedFiles map[string]bool
+	// GerritLabel, when set, adds a vote on that label (-1 on failure, +1 otherwise).
+	GerritLabel string
+	// FailOn is the severity at or above which the run fails ("" = error;
+	// "none" never fails).
+	FailOn string
+	// Baseline, when set, marks findings as new or known and lists the fixed ones.
+	Baseline *BaselineDiff
+	// ToolVersion is meshready's version, for SARIF and JUnit.
+	ToolVersion string
+}
+
+// BaselineDiff is the comparison of a run with a recorded baseline.
+type BaselineDiff struct {
+	// New holds the indexes (into Report.Findings) of findings not in the baseline.
+	New map[int]bool
+	// Fixed are baseline findings that no longer occur.
+	Fixed []finding.Finding
+}
+
+// Failed reports whether the report fails under opts.FailOn.
+func (o Options) Failed(r *finding.Report) bool {
+	switch o.FailOn {
+	case "none":
+		return false
+	case "":
+		return r.AtOrAbove(finding.Error) > 0
+	}
+	return r.AtOrAbove(finding.Severity(o.FailOn)) > 0
+}
+
+var formats = map[string]func(Options) Formatter{}
+
+// register adds a format; each format file calls it from init.
+func register(name string, f func(Options) Formatter) { formats[name] = f }
+
+// New returns the formatter for a format name.
+func New(name string, o Options) (Formatter, error) {
+	f, ok := formats[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (choose from %s)", name, strings.Join(Names(), ", "))
+	}
+	return f(o), nil
+}
+
+// Names lists the registered formats.
+func Names() []string {
+	var n []string
+	for k := range formats {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return n
+}

@@ -1,0 +1,242 @@
+package resource
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Limits bound what the parser accepts, so hostile input cannot exhaust memory.
+const (
+	MaxDepth     = 200
+	MaxAliasRefs = 10000
+)
+
+// Parse splits a YAML stream (Helm output or a manifest file) into resources.
+// name labels errors (a file path, "stdin" or the chart). Documents that are
+// empty or hold only comments are skipped; "# Source:" comments set Source.
+// CRLF line ends and duplicate mapping keys are tolerated.
+func Parse(name string, data []byte) ([]*Resource, error) {
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	var out []*Resource
+	for _, d := range splitDocs(text) {
+		r, err := parseDoc(d.text)
+		if err != nil {
+			return out, fmt.Errorf("%s: document at line %d: %w", name, d.line, err)
+		}
+		if r == nil {
+			continue
+		}
+		r.StartLine = d.line
+		r.Index = len(out)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+type doc struct {
+	text string
+	line int
+}
+
+// splitDocs cuts a stream at lines that are exactly "---" (optionally
+// followed by a comment or spaces), keeping each document's first line number.
+func splitDocs(text string) []doc {
+	var docs []doc
+	start, startLine, line := 0, 1, 1
+	for i := 0; i <= len(text); {
+		end := strings.IndexByte(text[i:], '\n')
+		var l string
+		next := len(text) + 1
+		if end < 0 {
+			l = text[i:]
+		} else {
+			l = text[i : i+end]
+			next = i + end + 1
+		}
+		if isSeparator(l) {
+			docs = append(docs, doc{text[start:i], startLine})
+			start = min(next, len(text))
+			startLine = line + 1
+		}
+		i = next
+		line++
+	}
+	if start < len(text) {
+		docs = append(docs, doc{text[start:], startLine})
+	}
+	return docs
+}
+
+func isSeparator(l string) bool {
+	if !strings.HasPrefix(l, "---") {
+		return false
+	}
+	rest := strings.TrimRight(l[3:], " \t")
+	return rest == "" || strings.HasPrefix(rest, " #") || strings.HasPrefix(rest, "#")
+}
+
+// parseDoc returns nil for a document without content.
+func parseDoc(text string) (*Resource, error) {
+	source := ""
+	for _, l := range strings.SplitN(text, "\n", 3) {
+		if s, ok := strings.CutPrefix(l, "# Source: "); ok {
+			source = strings.TrimSpace(s)
+			break
+		}
+	}
+	var n yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(text)))
+	if err := dec.Decode(&n); err != nil {
+		if err.Error() == "EOF" {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if len(n.Content) == 0 || n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null" {
+		return nil, nil
+	}
+	conv := converter{}
+	v, err := conv.value(n.Content[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("document is a %s, not a Kubernetes object", kindName(n.Content[0]))
+	}
+	r := &Resource{Raw: text, Object: obj, Source: source, Warnings: conv.warnings}
+	r.APIVersion, _ = obj["apiVersion"].(string)
+	r.Kind, _ = obj["kind"].(string)
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		r.Name, _ = md["name"].(string)
+		r.Namespace, _ = md["namespace"].(string)
+	}
+	return r, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	}
+	return "node"
+}
+
+// converter turns a yaml.Node into plain Go values the way the Kubernetes API
+// server reads YAML: duplicate keys resolve last-wins (and are noted), and
+// aliases expand within limits.
+type converter struct {
+	warnings []string
+	aliases  int
+}
+
+func (c *converter) value(n *yaml.Node, depth int) (any, error) {
+	if depth > MaxDepth {
+		return nil, fmt.Errorf("line %d: nested deeper than %d levels", n.Line, MaxDepth)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0], depth+1)
+	case yaml.AliasNode:
+		c.aliases++
+		if c.aliases > MaxAliasRefs {
+			return nil, fmt.Errorf("line %d: more than %d alias expansions (billion-laughs style input)", n.Line, MaxAliasRefs)
+		}
+		return c.value(n.Alias, depth+1)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Tag == "!!merge" {
+				if err := c.merge(m, v, depth); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			key := k.Value
+			if _, dup := m[key]; dup {
+				c.warnings = append(c.warnings, fmt.Sprintf("line %d: duplicate key %q (the last one wins)", k.Line, key))
+			}
+			val, err := c.value(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[key] = val
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			val, err := c.value(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, val)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	}
+	return nil, nil
+}
+
+func (c *converter) merge(m map[string]any, v *yaml.Node, depth int) error {
+	val, err := c.value(v, depth+1)
+	if err != nil {
+		return err
+	}
+	var maps []any
+	switch t := val.(type) {
+	case map[string]any:
+		maps = []any{t}
+	case []any:
+		maps = t
+	}
+	for _, mm := range maps {
+		if src, ok := mm.(map[string]any); ok {
+			for k, x := range src {
+				if _, set := m[k]; !set {
+					m[k] = x
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scalar resolves a scalar by its YAML 1.1-compatible tag as yaml.v3 reports it.
+func scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		b, err := strconv.ParseBool(n.Value)
+		if err == nil {
+			return b
+		}
+		var v bool
+		if n.Decode(&v) == nil {
+			return v
+		}
+	case "!!int":
+		var v int64
+		if n.Decode(&v) == nil {
+			return v
+		}
+	case "!!float":
+		var v float64
+		if n.Decode(&v) == nil {
+			return v
+		}
+	}
+	return n.Value
+}
