@@ -35,7 +35,25 @@ type Node struct {
 	Dir     string // where the chart's files live (absolute)
 	// Embedded is true for subcharts loaded from the parent's charts/ folder.
 	Embedded bool
-	Deps     []*Node
+	// Aliases are the names the parent gives this chart (Chart.yaml alias:);
+	// Helm's "# Source:" paths use them.
+	Aliases []string
+	Deps    []*Node
+}
+
+// Child finds the dependency that Helm calls name (its name or an alias).
+func (n *Node) Child(name string) *Node {
+	for _, d := range n.Deps {
+		if d.Name == name {
+			return d
+		}
+		for _, a := range d.Aliases {
+			if a == name {
+				return d
+			}
+		}
+	}
+	return nil
 }
 
 // Dirs lists every directory the chart's render reads, the chart's own first.
@@ -156,10 +174,17 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 	c := Clone(base)
 	node := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir}
 	for _, d := range c.Dependencies() {
-		node.Deps = append(node.Deps, embeddedNode(d, filepath.Join(dir, "charts", d.Name())))
+		node.Deps = append(node.Deps, embeddedNode(d, embeddedDir(dir, d.Name())))
+	}
+	for _, req := range c.Metadata.Dependencies {
+		if req != nil && req.Alias != "" && present(c, req) {
+			if n := node.Child(req.Name); n != nil {
+				n.Aliases = append(n.Aliases, req.Alias)
+			}
+		}
 	}
 	stack = append(stack, dir)
-	attached := map[string]bool{}
+	attached := map[string]*Node{}
 	for _, req := range c.Metadata.Dependencies {
 		if req == nil || present(c, req) {
 			continue
@@ -173,10 +198,17 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 			return nil, nil, err
 		}
 		key := sub.Name() + "@" + sub.Metadata.Version
-		if attached[key] {
-			continue // an alias of a chart already attached
+		if n, ok := attached[key]; ok {
+			// an alias of a chart already attached
+			if req.Alias != "" {
+				n.Aliases = append(n.Aliases, req.Alias)
+			}
+			continue
 		}
-		attached[key] = true
+		if req.Alias != "" {
+			subNode.Aliases = append(subNode.Aliases, req.Alias)
+		}
+		attached[key] = subNode
 		c.AddDependency(sub)
 		node.Deps = append(node.Deps, subNode)
 	}
@@ -186,9 +218,26 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 func embeddedNode(c *chart.Chart, dir string) *Node {
 	n := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir, Embedded: true}
 	for _, d := range c.Dependencies() {
-		n.Deps = append(n.Deps, embeddedNode(d, filepath.Join(dir, "charts", d.Name())))
+		n.Deps = append(n.Deps, embeddedNode(d, embeddedDir(dir, d.Name())))
 	}
 	return n
+}
+
+// embeddedDir finds the folder under parent/charts/ that holds the chart
+// called name (folder names need not match chart names). Empty when the
+// subchart came from a packaged .tgz.
+func embeddedDir(parent, name string) string {
+	base := filepath.Join(parent, "charts")
+	if md, err := readMeta(filepath.Join(base, name, "Chart.yaml")); err == nil && md.Name == name {
+		return filepath.Join(base, name)
+	}
+	ents, _ := os.ReadDir(base)
+	for _, e := range ents {
+		if md, err := readMeta(filepath.Join(base, e.Name(), "Chart.yaml")); e.IsDir() && err == nil && md.Name == name {
+			return filepath.Join(base, e.Name())
+		}
+	}
+	return ""
 }
 
 // chartFileOf names the file that declares the chart's dependencies.

@@ -39,13 +39,18 @@ func Discover(root string) ([]string, error) {
 }
 
 // TreeRoot returns the OOM tree a chart lives in: the nearest ancestor
-// directory (the chart's own included) holding a common/ directory that is a
-// folder of charts rather than a chart itself (OOM's kubernetes/common, not
-// a vendored Bitnami common). Without one, the chart's parent directory.
+// directory (the chart's own included) holding common/common/Chart.yaml,
+// OOM's shared library chart. Failing that, the nearest holding a common/
+// folder that is not itself a chart; failing that, the chart's parent.
 func TreeRoot(chartDir string) string {
 	abs, err := filepath.Abs(chartDir)
 	if err != nil {
 		return filepath.Dir(chartDir)
+	}
+	for d := abs; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if IsChartDir(filepath.Join(d, "common", "common")) {
+			return d
+		}
 	}
 	for d := abs; d != filepath.Dir(d); d = filepath.Dir(d) {
 		c := filepath.Join(d, "common")

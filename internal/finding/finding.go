@@ -107,7 +107,7 @@ type Rule struct {
 
 // Report is the outcome of a lint run.
 type Report struct {
-	Findings []Finding   `json:"findings"`
+	Findings []Finding    `json:"findings"`
 	Errors   []ChartError `json:"errors"`
 	Summary  Summary      `json:"summary"`
 	// Rules are the rules that ran (for SARIF and HTML); not in the JSON contract.

@@ -38,6 +38,10 @@ type Options struct {
 	Baseline *BaselineDiff
 	// ToolVersion is meshready's version, for SARIF and JUnit.
 	ToolVersion string
+	// Charts names every chart linted. A Report only names charts with
+	// findings or errors; JUnit needs the clean ones too, to give each a
+	// passing test. Nil: only the charts the report names.
+	Charts []string
 }
 
 // BaselineDiff is the comparison of a run with a recorded baseline.

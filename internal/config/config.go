@@ -1,0 +1,228 @@
+// Package config reads .meshready.yaml: which rules run and how severe they
+// are, what to ignore, how the target namespace is labelled, the mesh's
+// trace format, and extra values files per chart.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshready/meshready/internal/finding"
+)
+
+// FileName is looked for upward from the linted path.
+const FileName = ".meshready.yaml"
+
+// MaxBytes bounds the configuration file.
+const MaxBytes = 1 << 20
+
+// Config is the content of .meshready.yaml.
+type Config struct {
+	Rules Rules `json:"rules,omitempty"`
+	// Ignore drops findings by rule, chart, kind and name (globs).
+	Ignore []Ignore `json:"ignore,omitempty"`
+	// NamespaceLabels are the labels the target namespace carries in the
+	// cluster (e.g. istio-injection: enabled).
+	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
+	// TraceFormat is the mesh's trace header format: b3 (default) or w3c.
+	TraceFormat string `json:"traceFormat,omitempty"`
+	// Values adds values files per chart: chart glob -> files (relative to
+	// the configuration file).
+	Values map[string][]string `json:"values,omitempty"`
+	// FailOn is the default for --fail-on.
+	FailOn string `json:"failOn,omitempty"`
+
+	// Dir is the folder the file was read from.
+	Dir string `json:"-"`
+	// Path is the file read ("" when none was found).
+	Path string `json:"-"`
+}
+
+// Rules enables, disables and re-grades rules.
+type Rules struct {
+	// Enable, when set, runs only these rules.
+	Enable []string `json:"enable,omitempty"`
+	// Disable never runs these rules.
+	Disable []string `json:"disable,omitempty"`
+	// Severity overrides a rule's severity.
+	Severity map[string]finding.Severity `json:"severity,omitempty"`
+}
+
+// Ignore matches findings to drop. Empty fields match anything; globs
+// follow path.Match.
+type Ignore struct {
+	Rules []string `json:"rules,omitempty"`
+	Chart string   `json:"chart,omitempty"`
+	Kind  string   `json:"kind,omitempty"`
+	Name  string   `json:"name,omitempty"`
+}
+
+// Load reads a configuration file strictly: unknown fields are errors.
+func Load(p string) (*Config, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", p, err)
+	}
+	if st.Size() > MaxBytes {
+		return nil, fmt.Errorf("config %s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxBytes)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", p, err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", p, err)
+	}
+	c.Path = p
+	c.Dir = filepath.Dir(p)
+	return c, nil
+}
+
+// Parse reads configuration text strictly and validates it.
+func Parse(b []byte) (*Config, error) {
+	c := &Config{}
+	js, err := yaml.YAMLToJSON(b)
+	if err != nil {
+		return nil, err
+	}
+	if string(bytes.TrimSpace(js)) != "null" {
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(c); err != nil {
+			return nil, err
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks values that have a fixed set of choices.
+func (c *Config) Validate() error {
+	for id, s := range c.Rules.Severity {
+		if _, ok := finding.ParseSeverity(string(s)); !ok {
+			return fmt.Errorf("rules.severity.%s: %q is not error, warning or info", id, s)
+		}
+	}
+	switch c.TraceFormat {
+	case "", "b3", "w3c":
+	default:
+		return fmt.Errorf("traceFormat: %q is not b3 or w3c", c.TraceFormat)
+	}
+	switch c.FailOn {
+	case "", "error", "warning", "info", "none":
+	default:
+		return fmt.Errorf("failOn: %q is not error, warning, info or none", c.FailOn)
+	}
+	for i, ig := range c.Ignore {
+		for _, g := range []string{ig.Chart, ig.Kind, ig.Name} {
+			if _, err := path.Match(g, ""); err != nil {
+				return fmt.Errorf("ignore[%d]: bad glob %q", i, g)
+			}
+		}
+	}
+	for g := range c.Values {
+		if _, err := path.Match(g, ""); err != nil {
+			return fmt.Errorf("values: bad chart glob %q", g)
+		}
+	}
+	return nil
+}
+
+// Find looks for .meshready.yaml in start (a file's folder, or the folder)
+// and its ancestors. It returns an empty config when there is none.
+func Find(start string) (*Config, error) {
+	abs, err := filepath.Abs(start)
+	if err != nil {
+		return &Config{}, nil
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, FileName)
+		if _, err := os.Stat(p); err == nil {
+			return Load(p)
+		}
+		if d == filepath.Dir(d) {
+			return &Config{}, nil
+		}
+	}
+}
+
+// RuleEnabled reports whether a rule runs under this configuration.
+func (c *Config) RuleEnabled(id string) bool {
+	for _, d := range c.Rules.Disable {
+		if d == id {
+			return false
+		}
+	}
+	if len(c.Rules.Enable) == 0 {
+		return true
+	}
+	for _, e := range c.Rules.Enable {
+		if e == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Ignored reports whether a finding is dropped by an ignore entry.
+func (c *Config) Ignored(f finding.Finding) bool {
+	for _, ig := range c.Ignore {
+		if len(ig.Rules) > 0 && !contains(ig.Rules, f.Rule) {
+			continue
+		}
+		if match(ig.Chart, f.Chart) && match(ig.Kind, f.Resource.Kind) && match(ig.Name, f.Resource.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValuesFor lists the extra values files for a chart (by its name relative
+// to the linted root), made absolute.
+func (c *Config) ValuesFor(chart string) []string {
+	var out []string
+	globs := make([]string, 0, len(c.Values))
+	for g := range c.Values {
+		globs = append(globs, g)
+	}
+	sort.Strings(globs) // a stable merge order
+	for _, g := range globs {
+		files := c.Values[g]
+		if match(g, chart) || match(g, path.Base(chart)) {
+			for _, f := range files {
+				if !filepath.IsAbs(f) {
+					f = filepath.Join(c.Dir, f)
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func match(glob, s string) bool {
+	if glob == "" {
+		return true
+	}
+	ok, _ := path.Match(glob, s)
+	return ok
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package lint_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meshready/meshready/internal/lint"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
+	"github.com/meshready/meshready/rules"
+)
+
+// TestFixtures lints charts-fixtures end to end and asserts the exact rule,
+// file, line, field and value of every expected finding
+// (testdata/fixtures/expected.tsv), and nothing else.
+func TestFixtures(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	eng, err := rules.NewDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lint.New(eng, lint.Options{
+		Render:   render.DefaultOptions(),
+		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"},
+		WorkDir:  root,
+	})
+	rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) > 0 {
+		t.Fatalf("charts failed to lint: %+v", rep.Errors)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, strings.Join([]string{f.Rule, f.File, fmt.Sprint(f.Line), canonical(f.Field), f.Value}, "\t"))
+	}
+	sort.Strings(got)
+	b, err := os.ReadFile(filepath.Join(root, "testdata", "fixtures", "expected.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		parts := strings.Split(l, "\t")
+		if len(parts) == 5 {
+			parts[3] = canonical(parts[3])
+		}
+		want = append(want, strings.Join(parts, "\t"))
+	}
+	sort.Strings(want)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("findings on charts-fixtures differ from testdata/fixtures/expected.tsv (-want +got):\n%s", d)
+	}
+	if rep.Summary.Charts != 7 {
+		t.Errorf("linted %d charts, want 7", rep.Summary.Charts)
+	}
+}
+
+func canonical(p string) string {
+	s, err := resource.ParsePath(p)
+	if err != nil {
+		return p
+	}
+	return resource.FormatPath(s)
+}

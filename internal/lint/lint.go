@@ -1,0 +1,274 @@
+// Package lint is the main job: it renders each input, evaluates the rules
+// over the rendered resources, maps every hit to the chart line a person
+// edits, and applies suppressions and configuration. Charts render in
+// parallel; the report comes out sorted, so it does not depend on timing.
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/meshready/meshready/internal/charttree"
+	"github.com/meshready/meshready/internal/config"
+	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/sourcemap"
+	"github.com/meshready/meshready/rules"
+)
+
+// IgnoreAnnotation lists rule ids to skip on a resource or its pod template.
+const IgnoreAnnotation = "meshready.io/ignore"
+
+// Options configure a lint run.
+type Options struct {
+	Render   render.Options
+	Config   *config.Config
+	Settings rules.Settings
+	// Workers render charts in parallel (default: the number of CPUs).
+	Workers int
+	// Progress, when set, receives a progress line per chart (stderr on a terminal).
+	Progress io.Writer
+	// Stdin feeds the "-" input.
+	Stdin io.Reader
+	// WorkDir is what finding file paths are made relative to (default: the current directory).
+	WorkDir string
+}
+
+// Linter runs the pipeline with one compiled engine.
+type Linter struct {
+	Engine *rules.Engine
+	Opts   Options
+	helm   *render.Helm
+}
+
+// New prepares a linter; the engine's prepared query is reused for every chart.
+func New(e *rules.Engine, o Options) *Linter {
+	if o.Config == nil {
+		o.Config = &config.Config{}
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.WorkDir == "" {
+		o.WorkDir, _ = filepath.Abs(".")
+	}
+	ro := o.Render
+	cfg := o.Config
+	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
+	return &Linter{Engine: e, Opts: o, helm: render.NewHelm(ro)}
+}
+
+func chartName(dir string) string { return filepath.Base(dir) }
+
+// ChartResult is what one input produced.
+type ChartResult struct {
+	Target    render.Target
+	Findings  []finding.Finding
+	Resources int
+	Err       *finding.ChartError
+	// Rendered is kept for callers that need the stream (fn, fix); nil otherwise.
+	Rendered *render.Result
+}
+
+// Run lints every input (chart folders, OOM roots, .tgz, YAML files, "-").
+func (l *Linter) Run(ctx context.Context, inputs []string) (*finding.Report, error) {
+	targets, err := render.Expand(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return l.RunTargets(ctx, targets), nil
+}
+
+// RunTargets lints already expanded targets.
+func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) *finding.Report {
+	results := make([]ChartResult, len(targets))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var done int
+	var mu sync.Mutex
+	for w := 0; w < min(l.Opts.Workers, max(1, len(targets))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = l.LintTarget(ctx, targets[i])
+				if l.Opts.Progress != nil {
+					mu.Lock()
+					done++
+					fmt.Fprintf(l.Opts.Progress, "\r\033[K[%d/%d] %s", done, len(targets), targets[i].Name())
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range targets {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if l.Opts.Progress != nil && len(targets) > 0 {
+		fmt.Fprint(l.Opts.Progress, "\r\033[K")
+	}
+	rep := &finding.Report{Rules: l.Engine.Rules()}
+	for _, r := range results {
+		if r.Err != nil {
+			rep.Errors = append(rep.Errors, *r.Err)
+			continue
+		}
+		rep.Summary.Charts++
+		rep.Summary.Resources += r.Resources
+		rep.Findings = append(rep.Findings, r.Findings...)
+	}
+	rep.Sort()
+	rep.Count()
+	return rep
+}
+
+// LintTarget renders and evaluates one target.
+func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
+	cr := ChartResult{Target: t}
+	var rd render.Renderer = l.helm
+	if t.Kind == render.KindManifests {
+		rd = render.Manifests{Stdin: l.Opts.Stdin}
+	}
+	res, err := rd.Render(ctx, t.Path)
+	if err != nil {
+		cr.Err = l.chartError(t, err)
+		return cr
+	}
+	cr.Rendered = res
+	cr.Resources = len(res.Resources)
+	fs, err := l.Evaluate(ctx, t.Name(), res)
+	if err != nil {
+		cr.Err = &finding.ChartError{Chart: t.Name(), File: l.display(res.ChartDir), Message: err.Error()}
+		return cr
+	}
+	cr.Findings = fs
+	return cr
+}
+
+// Evaluate runs the rules over a rendered result and locates the findings.
+func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result) ([]finding.Finding, error) {
+	objs := make([]map[string]any, len(res.Resources))
+	for i, r := range res.Resources {
+		objs[i] = r.Object
+	}
+	s := l.Opts.Settings
+	if s.Namespace == "" {
+		s.Namespace = l.Opts.Render.Namespace
+	}
+	hits, err := l.Engine.Evaluate(ctx, objs, s)
+	if err != nil {
+		return nil, err
+	}
+	mapper := sourcemap.New(res.Graph)
+	cfg := l.Opts.Config
+	var out []finding.Finding
+	for _, h := range hits {
+		if !cfg.RuleEnabled(h.Rule.ID) {
+			continue
+		}
+		if h.Resource < 0 || h.Resource >= len(res.Resources) {
+			return nil, fmt.Errorf("rule %s returned resource index %d, but the chart has %d resources", h.Rule.ID, h.Resource, len(res.Resources))
+		}
+		r := res.Resources[h.Resource]
+		if ignoredByAnnotation(r, h.Rule.ID) {
+			continue
+		}
+		loc := mapper.Locate(r, h.Field, h.Value)
+		f := finding.Finding{
+			Rule:          h.Rule.ID,
+			Severity:      h.Severity,
+			Message:       h.Message,
+			Remediation:   h.Rule.Remediation,
+			Resource:      r.Ref,
+			Chart:         chart,
+			File:          l.display(loc.File),
+			Line:          loc.Line,
+			Field:         h.Field,
+			Value:         redact(r, h.Field, h.Value),
+			DocURL:        h.Rule.DocURL,
+			Source:        r.Source,
+			ResourceIndex: r.Index,
+		}
+		if f.Resource.Namespace == "" && res.ChartDir != "" {
+			f.Resource.Namespace = s.Namespace
+		}
+		if sev, ok := cfg.Rules.Severity[h.Rule.ID]; ok && h.Severity == h.Rule.Severity {
+			f.Severity = sev
+		}
+		if cfg.Ignored(f) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// redact keeps the data of Secrets out of every report.
+func redact(r *resource.Resource, field, value string) string {
+	if r.Kind == "Secret" && (strings.HasPrefix(field, "data") || strings.HasPrefix(field, "stringData")) && value != "" {
+		return "<redacted>"
+	}
+	return value
+}
+
+// ignoredByAnnotation honours meshready.io/ignore on the resource or its pod template.
+func ignoredByAnnotation(r *resource.Resource, rule string) bool {
+	paths := [][]string{{"metadata", "annotations"}}
+	if pt := resource.PodTemplatePath(r.Kind); len(pt) > 0 {
+		paths = append(paths, append(append([]string{}, pt...), "metadata", "annotations"))
+	}
+	for _, p := range paths {
+		var cur any = r.Object
+		for _, k := range p {
+			m, _ := cur.(map[string]any)
+			cur = m[k]
+		}
+		ann, _ := cur.(map[string]any)
+		v, _ := ann[IgnoreAnnotation].(string)
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id == rule || id == "all" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
+	ce := &finding.ChartError{Chart: t.Name(), File: l.display(t.Path), Message: err.Error()}
+	var cte *charttree.ChartError
+	if errors.As(err, &cte) {
+		if cte.File != "" {
+			ce.File = l.display(cte.File)
+		} else {
+			ce.File = l.display(cte.Chart)
+		}
+		ce.Message = cte.Err.Error()
+	}
+	return ce
+}
+
+// display makes a path relative to the working directory.
+func (l *Linter) display(p string) string {
+	if p == "" || p == "stdin" || p == "-" {
+		return p
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(l.Opts.WorkDir, abs)
+	if err != nil {
+		return abs
+	}
+	return filepath.ToSlash(rel)
+}

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/meshready/meshready/internal/finding"
+)
+
+// failedCharts counts the distinct charts that could not be linted.
+func failedCharts(r *finding.Report) int {
+	seen := map[string]bool{}
+	for _, e := range r.Errors {
+		seen[e.Chart] = true
+	}
+	return len(seen)
+}
+
+// summaryLine is the one-line outcome shared by text, gerrit and github, e.g.
+// "2 errors, 3 warnings, 1 info in 4 charts (17 resources); 1 chart failed to render".
+func summaryLine(r *finding.Report) string {
+	s := r.Summary
+	line := fmt.Sprintf("%s, %s, %s in %s (%s)",
+		plural(s.Error, "error", "errors"), plural(s.Warning, "warning", "warnings"),
+		plural(s.Info, "info", "infos"), plural(s.Charts, "chart", "charts"),
+		plural(s.Resources, "resource", "resources"))
+	if n := failedCharts(r); n > 0 {
+		line += "; " + plural(n, "chart", "charts") + " failed to render"
+	}
+	return line
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// location is "file:line", "file" when the line is unknown.
+func location(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
+// subject names what a finding is about: the resource, field and value.
+func subject(f finding.Finding) string {
+	var b strings.Builder
+	b.WriteString(f.Resource.String())
+	if f.Field != "" {
+		b.WriteString(" field=" + f.Field)
+	}
+	if f.Field != "" || f.Value != "" {
+		fmt.Fprintf(&b, " value=%q", f.Value)
+	}
+	return b.String()
+}

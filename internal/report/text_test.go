@@ -1,0 +1,62 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/meshready/meshready/internal/finding"
+)
+
+func TestTextColorOnlyWhenAsked(t *testing.T) {
+	plain := string(render(t, "text", sampleOptions(), sampleReport()))
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("ANSI escapes without Options.Color")
+	}
+	o := sampleOptions()
+	o.Color = true
+	colored := string(render(t, "text", o, sampleReport()))
+	for _, want := range []string{ansiBold + ansiRed + "error" + ansiReset, ansiYellow + "warning" + ansiReset, ansiCyan + "info" + ansiReset} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("coloured output lacks %q", want)
+		}
+	}
+	// Without the escapes, the coloured text is the plain text.
+	stripped := colored
+	for _, code := range []string{ansiReset, ansiBold, ansiRed, ansiGreen, ansiYellow, ansiCyan} {
+		stripped = strings.ReplaceAll(stripped, code, "")
+	}
+	if stripped != plain {
+		t.Errorf("colour changed more than colour:\n%s\n---\n%s", stripped, plain)
+	}
+}
+
+func TestTextLayout(t *testing.T) {
+	out := string(render(t, "text", sampleOptions(), sampleReport()))
+	for _, want := range []string{
+		"so\n  so/templates/deployment.yaml:12: error sidecar-injection: Deployment so opts out of sidecar injection\n" +
+			`      resource Deployment/onap/so field=spec.template.metadata.annotations["sidecar.istio.io/inject"] value="false"` + "\n" +
+			`      fix: Remove the annotation or set it to "true".` + "\n",
+		"broken\n  broken/Chart.yaml: chart error: template:",
+		// A multi-line message stays under its finding.
+		"the mesh expects b3,\n    so traces break at the sidecar\n",
+		"RULE                   SEVERITY  COUNT\nsidecar-injection      error     1\n",
+		"port-name-protocol     warning   2\n",
+		"charts 4, resources 23, errors 1, warnings 3, infos 2, failed to render 1\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	// Charts in order, whatever order findings and errors came in.
+	if a, b, s := strings.Index(out, "aai\n"), strings.Index(out, "broken\n"), strings.Index(out, "\nso\n"); !(a < b && b < s) {
+		t.Errorf("charts out of order: aai@%d broken@%d so@%d", a, b, s)
+	}
+}
+
+func TestTextEmpty(t *testing.T) {
+	out := string(render(t, "text", Options{}, &finding.Report{Summary: finding.Summary{Charts: 2, Resources: 5}}))
+	want := "No findings.\n\ncharts 2, resources 5, errors 0, warnings 0, infos 0, failed to render 0\n"
+	if out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}

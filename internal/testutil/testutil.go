@@ -1,0 +1,85 @@
+// Package testutil finds the repository, the shared OOM trees and the
+// pinned tool binaries for tests.
+package testutil
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// RepoRoot is the folder holding go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	d, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		p := filepath.Dir(d)
+		if p == d {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		d = p
+	}
+}
+
+// OOM returns ../shared/oom (beside the repository), skipping the test with
+// a clear message when it is absent.
+func OOM(t testing.TB) string {
+	t.Helper()
+	d := filepath.Join(RepoRoot(t), "..", "shared", "oom")
+	if _, err := os.Stat(filepath.Join(d, "SOURCE.md")); err != nil {
+		t.Skipf("skipping: the real OOM trees are not at %s (they sit beside the checkout as ../shared/oom)", d)
+	}
+	return d
+}
+
+// OOMTree returns ../shared/oom/<name>/kubernetes.
+func OOMTree(t testing.TB, name string) string {
+	t.Helper()
+	return filepath.Join(OOM(t), name, "kubernetes")
+}
+
+var (
+	toolMu    sync.Mutex
+	toolBuilt = map[string]string{}
+)
+
+// Tool builds a tool pinned by a go.mod `tool` directive (or the meshready
+// binary for "meshready") once per test process and returns its path.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	pkgs := map[string]string{
+		"helm":      "helm.sh/helm/v3/cmd/helm",
+		"kustomize": "sigs.k8s.io/kustomize/kustomize/v5",
+		"meshready": "./cmd/meshready",
+	}
+	pkg, ok := pkgs[name]
+	if !ok {
+		t.Fatalf("unknown tool %q", name)
+	}
+	toolMu.Lock()
+	defer toolMu.Unlock()
+	if p, ok := toolBuilt[name]; ok {
+		return p
+	}
+	root := RepoRoot(t)
+	dir := filepath.Join(root, "bin", "test")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, b)
+	}
+	toolBuilt[name] = out
+	return out
+}

@@ -1,0 +1,100 @@
+# meshready.lib: helpers shared by the built-in rules (user rules may import them too).
+#
+# Rules run with strict built-in errors, and rendered charts hold nulls where a value was
+# missing (`labels:` with nothing under it), so helpers never hand a non-object to
+# object.get: they go through as_object/as_array first.
+#
+# General (lib.rego)
+#   str(x)                        x as a string: "" for null, "8080" for 8080, "true" for true
+#   as_object(x), as_array(x)     x, or {} / [] when x is null or of another type
+#   key_path(k)                   `.k`, or `["k"]` when k holds . / [ ] " (as resource.FormatPath does)
+#   describe(r)                   "Kind 'name'" for messages
+#   namespace_of(r)               metadata.namespace, else input.settings.namespace (release namespace)
+#   resources_of_kind[kind][i]    input.resources[i] by kind
+#   services, configmaps, ...     the same, one object per kind used by rules
+# Workloads (workloads.rego)
+#   pod_kinds, job_kinds, long_running_kinds
+#   workloads[i]                  input.resources[i] when it carries a pod (Deployment ... Pod)
+#   pod_template(r), pod_spec(r)  the pod template (a Pod is its own), its spec
+#   template_prefix(kind)         field path prefix of the template: "spec.template.",
+#                                 "spec.jobTemplate.spec.template." (CronJob), "" (Pod)
+#   template_labels/annotations(r), own_labels/annotations(r)
+#   metadata_path(prefix, "annotations"|"labels", key)  e.g. spec.template.metadata.annotations["sidecar.istio.io/inject"]
+#   template_annotation_path(r, key), template_label_path(r, key)
+#   containers(r)                 {"container","name","index","init","path"} for containers and initContainers
+#   container_ports(r)            {"number","name","protocol","container","init","path"}
+#   command_text(c)               a container's command and args joined by spaces
+#   env_vars(r)                   env and envFrom entries, values resolved from rendered ConfigMaps
+#   configmap_data(ns, name), configmaps_used(r)
+# Injection (injection.rego)
+#   inject_setting(r)             the pod template's sidecar.istio.io/inject {value, path, source}, label first
+#   namespace_labels(ns)          rendered Namespace labels over input.settings.namespaceLabels
+#   namespace_injection_enabled(ns), injected(r), native_sidecars(r), sidecar_quit_configured(r)
+# Ports (ports.rego)
+#   service_ports(svc)            {"port","index","path","name","number"} per Service port
+#   protocol_source(p)            {"field","value"}: appProtocol when set, else the port name
+#   istio_protocol(p)             Istio's protocol for a Service port (kube.ConvertProtocol), "" if none
+#   service_workloads             [service index, workload index] pairs whose selector matches
+#   target_numbers(p, w)          container port numbers a Service port reaches in workload w
+#   named_target(p)               a string targetPort that names a container port
+# Tracing (tracing.rego)
+#   trace_headers, is_trace_header(h), trace_headers_in(text)
+#   propagation_formats(v)        {"b3"} / {"w3c"} a propagation setting value selects
+#   trace_propagation_settings(r) the workload's propagation settings (env, ConfigMaps)
+# mTLS (mtls.rego)
+#   relaxed_modes, peer_auth_scope(pa), peer_auth_relaxes(pa), mtls_relaxed_for_service(si, svc)
+#   service_fqdn(svc), host_matches_service(host, ns, svc)
+package meshready.lib
+
+str(x) := x if {
+	is_string(x)
+} else := "" if {
+	x == null
+} else := sprintf("%v", [x])
+
+as_object(x) := x if {
+	is_object(x)
+} else := {}
+
+as_array(x) := x if {
+	is_array(x)
+} else := []
+
+key_path(k) := sprintf("[%q]", [k]) if {
+	regex.match(`[./\[\]"]`, k)
+} else := sprintf("[%q]", [k]) if {
+	k == ""
+} else := concat("", [".", k])
+
+name_of(r) := str(object.get(as_object(r), ["metadata", "name"], ""))
+
+describe(r) := sprintf("%s '%s'", [r.kind, name_of(r)])
+
+settings := as_object(object.get(input, "settings", {}))
+
+release_namespace := str(object.get(settings, "namespace", ""))
+
+namespace_of(r) := ns if {
+	ns := str(object.get(as_object(r), ["metadata", "namespace"], ""))
+	ns != ""
+} else := release_namespace
+
+resources_of_kind[kind][i] := r if {
+	some i, r in input.resources
+	kind := r.kind
+	is_string(kind)
+}
+
+services := object.get(resources_of_kind, "Service", {})
+
+configmaps := object.get(resources_of_kind, "ConfigMap", {})
+
+namespaces := object.get(resources_of_kind, "Namespace", {})
+
+peer_authentications := object.get(resources_of_kind, "PeerAuthentication", {})
+
+destination_rules := object.get(resources_of_kind, "DestinationRule", {})
+
+virtual_services := object.get(resources_of_kind, "VirtualService", {})
+
+envoy_filters := object.get(resources_of_kind, "EnvoyFilter", {})

@@ -1,0 +1,100 @@
+# Service ports, Istio's protocol selection, and which workloads a Service reaches.
+package meshready.lib
+
+# Protocol names Istio parses from a port name prefix or appProtocol (protocol.Parse),
+# lower-cased; istio_protocol returns these, or "" when the port declares none.
+istio_protocols := {
+	"tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2",
+	"https", "tls", "mongo", "redis", "mysql",
+}
+
+# Kubernetes' standard appProtocol values, which Istio maps before parsing.
+k8s_app_protocols := {
+	"kubernetes.io/h2c": "http2",
+	"kubernetes.io/ws": "http",
+	"kubernetes.io/wss": "https",
+}
+
+# Server-first ports Istio treats as TCP when the name declares nothing, since sniffing
+# would wait for a client byte that never comes (SMTP, DNS, MySQL, MongoDB).
+well_known_tcp_ports := {25, 53, 3306, 27017}
+
+# Protocols served over HTTP (the ones a trace header travels in).
+http_protocols := {"http", "http2", "grpc", "grpc-web"}
+
+service_ports(svc) := {x |
+	some j, p in as_array(object.get(as_object(svc), ["spec", "ports"], []))
+	is_object(p)
+	x := {
+		"port": p,
+		"index": j,
+		"path": sprintf("spec.ports[%d]", [j]),
+		"name": str(object.get(p, "name", "")),
+		"number": object.get(p, "port", 0),
+	}
+}
+
+# protocol_source is where Istio reads a port's protocol: appProtocol wins when set.
+protocol_source(p) := {"field": "appProtocol", "value": str(p.appProtocol)} if {
+	p.appProtocol != null
+} else := {"field": "name", "value": str(object.get(p, "name", ""))}
+
+# istio_protocol mirrors istio/istio pkg/config/kube ConvertProtocol for a Service port.
+istio_protocol(p) := "udp" if {
+	object.get(p, "protocol", "TCP") == "UDP"
+} else := proto if {
+	src := protocol_source(p)
+	src.field == "appProtocol"
+	proto := k8s_app_protocols[src.value]
+} else := name_protocol(protocol_source(p).value, object.get(p, "port", 0))
+
+# name_protocol: "grpc-web" by prefix (it holds a dash), else the part before the first
+# dash, case-insensitively; well-known server-first ports default to TCP.
+name_protocol(name, port) := "grpc-web" if {
+	startswith(lower(name), "grpc-web")
+} else := proto if {
+	proto := lower(split(name, "-")[0])
+	proto in istio_protocols
+} else := "tcp" if {
+	port in well_known_tcp_ports
+} else := ""
+
+# service_workloads holds [service index, workload index] for every workload in the
+# Service's namespace whose pod template labels match the Service's (non-empty) selector.
+service_workloads contains [si, wi] if {
+	some si, svc in services
+	selector := as_object(object.get(svc, ["spec", "selector"], {}))
+	count(selector) > 0
+	some wi, w in workloads
+	namespace_of(svc) == namespace_of(w)
+	labels := template_labels(w)
+	every k, v in selector {
+		k in object.keys(labels)
+		str(labels[k]) == str(v)
+	}
+}
+
+# named_target is a Service port's targetPort when it names a container port.
+named_target(p) := t if {
+	t := p.targetPort
+	is_string(t)
+	t != ""
+	not regex.match(`^[0-9]+$`, t)
+}
+
+# target_numbers are the container port numbers Service port p reaches in workload w:
+# the container ports a named targetPort resolves to, the numeric targetPort, or the port.
+target_numbers(p, w) := {n |
+	some cp in container_ports(w)
+	cp.name == named_target(p)
+	n := cp.number
+} if {
+	named_target(p)
+} else := {to_number(t)} if {
+	t := p.targetPort
+	is_string(t)
+	regex.match(`^[0-9]+$`, t)
+} else := {t} if {
+	t := p.targetPort
+	is_number(t)
+} else := {object.get(p, "port", 0)}

@@ -1,0 +1,129 @@
+# Pod-bearing resources, their pod templates, containers and the ConfigMaps they read.
+package meshready.lib
+
+pod_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
+
+job_kinds := {"Job", "CronJob"}
+
+long_running_kinds := pod_kinds - job_kinds
+
+workloads[i] := r if {
+	some i, r in input.resources
+	r.kind in pod_kinds
+}
+
+template_prefix("Pod") := ""
+
+template_prefix(kind) := "spec.template." if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+
+template_prefix("CronJob") := "spec.jobTemplate.spec.template."
+
+# A Pod is its own template.
+pod_template(r) := as_object(r) if {
+	r.kind == "Pod"
+} else := as_object(object.get(as_object(r), ["spec", "jobTemplate", "spec", "template"], {})) if {
+	r.kind == "CronJob"
+} else := as_object(object.get(as_object(r), ["spec", "template"], {}))
+
+pod_spec(r) := as_object(object.get(pod_template(r), "spec", {}))
+
+template_labels(r) := as_object(object.get(pod_template(r), ["metadata", "labels"], {}))
+
+template_annotations(r) := as_object(object.get(pod_template(r), ["metadata", "annotations"], {}))
+
+own_labels(r) := as_object(object.get(as_object(r), ["metadata", "labels"], {}))
+
+own_annotations(r) := as_object(object.get(as_object(r), ["metadata", "annotations"], {}))
+
+metadata_path(prefix, field, key) := concat("", [prefix, "metadata.", field, key_path(key)])
+
+template_annotation_path(r, key) := metadata_path(template_prefix(r.kind), "annotations", key)
+
+template_label_path(r, key) := metadata_path(template_prefix(r.kind), "labels", key)
+
+containers(r) := {x |
+	some key in ["initContainers", "containers"]
+	some j, c in as_array(object.get(pod_spec(r), key, []))
+	is_object(c)
+	x := {
+		"container": c,
+		"name": str(object.get(c, "name", "")),
+		"index": j,
+		"init": key == "initContainers",
+		"path": sprintf("%sspec.%s[%d]", [template_prefix(r.kind), key, j]),
+	}
+}
+
+container_ports(r) := {x |
+	some c in containers(r)
+	some k, cp in as_array(object.get(c.container, "ports", []))
+	is_object(cp)
+	x := {
+		"number": object.get(cp, "containerPort", 0),
+		"name": str(object.get(cp, "name", "")),
+		"protocol": str(object.get(cp, "protocol", "TCP")),
+		"container": c.name,
+		"init": c.init,
+		"path": sprintf("%s.ports[%d]", [c.path, k]),
+	}
+}
+
+command_text(c) := concat(" ", [str(a) |
+	some a in array.concat(as_array(object.get(c, "command", [])), as_array(object.get(c, "args", [])))
+])
+
+# configmap_data merges the data of every rendered ConfigMap called name in namespace ns.
+configmap_data(ns, name) := object.union_n([as_object(object.get(cm, "data", {})) |
+	some cm in configmaps
+	name_of(cm) == name
+	namespace_of(cm) == ns
+])
+
+# configmaps_used are the names of the ConfigMaps a workload mounts or reads env from.
+configmaps_used(r) := {n | some n in _configmap_refs(r); n != ""}
+
+_configmap_refs(r) := {str(v.configMap.name) | some v in as_array(object.get(pod_spec(r), "volumes", []))} | {str(s.configMap.name) |
+	some v in as_array(object.get(pod_spec(r), "volumes", []))
+	some s in as_array(object.get(as_object(v), ["projected", "sources"], []))
+} | {str(e.configMapRef.name) |
+	some c in containers(r)
+	some e in as_array(object.get(c.container, "envFrom", []))
+} | {str(e.valueFrom.configMapKeyRef.name) |
+	some c in containers(r)
+	some e in as_array(object.get(c.container, "env", []))
+}
+
+# env_vars lists every environment variable of every container: literal values, values a
+# configMapKeyRef resolves to in a rendered ConfigMap, and the keys of envFrom ConfigMaps.
+env_vars(r) := {e |
+	some c in containers(r)
+	some k, v in as_array(object.get(c.container, "env", []))
+	is_object(v)
+	e := {
+		"name": str(object.get(v, "name", "")),
+		"value": _env_value(r, v),
+		"container": c.name,
+		"init": c.init,
+		"path": sprintf("%s.env[%d]", [c.path, k]),
+	}
+} | {e |
+	some c in containers(r)
+	some k, src in as_array(object.get(c.container, "envFrom", []))
+	ref := str(object.get(as_object(src), ["configMapRef", "name"], ""))
+	ref != ""
+	some key, val in configmap_data(namespace_of(r), ref)
+	e := {
+		"name": concat("", [str(object.get(src, "prefix", "")), key]),
+		"value": str(val),
+		"container": c.name,
+		"init": c.init,
+		"path": sprintf("%s.envFrom[%d]", [c.path, k]),
+	}
+}
+
+_env_value(r, v) := str(v.value) if {
+	"value" in object.keys(v)
+} else := str(object.get(configmap_data(namespace_of(r), ref.name), str(ref.key), "")) if {
+	ref := as_object(object.get(v, ["valueFrom", "configMapKeyRef"], {}))
+	is_string(ref.name)
+} else := ""

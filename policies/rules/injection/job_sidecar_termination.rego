@@ -1,0 +1,34 @@
+# METADATA
+# title: Injected Jobs stop their sidecar
+# description: >-
+#   A classic istio-proxy sidecar runs until someone stops it, so an injected Job or CronJob
+#   pod never completes: the Job hangs active and CronJob runs pile up. The pod needs a native
+#   sidecar (which Kubernetes stops after the main containers) or a main container that tells
+#   the proxy to quit. holdApplicationUntilProxyStarts only orders the start and does not help.
+# custom:
+#   id: job-sidecar-termination
+#   severity: warning
+#   family: injection
+#   remediation: >-
+#     Use native sidecars (Istio >= 1.19 with Kubernetes >= 1.28: annotate the pod template
+#     sidecar.istio.io/nativeSidecar "true", or set ENABLE_NATIVE_SIDECARS mesh-wide), or end the
+#     job's command with `curl -fsS -X POST http://localhost:15020/quitquitquit` (or
+#     `pilot-agent request POST quitquitquit`), or set proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS "true"
+#     in the proxy.istio.io/config annotation.
+package meshready.rules.job_sidecar_termination
+
+import data.meshready.lib
+
+findings contains f if {
+	some i, r in lib.workloads
+	r.kind in lib.job_kinds
+	lib.injected(r)
+	not lib.native_sidecars(r)
+	not lib.sidecar_quit_configured(r)
+	f := {
+		"resource": i,
+		"field": lib.template_annotation_path(r, lib.native_sidecar_key),
+		"value": "",
+		"message": sprintf("%s is injected with a classic istio-proxy sidecar that never exits: its pods never complete (no native sidecar, no quitquitquit call, no EXIT_ON_ZERO_ACTIVE_CONNECTIONS)", [lib.describe(r)]),
+	}
+}

@@ -1,0 +1,35 @@
+# METADATA
+# title: sidecar.istio.io/inject is "true" or "false"
+# description: >-
+#   Istio's injection webhook matches the label sidecar.istio.io/inject against the exact
+#   strings "true" and "false". An empty value (a chart rendering a missing istioSidecar value)
+#   or a spelling such as True, yes or enabled leaves injection to chance: the namespace default
+#   decides, and the label selector ignores the value.
+# custom:
+#   id: sidecar-injection-value
+#   severity: error
+#   family: injection
+#   remediation: >-
+#     Render exactly "true" or "false" (quoted), e.g. `sidecar.istio.io/inject: {{ .Values.istioSidecar | default true | quote }}`,
+#     and give istioSidecar a default in values.yaml.
+package meshready.rules.sidecar_injection_value
+
+import data.meshready.lib
+
+findings contains f if {
+	some i, r in lib.workloads
+	some field, values in {"labels": lib.template_labels(r), "annotations": lib.template_annotations(r)}
+	lib.inject_key in object.keys(values)
+	v := lib.str(values[lib.inject_key])
+	not v in {"true", "false"}
+	f := {
+		"resource": i,
+		"field": lib.metadata_path(lib.template_prefix(r.kind), field, lib.inject_key),
+		"value": v,
+		"message": sprintf("%s: pod %s sidecar.istio.io/inject %s", [lib.describe(r), trim_suffix(field, "s"), _problem(v)]),
+	}
+}
+
+_problem("") := "is empty (a missing value rendered as \"\"); it must be \"true\" or \"false\""
+
+_problem(v) := sprintf("is %q; it must be exactly \"true\" or \"false\"", [v]) if v != ""

@@ -1,0 +1,56 @@
+# METADATA
+# title: No ports are taken out of the sidecar's capture
+# description: >-
+#   traffic.sidecar.istio.io annotations on the pod template tell istio-init to leave ports or
+#   address ranges alone: excluded inbound ports accept plain text, excluded outbound traffic
+#   leaves unencrypted, and includeInboundPorts other than "*" leaves every other port uncaptured.
+# custom:
+#   id: mtls-port-exclusion
+#   severity: warning
+#   family: mtls
+#   remediation: >-
+#     Remove the exclusion once the port works through the sidecar (name its protocol, use a
+#     native sidecar for startup traffic); keep it only where plain text is intended and documented.
+package meshready.rules.mtls_port_exclusion
+
+import data.meshready.lib
+
+# annotation suffix -> what it does to the listed value.
+exclusions := {
+	"excludeInboundPorts": "excludes inbound ports %s from the sidecar: they accept plain text",
+	"excludeOutboundPorts": "sends traffic to ports %s around the sidecar, unencrypted",
+	"excludeOutboundIPRanges": "sends traffic to %s around the sidecar, unencrypted",
+	"includeInboundPorts": "captures only inbound ports %s: every other port bypasses mTLS",
+	"includeOutboundIPRanges": "captures only outbound traffic to %s: the rest leaves unencrypted",
+}
+
+findings contains f if {
+	some i, r in lib.workloads
+	some suffix, what in exclusions
+	key := concat("", ["traffic.sidecar.istio.io/", suffix])
+	key in object.keys(lib.template_annotations(r))
+	value := trim_space(lib.str(lib.template_annotations(r)[key]))
+	_takes_out(suffix, value)
+	f := {
+		"resource": i,
+		"field": lib.template_annotation_path(r, key),
+		"value": value,
+		"message": sprintf("%s %s", [lib.describe(r), sprintf(what, [_list(value)])]),
+	}
+}
+
+# An empty exclusion excludes nothing; an include list other than "*" (even an empty one,
+# which captures nothing) leaves ports out.
+_takes_out(suffix, value) if {
+	startswith(suffix, "exclude")
+	value != ""
+}
+
+_takes_out(suffix, value) if {
+	startswith(suffix, "include")
+	value != "*"
+}
+
+_list("") := "(none)"
+
+_list(value) := concat(", ", [trim_space(v) | some v in split(value, ",")]) if value != ""

@@ -1,0 +1,36 @@
+# METADATA
+# title: HTTP probes are rewritten through the sidecar
+# description: >-
+#   The kubelet probes in plain text. Istio rewrites httpGet and gRPC probes to go through the
+#   sidecar's agent; with sidecar.istio.io/rewriteAppHTTPProbers "false" the probes hit the
+#   STRICT mTLS inbound listener and fail, so the pod never becomes ready or is restarted.
+# custom:
+#   id: mtls-probe-rewrite
+#   severity: error
+#   family: mtls
+#   remediation: >-
+#     Remove the sidecar.istio.io/rewriteAppHTTPProbers: "false" annotation (rewriting is on by
+#     default), or switch the probes to exec/tcpSocket.
+package meshready.rules.mtls_probe_rewrite
+
+import data.meshready.lib
+
+rewrite_key := "sidecar.istio.io/rewriteAppHTTPProbers"
+
+findings contains f if {
+	some i, r in lib.workloads
+	lower(lib.str(object.get(lib.template_annotations(r), rewrite_key, ""))) == "false"
+	probes := {sprintf("container '%s' %s (%s)", [x.name, probe, kind]) |
+		some x in lib.containers(r)
+		some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
+		some kind in ["httpGet", "grpc"]
+		object.get(x.container, [probe, kind], null) != null
+	}
+	count(probes) > 0
+	f := {
+		"resource": i,
+		"field": lib.template_annotation_path(r, rewrite_key),
+		"value": "false",
+		"message": sprintf("%s disables probe rewriting, so under STRICT mTLS these probes fail: %s", [lib.describe(r), concat(", ", sort(probes))]),
+	}
+}

@@ -1,0 +1,66 @@
+# METADATA
+# title: HTTP-named ports are not server-first or binary TCP ports
+# description: >-
+#   A port named (or appProtocol) http, http2, grpc or https makes the sidecar parse the traffic
+#   as HTTP. On a database, broker or cluster-transport port (MySQL, PostgreSQL, MongoDB, Redis,
+#   Cassandra, ZooKeeper, Kafka, Elasticsearch transport, AMQP) the bytes are not HTTP and every
+#   connection fails. ONAP shipped `http-transport` on Elasticsearch's 9300 for years.
+# custom:
+#   id: port-protocol-mismatch
+#   severity: error
+#   family: ports
+#   remediation: >-
+#     Name the port for what it carries: tcp-<suffix> (or mysql, mongo, redis where Istio knows the
+#     protocol), e.g. rename http-transport to tcp-transport, and set appProtocol accordingly.
+package meshready.rules.port_protocol_mismatch
+
+import data.meshready.lib
+
+# Well-known ports of server-first or binary protocols.
+binary_ports := {
+	3306: "MySQL",
+	5432: "PostgreSQL",
+	27017: "MongoDB",
+	6379: "Redis",
+	9042: "Cassandra CQL",
+	7000: "Cassandra inter-node",
+	2181: "ZooKeeper client",
+	2888: "ZooKeeper peer",
+	3888: "ZooKeeper election",
+	9092: "Kafka",
+	9300: "Elasticsearch transport",
+	5672: "AMQP",
+}
+
+http_like := {"http", "http2", "grpc", "grpc-web", "https"}
+
+findings contains f if {
+	some i, svc in lib.services
+	some p in lib.service_ports(svc)
+	proto := lib.istio_protocol(p.port)
+	proto in http_like
+	hits := _binary_ports_reached(i, p)
+	count(hits) > 0
+	src := lib.protocol_source(p.port)
+	f := {
+		"resource": i,
+		"field": sprintf("%s.%s", [p.path, src.field]),
+		"value": src.value,
+		"message": sprintf("%s port '%s' (%v) declares %s but carries %s, which is not %s: connections through the sidecar will fail", [lib.describe(svc), p.name, p.number, upper(proto), concat(", ", sort(hits)), upper(proto)]),
+	}
+}
+
+# The Service port itself and every container port it resolves to.
+_binary_ports_reached(si, p) := {sprintf("%s (%v)", [binary_ports[n], n]) |
+	some n in _numbers(si, p)
+	binary_ports[n]
+}
+
+_numbers(si, p) := {p.number} | {n |
+	some pair in lib.service_workloads
+	pair[0] == si
+	some n in lib.target_numbers(p.port, lib.workloads[pair[1]])
+} | {t |
+	t := p.port.targetPort
+	is_number(t)
+}

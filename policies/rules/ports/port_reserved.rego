@@ -1,0 +1,74 @@
+# METADATA
+# title: Containers keep off Istio's ports and UID
+# description: >-
+#   The sidecar listens on 15000-15090 (admin, outbound and inbound capture, HBONE, health,
+#   DNS, Prometheus) and istio-init exempts UID 1337 from redirection. An application container
+#   listening on one of these ports collides with the proxy, and one running as UID 1337
+#   bypasses the sidecar: its traffic is neither captured nor encrypted.
+# custom:
+#   id: port-reserved
+#   severity: error
+#   family: ports
+#   remediation: >-
+#     Move the application off ports 15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021,
+#     15053 and 15090, and run it as a UID other than 1337 (securityContext.runAsUser).
+package meshready.rules.port_reserved
+
+import data.meshready.lib
+
+reserved_ports := {
+	15000: "Envoy admin",
+	15001: "outbound capture",
+	15004: "debug",
+	15006: "inbound capture",
+	15008: "HBONE mTLS tunnel",
+	15009: "HBONE plain-text tunnel",
+	15020: "merged Prometheus telemetry and health",
+	15021: "health checks",
+	15053: "DNS proxy",
+	15090: "Envoy Prometheus telemetry",
+}
+
+findings contains f if {
+	some i, r in lib.workloads
+	some cp in lib.container_ports(r)
+	reserved_ports[cp.number]
+	f := {
+		"resource": i,
+		"field": sprintf("%s.containerPort", [cp.path]),
+		"value": sprintf("%v", [cp.number]),
+		"message": sprintf("%s: container '%s' listens on %v, which istio-proxy uses for %s", [lib.describe(r), cp.container, cp.number, reserved_ports[cp.number]]),
+	}
+}
+
+# Init containers may run as 1337 on purpose: it is how they reach the network before the
+# proxy starts (see init-container-network).
+findings contains f if {
+	some i, r in lib.workloads
+	some x in lib.containers(r)
+	not x.init
+	object.get(x.container, ["securityContext", "runAsUser"], null) == 1337
+	f := {
+		"resource": i,
+		"field": sprintf("%s.securityContext.runAsUser", [x.path]),
+		"value": "1337",
+		"message": sprintf("%s: container '%s' runs as UID 1337, the istio-proxy UID, so its traffic bypasses the sidecar", [lib.describe(r), x.name]),
+	}
+}
+
+findings contains f if {
+	some i, r in lib.workloads
+	object.get(lib.pod_spec(r), ["securityContext", "runAsUser"], null) == 1337
+	apps := {x.name |
+		some x in lib.containers(r)
+		not x.init
+		object.get(x.container, ["securityContext", "runAsUser"], null) == null
+	}
+	count(apps) > 0
+	f := {
+		"resource": i,
+		"field": sprintf("%sspec.securityContext.runAsUser", [lib.template_prefix(r.kind)]),
+		"value": "1337",
+		"message": sprintf("%s runs its pod as UID 1337, the istio-proxy UID: traffic of %s bypasses the sidecar", [lib.describe(r), concat(", ", [sprintf("'%s'", [n]) | some n in sort(apps)])]),
+	}
+}

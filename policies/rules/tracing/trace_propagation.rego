@@ -1,0 +1,72 @@
+# METADATA
+# title: HTTP and gRPC workloads forward trace headers
+# description: >-
+#   The sidecar starts and reports spans, but only the application can carry the trace from an
+#   inbound request to the requests it makes; a service that drops the headers splits every
+#   trace in two. A long-running workload that serves HTTP or gRPC should say how it propagates
+#   (OpenTelemetry, Spring Boot/Micrometer, Sleuth, Jaeger settings, or the
+#   meshready.io/trace-propagation annotation for code that copies headers by hand), in the
+#   format the mesh uses (input.settings.traceFormat: b3 or w3c).
+# custom:
+#   id: trace-propagation
+#   severity: warning
+#   family: tracing
+#   remediation: >-
+#     Configure the tracer to propagate the mesh's format: OTEL_PROPAGATORS=b3multi (or
+#     tracecontext for w3c), MANAGEMENT_TRACING_PROPAGATION_TYPE=B3_MULTI (or W3C) or
+#     management.tracing.propagation.type in the mounted application properties,
+#     SPRING_SLEUTH_PROPAGATION_TYPE, JAEGER_PROPAGATION=b3 (or w3c). If the code forwards the
+#     headers itself, annotate the pod template meshready.io/trace-propagation with how.
+package meshready.rules.trace_propagation
+
+import data.meshready.lib
+
+findings contains f if {
+	some i, r in lib.workloads
+	r.kind in lib.long_running_kinds
+	served := _served(i, r)
+	count(served) > 0
+	not lib.manual_trace_propagation(r)
+	count(lib.trace_propagation_settings(i, r)) == 0
+	f := {
+		"resource": i,
+		"field": sprintf("%sspec.containers", [lib.template_prefix(r.kind)]),
+		"value": "",
+		"message": sprintf("%s serves %s but declares no trace header propagation: its outbound requests start new traces", [lib.describe(r), concat(", ", sort(served))]),
+	}
+}
+
+findings contains f if {
+	some i, r in lib.workloads
+	r.kind in lib.long_running_kinds
+	count(_served(i, r)) > 0
+	not lib.manual_trace_propagation(r)
+	format := lib.mesh_trace_format
+	format != ""
+	settings := lib.trace_propagation_settings(i, r)
+	count(settings) > 0
+	every s in settings {
+		not format in s.formats
+	}
+	some s in settings
+	f := {
+		"resource": s.resource,
+		"field": s.path,
+		"value": s.value,
+		"message": sprintf("%s propagates %s=%s, which does not include the mesh's %s trace headers", [lib.describe(r), s.setting, s.value, format]),
+	}
+}
+
+# _served: the HTTP or gRPC ports the workload serves, named for the message.
+_served(wi, _) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
+	some [si, wj] in lib.service_workloads
+	wj == wi
+	svc := lib.services[si]
+	some p in lib.service_ports(svc)
+	proto := lib.istio_protocol(p.port)
+	proto in lib.http_protocols
+} | {sprintf("container port '%s' (%v)", [cp.name, cp.number]) |
+	some cp in lib.container_ports(lib.workloads[wi])
+	not cp.init
+	regex.match(`^(?i)(http|grpc)`, cp.name)
+}

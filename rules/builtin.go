@@ -1,0 +1,19 @@
+package rules
+
+import (
+	"context"
+
+	"github.com/meshready/meshready/policies"
+)
+
+// Builtin is the rule source of the embedded policies.
+func Builtin() Source { return FSSource{Label: "builtin", FS: policies.FS, Prefix: "builtin:"} }
+
+// NewDefault compiles the built-in rules plus the given policy folders.
+func NewDefault(ctx context.Context, policyDirs ...string) (*Engine, error) {
+	src := []Source{Builtin()}
+	for _, d := range policyDirs {
+		src = append(src, DirSource{Dir: d})
+	}
+	return New(ctx, src...)
+}

@@ -1,0 +1,215 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/meshready/meshready/internal/finding"
+)
+
+// RulesPackage is the package prefix every rule lives under.
+const RulesPackage = "meshready.rules"
+
+// DefaultTimeout bounds one chart's evaluation.
+const DefaultTimeout = 30 * time.Second
+
+// Engine evaluates compiled rules. Its prepared query is built once and
+// reused for every chart; it is safe for concurrent use.
+type Engine struct {
+	rules    map[string]finding.Rule // by package name (the segment after meshready.rules.)
+	ordered  []finding.Rule
+	query    rego.PreparedEvalQuery
+	Timeout  time.Duration
+	compiler *ast.Compiler
+}
+
+// Settings are the mesh facts rules may consult (input.settings).
+type Settings struct {
+	Namespace       string            `json:"namespace"`
+	NamespaceLabels map[string]string `json:"namespaceLabels"`
+	TraceFormat     string            `json:"traceFormat"`
+}
+
+// Hit is one raw finding from a rule, before source mapping.
+type Hit struct {
+	Rule     finding.Rule
+	Resource int
+	Field    string
+	Value    string
+	Message  string
+	Severity finding.Severity
+}
+
+// New compiles the modules of all sources, reads rule metadata and prepares
+// the query. Compile errors name the file and line.
+func New(ctx context.Context, sources ...Source) (*Engine, error) {
+	modules := map[string]*ast.Module{}
+	origin := map[string]string{}
+	for _, s := range sources {
+		mods, err := s.Modules(false)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range sortedKeys(mods) {
+			m, err := ast.ParseModuleWithOpts(name, mods[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			if err != nil {
+				return nil, fmt.Errorf("policy %s: %w", name, err)
+			}
+			modules[name] = m
+			origin[name] = s.Name()
+		}
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("policies do not compile: %w", compiler.Errors)
+	}
+	rules, err := readMetadata(compiler)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: rules, Timeout: DefaultTimeout, compiler: compiler}
+	for _, r := range rules {
+		e.ordered = append(e.ordered, r)
+	}
+	sort.Slice(e.ordered, func(i, j int) bool { return e.ordered[i].ID < e.ordered[j].ID })
+	q := "out := [[p, f] | some p; some f in data." + RulesPackage + "[p].findings]"
+	e.query, err = rego.New(
+		rego.Query(q),
+		rego.Compiler(compiler),
+		rego.Capabilities(Capabilities()),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing policies: %w", err)
+	}
+	return e, nil
+}
+
+// Rules lists the loaded rules' metadata, sorted by id.
+func (e *Engine) Rules() []finding.Rule { return e.ordered }
+
+// Evaluate runs every rule over one chart's resources.
+func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Settings) ([]Hit, error) {
+	if e.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
+		defer cancel()
+	}
+	res := make([]any, len(objects))
+	for i, o := range objects {
+		res[i] = o
+	}
+	if s.NamespaceLabels == nil {
+		s.NamespaceLabels = map[string]string{}
+	}
+	input := map[string]any{
+		"resources": res,
+		"settings": map[string]any{
+			"namespace":       s.Namespace,
+			"namespaceLabels": stringMap(s.NamespaceLabels),
+			"traceFormat":     s.TraceFormat,
+		},
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalInput(input))
+	if err != nil {
+		return nil, e.explain(err)
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	pairs, _ := rs[0].Bindings["out"].([]any)
+	var hits []Hit
+	for _, p := range pairs {
+		pair, ok := p.([]any)
+		if !ok || len(pair) != 2 {
+			continue
+		}
+		pkg, _ := pair[0].(string)
+		rule, ok := e.rules[pkg]
+		if !ok {
+			return nil, fmt.Errorf("package %s.%s defines findings but has no METADATA with custom.id", RulesPackage, pkg)
+		}
+		h, err := toHit(rule, pair[1])
+		if err != nil {
+			return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.Source, err)
+		}
+		hits = append(hits, h)
+	}
+	return hits, nil
+}
+
+// explain turns evaluation errors into a message naming the cause; a time
+// limit hit names the rules that were loaded.
+func (e *Engine) explain(err error) error {
+	var te *topdown.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &te) && te.Code == topdown.CancelErr) {
+		return fmt.Errorf("policy evaluation ran past its %s time limit (a rule loops or is too expensive): %w", e.Timeout, err)
+	}
+	if errors.As(err, &te) && te.Location != nil {
+		return fmt.Errorf("policy evaluation failed in %s: %w", te.Location.File, err)
+	}
+	return fmt.Errorf("policy evaluation failed: %w", err)
+}
+
+func stringMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func toHit(rule finding.Rule, v any) (Hit, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Hit{}, fmt.Errorf("a finding must be an object, got %T", v)
+	}
+	h := Hit{Rule: rule, Severity: rule.Severity, Resource: -1}
+	switch n := m["resource"].(type) {
+	case float64:
+		h.Resource = int(n)
+	case interface{ Int64() (int64, error) }:
+		i, err := n.Int64()
+		if err != nil {
+			return h, fmt.Errorf("resource index: %w", err)
+		}
+		h.Resource = int(i)
+	default:
+		return h, fmt.Errorf("a finding needs \"resource\": the index of the resource in input.resources")
+	}
+	h.Field, _ = m["field"].(string)
+	h.Message, _ = m["message"].(string)
+	h.Value = valueString(m["value"])
+	if s, ok := m["severity"].(string); ok && s != "" {
+		sev, ok := finding.ParseSeverity(s)
+		if !ok {
+			return h, fmt.Errorf("severity %q is not error, warning or info", s)
+		}
+		h.Severity = sev
+	}
+	if h.Message == "" {
+		h.Message = rule.Title
+	}
+	return h, nil
+}
+
+func valueString(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case interface{ String() string }:
+		return t.String()
+	}
+	return strings.TrimSpace(fmt.Sprint(v))
+}

@@ -1,0 +1,125 @@
+// Package rules is meshready's policy engine: it loads Rego modules from
+// rule sources (the embedded built-ins, --policy folders), reads each rule's
+// metadata from its `# METADATA` annotations, compiles them once with a
+// restricted set of built-ins, and evaluates them per chart.
+package rules
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Source supplies Rego modules: file name -> text. One implementation per
+// kind of source (embedded built-ins, a folder on disk).
+type Source interface {
+	Name() string
+	Modules(withTests bool) (map[string]string, error)
+}
+
+// MaxPolicyBytes bounds a single policy file.
+const MaxPolicyBytes = 4 << 20
+
+// FSSource reads *.rego files from a file system (the embedded built-ins).
+type FSSource struct {
+	Label  string
+	FS     fs.FS
+	Prefix string // prepended to file names, e.g. "builtin:"
+}
+
+func (s FSSource) Name() string { return s.Label }
+
+func (s FSSource) Modules(withTests bool) (map[string]string, error) {
+	out := map[string]string{}
+	err := fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isRego(p, withTests) {
+			return nil
+		}
+		b, err := fs.ReadFile(s.FS, p)
+		if err != nil {
+			return err
+		}
+		out[s.Prefix+path.Clean(p)] = string(b)
+		return nil
+	})
+	return out, err
+}
+
+// DirSource reads *.rego files below a folder (user policies).
+type DirSource struct{ Dir string }
+
+func (s DirSource) Name() string { return s.Dir }
+
+func (s DirSource) Modules(withTests bool) (map[string]string, error) {
+	st, err := os.Stat(s.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("policy folder %s: %w", s.Dir, err)
+	}
+	if !st.IsDir() {
+		if !strings.HasSuffix(s.Dir, ".rego") {
+			return nil, fmt.Errorf("policy %s: not a folder or a .rego file", s.Dir)
+		}
+		b, err := readPolicy(s.Dir)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{s.Dir: b}, nil
+	}
+	out := map[string]string{}
+	err = filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isRego(p, withTests) {
+			return nil
+		}
+		b, err := readPolicy(p)
+		if err != nil {
+			return err
+		}
+		out[p] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("policy folder %s holds no .rego files", s.Dir)
+	}
+	return out, nil
+}
+
+func readPolicy(p string) (string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", err
+	}
+	if st.Size() > MaxPolicyBytes {
+		return "", fmt.Errorf("policy %s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxPolicyBytes)
+	}
+	b, err := os.ReadFile(p)
+	return string(b), err
+}
+
+func isRego(p string, withTests bool) bool {
+	if !strings.HasSuffix(p, ".rego") {
+		return false
+	}
+	return withTests || !strings.HasSuffix(p, "_test.rego")
+}
+
+func sortedKeys(m map[string]string) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	sort.Strings(k)
+	return k
+}
