@@ -11,8 +11,8 @@ var deniedBuiltins = map[string]bool{
 	"opa.runtime":        true,
 	// JWKS fetching and OCI/bundle loaders are not built-ins; these two read
 	// the clock and randomness, which are harmless but make results unstable.
-	"time.now_ns": true,
-	"rand.intn":   true,
+	"time.now_ns":  true,
+	"rand.intn":    true,
 	"uuid.rfc4122": true,
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	chartsfixtures "github.com/meshready/meshready/charts-fixtures"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
@@ -34,6 +36,8 @@ type lintFlags struct {
 	noColor     bool
 	quiet       bool
 	workers     int
+	// workDir is what finding paths are relative to ("" = the current directory).
+	workDir string
 }
 
 func (f *lintFlags) bind(cmd *cobra.Command) {
@@ -108,6 +112,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace},
 		Workers:  f.workers,
 		Stdin:    os.Stdin,
+		WorkDir:  f.workDir,
 	}
 	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr
@@ -131,7 +136,13 @@ configuration errors (charts that fail to render are reported and the others
 are still linted).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return withCode(exitError, fmt.Errorf("lint: name at least one chart, OOM kubernetes/ root, .tgz, YAML file or -"))
+				dir, cleanup, err := demoTree(cmd.ErrOrStderr())
+				if err != nil {
+					return withCode(exitError, err)
+				}
+				defer cleanup()
+				f.workDir = filepath.Dir(dir)
+				args = []string{dir}
 			}
 			return runLint(cmd, f, args)
 		},
@@ -145,6 +156,9 @@ func runLint(cmd *cobra.Command, f *lintFlags, args []string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// Helm logs value-coalescing warnings on the global logger; the helm
+	// CLI prints them, but in a lint report they are noise.
+	log.SetOutput(io.Discard)
 	l, cfg, err := f.linter(ctx, args, cmd.ErrOrStderr())
 	if err != nil {
 		return withCode(exitError, err)
@@ -198,6 +212,22 @@ func exitFor(rep *finding.Report, opts report.Options) error {
 		return withCode(exitFindings, nil)
 	}
 	return nil
+}
+
+// demoTree extracts the bundled charts-fixtures tree into a temporary folder.
+func demoTree(stderr io.Writer) (string, func(), error) {
+	tmp, err := os.MkdirTemp("", "meshready-demo-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	dir, err := chartsfixtures.Extract(tmp)
+	if err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	fmt.Fprintln(stderr, "meshready: no input given: linting the bundled charts-fixtures demo tree")
+	return dir, cleanup, nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -84,9 +84,16 @@ func Infer(e Evidence) Inference {
 	case isTLSPort(e.Port) || isTLSPort(e.TargetPort):
 		return Inference{Protocol: HTTPS, Reason: "the port number is a TLS port (*443)"}
 	}
-	for _, n := range []string{e.Name, e.TargetName} {
+	for i, n := range []string{e.Name, e.TargetName} {
 		if p, word, ok := fromName(n); ok {
-			return Inference{Protocol: p, Reason: fmt.Sprintf("the name %q says %s", word, p.Prefix())}
+			whose := "the port name"
+			if i == 1 {
+				whose = "the container port name"
+			}
+			if word != n {
+				return Inference{Protocol: p, Reason: fmt.Sprintf("%s %q says %s (%q)", whose, n, p.Prefix(), word)}
+			}
+			return Inference{Protocol: p, Reason: fmt.Sprintf("%s %q says %s", whose, n, p.Prefix())}
 		}
 	}
 	if e.HTTPProbe {

@@ -8,7 +8,8 @@
 #   str(x)                        x as a string: "" for null, "8080" for 8080, "true" for true
 #   as_object(x), as_array(x)     x, or {} / [] when x is null or of another type
 #   key_path(k)                   `.k`, or `["k"]` when k holds . / [ ] " (as resource.FormatPath does)
-#   describe(r)                   "Kind 'name'" for messages
+#   name_of(r), describe(r)       metadata.name; "Kind 'name'" for messages
+#   settings, release_namespace   input.settings (or {}), its namespace (or "")
 #   namespace_of(r)               metadata.namespace, else input.settings.namespace (release namespace)
 #   resources_of_kind[kind][i]    input.resources[i] by kind
 #   services, configmaps, ...     the same, one object per kind used by rules
@@ -27,23 +28,42 @@
 #   env_vars(r)                   env and envFrom entries, values resolved from rendered ConfigMaps
 #   configmap_data(ns, name), configmaps_used(r)
 # Injection (injection.rego)
+#   inject_key, native_sidecar_key
 #   inject_setting(r)             the pod template's sidecar.istio.io/inject {value, path, source}, label first
 #   namespace_labels(ns)          rendered Namespace labels over input.settings.namespaceLabels
-#   namespace_injection_enabled(ns), injected(r), native_sidecars(r), sidecar_quit_configured(r)
+#   namespace_injection_enabled(ns)  istio-injection=enabled, or istio.io/rev without istio-injection
+#   injected(r)                   pod says "true", or says neither "true" nor "false" and its namespace injects
+#   native_sidecars(r)            sidecar.istio.io/nativeSidecar "true", or input.settings.nativeSidecars
+#   sidecar_quit_configured(r)    a container calls quitquitquit, or EXIT_ON_ZERO_ACTIVE_CONNECTIONS is on
 # Ports (ports.rego)
 #   service_ports(svc)            {"port","index","path","name","number"} per Service port
 #   protocol_source(p)            {"field","value"}: appProtocol when set, else the port name
-#   istio_protocol(p)             Istio's protocol for a Service port (kube.ConvertProtocol), "" if none
+#   istio_protocol(p)             Istio's protocol for a Service port (kube.ConvertProtocol), "" if none:
+#                                 UDP first, appProtocol over the name, kubernetes.io/h2c|ws|wss,
+#                                 grpc-web prefix, then the name up to the first dash
+#   name_protocol(name, port)     the protocol a name or appProtocol string selects
+#   istio_protocols, k8s_app_protocols
+#   well_known_tcp_ports          25, 53, 3306, 27017: TCP when the name says nothing
+#   binary_ports                  server-first/binary TCP ports (MySQL ... AMQP) that never carry HTTP
+#   http_protocols                http, http2, grpc, grpc-web
 #   service_workloads             [service index, workload index] pairs whose selector matches
+#   workload_services[wi]         the indexes of the Services selecting workload wi
 #   target_numbers(p, w)          container port numbers a Service port reaches in workload w
 #   named_target(p)               a string targetPort that names a container port
 # Tracing (tracing.rego)
 #   trace_headers, is_trace_header(h), trace_headers_in(text)
 #   propagation_formats(v)        {"b3"} / {"w3c"} a propagation setting value selects
-#   trace_propagation_settings(r) the workload's propagation settings (env, ConfigMaps)
+#   mesh_trace_format             input.settings.traceFormat, lower-cased ("" when unset)
+#   propagation_env(name)         OTEL_PROPAGATORS, MANAGEMENT_TRACING_PROPAGATION_*, SPRING_SLEUTH_..., JAEGER_*PROPAGATION*
+#   trace_propagation_settings(i, r)  {"resource","path","setting","value","formats"} per propagation setting
+#                                 in env (OTEL_SDK_DISABLED=true drops OTEL) and in mounted ConfigMaps
+#   manual_trace_propagation(r)   the pod template carries meshready.io/trace-propagation
 # mTLS (mtls.rego)
-#   relaxed_modes, peer_auth_scope(pa), peer_auth_relaxes(pa), mtls_relaxed_for_service(si, svc)
-#   service_fqdn(svc), host_matches_service(host, ns, svc)
+#   root_namespace, relaxed_modes, cluster_domain
+#   peer_auth_scope(pa)           "mesh-wide" | "namespace-wide" | "workload"
+#   peer_auth_mode(pa), peer_auth_selector(pa), peer_auth_relaxes(pa)
+#   mtls_relaxed_for_service(si, svc)  a PERMISSIVE/DISABLE PeerAuthentication covers the Service's pods
+#   service_fqdn(svc), host_fqdn(host, ns), host_matches_service(host, ns, svc)
 package meshready.lib
 
 str(x) := x if {

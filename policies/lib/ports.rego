@@ -19,6 +19,22 @@ k8s_app_protocols := {
 # would wait for a client byte that never comes (SMTP, DNS, MySQL, MongoDB).
 well_known_tcp_ports := {25, 53, 3306, 27017}
 
+# Well-known ports of server-first or binary TCP protocols, which never carry HTTP.
+binary_ports := {
+	3306: "MySQL",
+	5432: "PostgreSQL",
+	27017: "MongoDB",
+	6379: "Redis",
+	9042: "Cassandra CQL",
+	7000: "Cassandra inter-node",
+	2181: "ZooKeeper client",
+	2888: "ZooKeeper peer",
+	3888: "ZooKeeper election",
+	9092: "Kafka",
+	9300: "Elasticsearch transport",
+	5672: "AMQP",
+}
+
 # Protocols served over HTTP (the ones a trace header travels in).
 http_protocols := {"http", "http2", "grpc", "grpc-web"}
 
@@ -72,6 +88,12 @@ service_workloads contains [si, wi] if {
 		k in object.keys(labels)
 		str(labels[k]) == str(v)
 	}
+}
+
+# workload_services[wi] are the indexes of the Services selecting workload wi.
+workload_services[wi] contains si if {
+	some pair in service_workloads
+	[si, wi] := pair
 }
 
 # named_target is a Service port's targetPort when it names a container port.

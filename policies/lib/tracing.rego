@@ -64,7 +64,7 @@ _nested_properties := [
 # trace_propagation_settings: {"resource", "path", "setting", "value", "formats"} for each
 # place the workload sets its trace propagation. resource is the index of the resource
 # holding it (the workload, or a ConfigMap it mounts).
-trace_propagation_settings(i, r) := {s |
+trace_propagation_settings(i, r) := ({s |
 	some e in env_vars(r)
 	not e.init
 	propagation_env(e.name)
@@ -82,7 +82,7 @@ trace_propagation_settings(i, r) := {s |
 		"resource": ci, "path": sprintf("data[%q]", [key]), "setting": m[1], "value": value,
 		"formats": propagation_formats(value),
 	}
-} | {s |
+}) | {s |
 	some t in _used_configmap_texts(r)
 	[ci, key, text] := t
 	regex.match(`\.ya?ml$`, key)

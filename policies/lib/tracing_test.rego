@@ -6,6 +6,7 @@ test_trace_headers_in if {
 	lib.trace_headers_in(`more_clear_input_headers "X-B3-TraceId" 'traceparent' X-Datadog-Trace-Id;`) == {"x-b3-traceid", "traceparent", "x-datadog-trace-id"}
 	lib.trace_headers_in("request_handle:headers():remove(\"b3\")") == {"b3"}
 	lib.trace_headers_in("more_clear_input_headers 'X-B3-*';") == {"x-b3-*"}
+
 	# whole words only: b3 inside a hash or x-request-idx is no trace header
 	lib.trace_headers_in("sha256:b3f0c9 x-request-idx") == set()
 }

@@ -82,13 +82,13 @@ configmap_data(ns, name) := object.union_n([as_object(object.get(cm, "data", {})
 # configmaps_used are the names of the ConfigMaps a workload mounts or reads env from.
 configmaps_used(r) := {n | some n in _configmap_refs(r); n != ""}
 
-_configmap_refs(r) := {str(v.configMap.name) | some v in as_array(object.get(pod_spec(r), "volumes", []))} | {str(s.configMap.name) |
+_configmap_refs(r) := (({str(v.configMap.name) | some v in as_array(object.get(pod_spec(r), "volumes", []))} | {str(s.configMap.name) |
 	some v in as_array(object.get(pod_spec(r), "volumes", []))
 	some s in as_array(object.get(as_object(v), ["projected", "sources"], []))
-} | {str(e.configMapRef.name) |
+}) | {str(e.configMapRef.name) |
 	some c in containers(r)
 	some e in as_array(object.get(c.container, "envFrom", []))
-} | {str(e.valueFrom.configMapKeyRef.name) |
+}) | {str(e.valueFrom.configMapKeyRef.name) |
 	some c in containers(r)
 	some e in as_array(object.get(c.container, "env", []))
 }

@@ -3,6 +3,7 @@ package krmfn
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -102,7 +103,13 @@ func (r *run) generate() []*yaml.RNode {
 	}
 	sort.Strings(nss)
 
-	g := &generator{run: r, ex: ex}
+	g := &generator{run: r, ex: ex, next: -1}
+	// kpt files resources by path and index: continue after what is there.
+	for _, it := range r.items {
+		if p, idx, ok := it.file(); ok && p == s.Generated.Path && idx > g.next {
+			g.next = idx
+		}
+	}
 	for _, ns := range nss {
 		var workloads, services []*item
 		for _, it := range byNS[ns] {
@@ -200,9 +207,10 @@ func (r *run) principals(w *item) ([]string, bool) {
 }
 
 type generator struct {
-	run *run
-	ex  *existing
-	out []*yaml.RNode
+	run  *run
+	ex   *existing
+	out  []*yaml.RNode
+	next int // the last index used in the generated file
 }
 
 // app is the workload's `app` pod label, which ONAP's policies select on;
@@ -234,10 +242,14 @@ func (g *generator) add(group, kind, ns, name string, spec *yaml.Node) bool {
 	if ns != "" {
 		md.Content = append(md.Content, newScalar("namespace"), newString(ns))
 	}
+	g.next++
+	idx := strconv.Itoa(g.next)
 	md.Content = append(md.Content, newScalar("annotations"), mapping(
 		GeneratedAnnotation, "true",
 		kioutil.LegacyPathAnnotation, p,
-		string(kioutil.PathAnnotation), p))
+		kioutil.LegacyIndexAnnotation, idx,
+		string(kioutil.PathAnnotation), p,
+		string(kioutil.IndexAnnotation), idx))
 	obj := mapping(
 		"apiVersion", group+"/"+g.run.spec.Istio.APIVersion,
 		"kind", kind,

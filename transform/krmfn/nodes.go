@@ -92,6 +92,11 @@ func ensureMap(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	if key == "metadata" {
+		// metadata reads best first, as everyone writes it.
+		n.Content = append([]*yaml.Node{newScalar(key), v}, n.Content...)
+		return v
+	}
 	n.Content = append(n.Content, newScalar(key), v)
 	return v
 }
@@ -111,6 +116,11 @@ func setString(n *yaml.Node, key, value string) {
 			v.HeadComment, v.LineComment, v.FootComment = keepComments.HeadComment, keepComments.LineComment, keepComments.FootComment
 			return
 		}
+	}
+	if key == "name" {
+		// A port's or object's name reads best first.
+		n.Content = append([]*yaml.Node{newScalar(key), newString(value)}, n.Content...)
+		return
 	}
 	n.Content = append(n.Content, newScalar(key), newString(value))
 }

@@ -35,6 +35,8 @@ type Processor struct {
 type Failure struct {
 	Code    int
 	Message string
+	// Results are the results that caused the failure.
+	Results framework.Results
 }
 
 func (f *Failure) Error() string { return f.Message }
@@ -48,19 +50,19 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	if len(cerrs) > 0 {
 		ref, file := p.configRef(rl.FunctionConfig)
 		for _, e := range cerrs {
-			r := &framework.Result{Message: "invalid functionConfig: " + e.Error(), Severity: framework.Error, ResourceRef: ref, File: file}
+			r := &framework.Result{Message: "invalid functionConfig: " + e.Message, Severity: framework.Error, ResourceRef: ref, File: file}
 			if e.Field != "" {
 				r.Field = &framework.Field{Path: e.Field}
 			}
 			rl.Results = append(rl.Results, r)
 		}
-		return &Failure{Code: ExitBadInput, Message: fmt.Sprintf("functionConfig: %d error(s): %v", len(cerrs), cerrs[0])}
+		return &Failure{Code: ExitBadInput, Message: fmt.Sprintf("functionConfig: %d error(s): %v", len(cerrs), cerrs[0]), Results: rl.Results}
 	}
 
 	r := newRun(spec, rl.Items)
 	if dups := r.duplicateKeys(); len(dups) > 0 {
 		rl.Results = append(rl.Results, dups...)
-		return &Failure{Code: ExitBadInput, Message: fmt.Sprintf("%d duplicate mapping key(s) in the input; first: %s", len(dups), dups[0])}
+		return &Failure{Code: ExitBadInput, Message: fmt.Sprintf("%d duplicate mapping key(s) in the input; first: %s", len(dups), dups[0]), Results: dups}
 	}
 	if spec.Injection.Enabled {
 		r.inject()
@@ -87,12 +89,13 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	}
 	res, err := validate(ctx, p.Validator, rl.Items, spec.Namespace)
 	if err != nil {
-		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: "validation failed: " + err.Error()})
-		return &Failure{Code: ExitBadInput, Message: "validation failed: " + err.Error()}
+		res := &framework.Result{Severity: framework.Error, Message: "validation failed: " + err.Error()}
+		rl.Results = append(rl.Results, res)
+		return &Failure{Code: ExitBadInput, Message: res.Message, Results: framework.Results{res}}
 	}
 	rl.Results = append(rl.Results, res...)
-	if n := failing(res, spec.Validation.FailOn); n > 0 {
-		return &Failure{Code: ExitFailOn, Message: fmt.Sprintf("%d finding(s) at or above %s (failOn)", n, spec.Validation.FailOn)}
+	if bad := failing(res, spec.Validation.FailOn); len(bad) > 0 {
+		return &Failure{Code: ExitFailOn, Message: fmt.Sprintf("%d finding(s) at or above %s (failOn)", len(bad), spec.Validation.FailOn), Results: bad}
 	}
 	return nil
 }

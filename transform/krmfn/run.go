@@ -103,16 +103,18 @@ func Run(o Options) int {
 
 	rl := &framework.ResourceList{Items: items, FunctionConfig: fc}
 	code := ExitOK
+	var why framework.Results // what made the run fail
 	if len(pre) > 0 {
-		rl.Results = pre
+		rl.Results, why = pre, pre
 		code = ExitBadInput
 	} else {
 		p := &Processor{Validator: o.Validator, Context: o.Context, ConfigFile: o.ConfigFile}
 		if err := p.Process(rl); err != nil {
 			code = ExitBadInput
+			why = framework.Results{{Severity: framework.Error, Message: err.Error()}}
 			var f *Failure
 			if errors.As(err, &f) {
-				code = f.Code
+				code, why = f.Code, f.Results
 			}
 		}
 	}
@@ -146,20 +148,9 @@ func Run(o Options) int {
 	}
 	if code != ExitOK {
 		// kpt and kustomize show stderr when a function fails.
-		printResults(o.Stderr, failingResults(rl.Results, code))
+		printResults(o.Stderr, why)
 	}
 	return code
-}
-
-// failingResults are the results worth repeating on stderr.
-func failingResults(rs framework.Results, code int) framework.Results {
-	var out framework.Results
-	for _, r := range rs {
-		if r.Severity == framework.Error || code == ExitFailOn && r.Severity == framework.Warning {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // printResults writes results one a line, for people reading a terminal.

@@ -150,17 +150,17 @@ func severity(s finding.Severity) framework.Severity {
 	return framework.Info
 }
 
-// failing counts results at or above failOn ("none" never fails).
-func failing(rs framework.Results, failOn string) int {
+// failing are the results at or above failOn ("none" never fails).
+func failing(rs framework.Results, failOn string) framework.Results {
 	if failOn == "none" {
-		return 0
+		return nil
 	}
 	min := finding.Severity(failOn).Rank()
-	n := 0
+	var out framework.Results
 	for _, r := range rs {
 		if finding.Severity(r.Severity).Rank() >= min {
-			n++
+			out = append(out, r)
 		}
 	}
-	return n
+	return out
 }

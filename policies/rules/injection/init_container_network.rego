@@ -44,7 +44,7 @@ _outbound_excluded(r) if {
 # The proxy's own UID is not redirected by istio-init.
 _runs_as_proxy(c) if object.get(c, ["securityContext", "runAsUser"], null) == 1337
 
-_reasons(r, x) := {s | some s in _readiness(x.container)} | {s | some s in _network_tools(x.container)} | {s | some s in _service_urls(r, x)}
+_reasons(r, x) := ({s | some s in _readiness(x.container)} | {s | some s in _network_tools(x.container)}) | {s | some s in _service_urls(r, x)}
 
 _readiness(c) := {sprintf("OOM readiness check: %s", [concat(", ", sort(signs))])} if {
 	signs := _readiness_signs(c)

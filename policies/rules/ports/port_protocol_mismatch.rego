@@ -16,22 +16,6 @@ package meshready.rules.port_protocol_mismatch
 
 import data.meshready.lib
 
-# Well-known ports of server-first or binary protocols.
-binary_ports := {
-	3306: "MySQL",
-	5432: "PostgreSQL",
-	27017: "MongoDB",
-	6379: "Redis",
-	9042: "Cassandra CQL",
-	7000: "Cassandra inter-node",
-	2181: "ZooKeeper client",
-	2888: "ZooKeeper peer",
-	3888: "ZooKeeper election",
-	9092: "Kafka",
-	9300: "Elasticsearch transport",
-	5672: "AMQP",
-}
-
 http_like := {"http", "http2", "grpc", "grpc-web", "https"}
 
 findings contains f if {
@@ -51,16 +35,16 @@ findings contains f if {
 }
 
 # The Service port itself and every container port it resolves to.
-_binary_ports_reached(si, p) := {sprintf("%s (%v)", [binary_ports[n], n]) |
+_binary_ports_reached(si, p) := {sprintf("%s (%v)", [lib.binary_ports[n], n]) |
 	some n in _numbers(si, p)
-	binary_ports[n]
+	lib.binary_ports[n]
 }
 
-_numbers(si, p) := {p.number} | {n |
+_numbers(si, p) := ({p.number} | {n |
 	some pair in lib.service_workloads
 	pair[0] == si
 	some n in lib.target_numbers(p.port, lib.workloads[pair[1]])
-} | {t |
+}) | {t |
 	t := p.port.targetPort
 	is_number(t)
 }

@@ -30,7 +30,9 @@ findings contains f if {
 	}
 }
 
-_label(p) := sprintf("'%s'", [p.name]) if p.name != "" else := "without a name"
+_label(p) := sprintf("'%s'", [p.name]) if p.name != ""
+
+else := "without a name"
 
 _problem(src) := sprintf("sets appProtocol %q, which is not an Istio protocol: Istio will sniff its protocol", [src.value]) if {
 	src.field == "appProtocol"

@@ -73,7 +73,9 @@ findings contains f if {
 findings contains f if {
 	some i, cm in lib.configmaps
 	some key, value in lib.as_object(object.get(cm, "data", {}))
-	some raw in split(lib.str(value), "\n")
+	text := lib.str(value)
+	regex.match(`(?i)(proxy_pass_request_headers|proxy_set_header|more_clear_input_headers|http-request)`, text)
+	some raw in split(text, "\n")
 	line := trim_space(raw)
 	not startswith(line, "#")
 	some what in _dropped(line)
@@ -85,18 +87,18 @@ findings contains f if {
 	}
 }
 
-_dropped(line) := {"drops all request headers, trace headers included" |
+_dropped(line) := ((({"drops all request headers, trace headers included" |
 	regex.match(`(?i)(^|[;{\s])proxy_pass_request_headers\s+off\b`, line)
 } | {sprintf("blanks trace header %s", [lower(m[1])]) |
 	some m in regex.find_all_string_submatch_n(`(?i)(?:^|[;{\s])proxy_set_header\s+(\S+)\s+(?:""|'')\s*(?:;|$)`, line, -1)
 	lib.is_trace_header(m[1])
-} | {sprintf("clears trace header %s", [h]) |
+}) | {sprintf("clears trace header %s", [h]) |
 	regex.match(`(?i)(^|[;{\s])more_clear_input_headers\s`, line)
 	some h in lib.trace_headers_in(line)
-} | {sprintf("deletes trace header %s", [lower(m[1])]) |
+}) | {sprintf("deletes trace header %s", [lower(m[1])]) |
 	some m in regex.find_all_string_submatch_n(`(?i)(?:^|\s)http-request\s+del-header\s+(\S+)`, line, -1)
 	lib.is_trace_header(m[1])
-} | {sprintf("blanks trace header %s", [lower(m[1])]) |
+}) | {sprintf("blanks trace header %s", [lower(m[1])]) |
 	some m in regex.find_all_string_submatch_n(`(?i)(?:^|\s)http-request\s+set-header\s+(\S+)\s+(?:""|'')\s*$`, line, -1)
 	lib.is_trace_header(m[1])
 }

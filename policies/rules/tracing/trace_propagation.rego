@@ -22,10 +22,8 @@ package meshready.rules.trace_propagation
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
-	r.kind in lib.long_running_kinds
-	served := _served(i, r)
-	count(served) > 0
+	some i, served in _served
+	r := lib.workloads[i]
 	not lib.manual_trace_propagation(r)
 	count(lib.trace_propagation_settings(i, r)) == 0
 	f := {
@@ -37,9 +35,8 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	r.kind in lib.long_running_kinds
-	count(_served(i, r)) > 0
+	some i, _ in _served
+	r := lib.workloads[i]
 	not lib.manual_trace_propagation(r)
 	format := lib.mesh_trace_format
 	format != ""
@@ -57,16 +54,27 @@ findings contains f if {
 	}
 }
 
-# _served: the HTTP or gRPC ports the workload serves, named for the message.
-_served(wi, _) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
-	some [si, wj] in lib.service_workloads
-	wj == wi
+# _served[i]: the HTTP or gRPC ports long-running workload i serves, named for the message.
+# A port named http on a binary port (port-protocol-mismatch) serves no HTTP.
+_served[wi] := ports if {
+	some wi, r in lib.workloads
+	r.kind in lib.long_running_kinds
+	ports := _service_ports(wi) | _container_ports(r)
+	count(ports) > 0
+}
+
+_service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
+	some si in lib.workload_services[wi]
 	svc := lib.services[si]
 	some p in lib.service_ports(svc)
 	proto := lib.istio_protocol(p.port)
 	proto in lib.http_protocols
-} | {sprintf("container port '%s' (%v)", [cp.name, cp.number]) |
-	some cp in lib.container_ports(lib.workloads[wi])
+	not lib.binary_ports[p.number]
+}
+
+_container_ports(r) := {sprintf("container port '%s' (%v)", [cp.name, cp.number]) |
+	some cp in lib.container_ports(r)
 	not cp.init
 	regex.match(`^(?i)(http|grpc)`, cp.name)
+	not lib.binary_ports[cp.number]
 }

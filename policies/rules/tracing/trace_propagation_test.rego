@@ -124,3 +124,12 @@ test_manual_annotation_passes if {
 }
 
 props_cm(text) := fixtures.configmap("aai-cfg", {"application.properties": text})
+
+test_http_name_on_binary_port_is_not_served_http if {
+	c := object.union(fixtures.container("es"), {"ports": [{"name": "http-transport", "containerPort": 9300}]})
+	resources := [
+		fixtures.service("es", [{"name": "http-transport", "port": 9300}]),
+		fixtures.workload("StatefulSet", "es", fixtures.pod("es", {}, c)),
+	]
+	count(run(resources, "b3")) == 0
+}
