@@ -36,6 +36,9 @@ type Settings struct {
 	Namespace       string            `json:"namespace"`
 	NamespaceLabels map[string]string `json:"namespaceLabels"`
 	TraceFormat     string            `json:"traceFormat"`
+	// NativeSidecars says the mesh injects Kubernetes native sidecars
+	// (Istio >= 1.19 on Kubernetes >= 1.28), so Job sidecars exit by themselves.
+	NativeSidecars bool `json:"nativeSidecars"`
 }
 
 // Hit is one raw finding from a rule, before source mapping.
@@ -117,6 +120,7 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 			"namespace":       s.Namespace,
 			"namespaceLabels": stringMap(s.NamespaceLabels),
 			"traceFormat":     s.TraceFormat,
+			"nativeSidecars":  s.NativeSidecars,
 		},
 	}
 	rs, err := e.query.Eval(ctx, rego.EvalInput(input))

@@ -109,7 +109,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 	o := lint.Options{
 		Render:   f.render,
 		Config:   cfg,
-		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace},
+		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars},
 		Workers:  f.workers,
 		Stdin:    os.Stdin,
 		WorkDir:  f.workDir,

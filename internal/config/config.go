@@ -33,6 +33,8 @@ type Config struct {
 	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
 	// TraceFormat is the mesh's trace header format: b3 (default) or w3c.
 	TraceFormat string `json:"traceFormat,omitempty"`
+	// NativeSidecars says the mesh runs Istio's native sidecars.
+	NativeSidecars bool `json:"nativeSidecars,omitempty"`
 	// Values adds values files per chart: chart glob -> files (relative to
 	// the configuration file).
 	Values map[string][]string `json:"values,omitempty"`

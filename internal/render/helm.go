@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -85,7 +86,7 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 	}
 	manifest, err := h.RenderChart(ctx, ch, vals)
 	if err != nil {
-		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(dir, err)}
+		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
 	}
 	rs, err := resource.Parse(dir, []byte(manifest))
 	if err != nil {
@@ -94,26 +95,27 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 	return &Result{Chart: dir, ChartDir: dir, Manifest: manifest, Resources: rs, Graph: graph, Values: vals}, nil
 }
 
-// templateFile points a Helm template error at the template it names
-// ("template: so/charts/x/templates/a.yaml:12:3: ..."), or the chart.
-func templateFile(dir string, err error) string {
-	msg := err.Error()
-	i := strings.Index(msg, "template: ")
-	if i < 0 {
+// templatePath finds the template a Helm error names, e.g.
+// "template: so/charts/x/templates/a.yaml:12:3: ..." or
+// "parse error at (so/templates/a.yaml:7): ...".
+var templatePath = regexp.MustCompile(`([A-Za-z0-9_.\-]+(?:/charts/[A-Za-z0-9_.\-]+)*/templates/[^:()\s]+)`)
+
+// templateFile points a Helm template error at the file on disk, walking
+// "charts/<name>" steps down the dependency graph; "" when it names none.
+func templateFile(g *charttree.Node, err error) string {
+	m := templatePath.FindString(err.Error())
+	if m == "" || g == nil {
 		return ""
 	}
-	rest := msg[i+len("template: "):]
-	end := strings.IndexAny(rest, ": ")
-	if end <= 0 {
-		return ""
+	parts := strings.Split(m, "/")[1:]
+	n := g
+	for len(parts) > 2 && parts[0] == "charts" {
+		if n = n.Child(parts[1]); n == nil || n.Dir == "" {
+			return ""
+		}
+		parts = parts[2:]
 	}
-	p := rest[:end]
-	// the first path element is the chart name; nested charts sit under charts/
-	parts := strings.SplitN(p, "/", 2)
-	if len(parts) != 2 {
-		return ""
-	}
-	return filepath.Join(dir, parts[1])
+	return filepath.Join(n.Dir, filepath.Join(parts...))
 }
 
 // Load assembles the chart at target with its dependencies.

@@ -3,6 +3,8 @@ package krmfn
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -60,7 +62,7 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 			problems = append(problems, fmt.Sprintf("Service %s: no DestinationRule for %s", refName(it), r.fqdn(it.name, it.ns)))
 		}
 	}
-	for ns := range nsWithWorkloads {
+	for _, ns := range slices.Sorted(maps.Keys(nsWithWorkloads)) {
 		if !peer[ns] {
 			problems = append(problems, fmt.Sprintf("namespace %q: no PeerAuthentication", ns))
 		}

@@ -18,9 +18,14 @@ package meshready.rules.mtls_app_tls
 import data.meshready.lib
 
 findings contains f if {
-	some [si, wi] in lib.service_workloads
-	lib.injected(lib.workloads[wi])
-	svc := lib.services[si]
+	some si, svc in lib.services
+	meshed := {lib.describe(w) |
+		some pair in lib.service_workloads
+		pair[0] == si
+		w := lib.workloads[pair[1]]
+		lib.injected(w)
+	}
+	count(meshed) > 0
 	some p in lib.service_ports(svc)
 	proto := lib.istio_protocol(p.port)
 	proto in {"https", "tls"}
@@ -29,7 +34,7 @@ findings contains f if {
 		"resource": si,
 		"field": sprintf("%s.%s", [p.path, src.field]),
 		"value": src.value,
-		"message": sprintf("%s port '%s' (%v) serves %s to %s, which the mesh already encrypts with mTLS", [lib.describe(svc), p.name, p.number, upper(proto), lib.describe(lib.workloads[wi])]),
+		"message": sprintf("%s port '%s' (%v) serves %s to %s, which the mesh already encrypts with mTLS", [lib.describe(svc), p.name, p.number, upper(proto), concat(", ", sort(meshed))]),
 	}
 }
 

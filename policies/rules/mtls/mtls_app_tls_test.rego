@@ -47,3 +47,13 @@ test_plain_http_passes if {
 	svc := fixtures.service("aai", [{"name": "http-api", "port": 8080}])
 	count(rule.findings) == 0 with input as fixtures.injected_input([svc, aai(c)])
 }
+
+test_one_finding_per_port_for_several_workloads if {
+	svc := object.union(fixtures.service("aai", [{"name": "https-api", "port": 8443}]), {"spec": {"selector": {"tier": "api"}}})
+	fs := rule.findings with input as fixtures.injected_input([svc, tier_api("aai-a"), tier_api("aai-b")])
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "Deployment 'aai-a', Deployment 'aai-b'")
+}
+
+tier_api(name) := object.union(aai(fixtures.container(name)), {"metadata": {"name": name}, "spec": {"template": {"metadata": {"labels": {"tier": "api"}}}}})

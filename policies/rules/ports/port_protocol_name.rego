@@ -8,7 +8,7 @@
 #   as TCP (25, 53, 3306, 27017) are exempt.
 # custom:
 #   id: port-protocol-name
-#   severity: warning
+#   severity: error
 #   family: ports
 #   remediation: >-
 #     Name the port <protocol>[-<suffix>] with one of http, http2, https, grpc, grpc-web, tcp,
