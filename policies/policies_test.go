@@ -1,223 +1,131 @@
-package policies
+// Tests of the built-in rules through the policy engine (package rules), so
+// that they load, sandbox and evaluate the policies exactly as lint does.
+package policies_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/tester"
-
+	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current rules")
 
-// deniedBuiltins mirrors the engine's sandbox (rules/capabilities.go): a
-// built-in rule that calls one of these would fail to load there.
-var deniedBuiltins = map[string]bool{
-	"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
-	"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true,
-}
+var compileBuiltin = sync.OnceValues(func() (*rules.Engine, error) {
+	return rules.New(context.Background(), rules.Builtin())
+})
 
-func capabilities() *ast.Capabilities {
-	c := ast.CapabilitiesForThisVersion()
-	kept := c.Builtins[:0:0]
-	for _, b := range c.Builtins {
-		if !deniedBuiltins[b.Name] {
-			kept = append(kept, b)
-		}
-	}
-	c.Builtins = kept
-	c.AllowNet = []string{}
-	return c
-}
-
-// loadModules parses the embedded policies, with or without their tests.
-func loadModules(t *testing.T, withTests bool) map[string]*ast.Module {
+// engine is the built-in rules, compiled once for all tests.
+func engine(t *testing.T) *rules.Engine {
 	t.Helper()
-	mods := map[string]*ast.Module{}
-	err := fs.WalkDir(FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if !withTests && strings.HasSuffix(p, "_test.rego") {
-			return nil
-		}
-		src, err := fs.ReadFile(FS, p)
-		if err != nil {
-			return err
-		}
-		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		mods[p] = m
-		return nil
-	})
+	e, err := compileBuiltin()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("compiling the built-in rules: %v", err)
 	}
-	return mods
-}
-
-// rulePackages maps each rule package (meshready.rules.x) to its file.
-func rulePackages(t *testing.T, mods map[string]*ast.Module) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for file, m := range mods {
-		if strings.HasPrefix(file, "rules/") && !strings.HasSuffix(file, "_test.rego") {
-			pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
-			if prev, dup := out[pkg]; dup {
-				t.Errorf("package %s is defined in %s and %s: one rule per package", pkg, prev, file)
-			}
-			out[pkg] = file
-		}
-	}
-	if len(out) == 0 {
+	if len(e.Packages()) == 0 {
 		t.Fatal("no rule packages embedded: check the //go:embed patterns")
 	}
-	return out
+	return e
 }
 
 func TestRegoUnitTests(t *testing.T) {
-	mods := loadModules(t, true)
-	rules := rulePackages(t, mods)
+	pkgs := engine(t).Packages()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	runner := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithCapabilities(capabilities()).WithDefaultRegoVersion(ast.RegoV1)).
-		SetDefaultRegoVersion(ast.RegoV1).
-		SetModules(mods).
-		RaiseBuiltinErrors(true).
-		SetTimeout(30 * time.Second)
-	ch, err := runner.RunTests(ctx, nil)
+	results, err := rules.RunTests(ctx, 30*time.Second, rules.Builtin())
 	if err != nil {
 		t.Fatalf("compiling policies and tests: %v", err)
 	}
 	passed := 0
 	perPackage := map[string]int{}
-	for r := range ch {
+	for _, r := range results {
 		switch {
-		case r.Error != nil:
-			t.Errorf("%s.%s (%s): error: %v", r.Package, r.Name, r.Location, r.Error)
-		case r.Fail:
-			at := ""
-			if r.FailedAt != nil {
-				at = fmt.Sprintf(" at %s: %s", r.FailedAt.Location, r.FailedAt)
-			}
-			t.Errorf("%s.%s (%s): FAIL%s", r.Package, r.Name, r.Location, at)
+		case r.Pass:
+			passed++
+			perPackage[strings.TrimPrefix(r.Package, "data.")]++
 		case r.Skip:
 			t.Logf("%s.%s: skipped", r.Package, r.Name)
 		default:
-			passed++
-			perPackage[strings.TrimPrefix(r.Package, "data.")]++
+			t.Errorf("%s.%s (%s): %s", r.Package, r.Name, r.File, r.Err)
 		}
 	}
 	// Guard against silently running nothing: every rule has tests for its
 	// passing and its failing case, in the package beside it.
-	if want := 2 * len(rules); passed < want {
+	if want := 2 * len(pkgs); passed < want {
 		t.Errorf("%d Rego tests passed, want at least %d (2 per rule package)", passed, want)
 	}
-	for pkg, file := range rules {
-		if n := perPackage[pkg+"_test"]; n < 2 {
-			t.Errorf("%s (%s): %d passing tests in package %s_test, want at least 2", pkg, file, n, pkg)
+	for _, p := range pkgs {
+		test := rules.RulesPackage + "." + p.Name + "_test"
+		if n := perPackage[test]; n < 2 {
+			t.Errorf("%s (%s): %d passing tests in package %s, want at least 2", p.Name, strings.Join(p.Files, ", "), n, test)
 		}
 	}
-	t.Logf("%d Rego tests passed (%d rule packages)", passed, len(rules))
+	t.Logf("%d Rego tests passed (%d rule packages)", passed, len(pkgs))
 }
 
 var (
-	kebab      = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
-	severities = map[string]bool{"error": true, "warning": true, "info": true}
-	families   = map[string]bool{"injection": true, "ports": true, "tracing": true, "mtls": true}
+	kebab    = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	families = map[string]bool{"injection": true, "ports": true, "tracing": true, "mtls": true}
 )
 
 func TestRuleMetadata(t *testing.T) {
-	mods := loadModules(t, false)
+	// Built-in file names carry the source's prefix ("builtin:").
+	prefix := rules.Builtin().(rules.FSSource).Prefix
 	seen := map[string]string{}
-	for pkg, file := range rulePackages(t, mods) {
-		m := mods[file]
-		var meta *ast.Annotations
-		for _, a := range m.Annotations {
-			if a.Scope == "package" {
-				meta = a
-			}
+	for _, p := range engine(t).Packages() {
+		file := strings.Join(p.Files, ", ")
+		if len(p.Files) > 1 {
+			t.Errorf("package %s is defined in %s: one rule per package", p.Name, file)
 		}
-		if meta == nil {
-			t.Errorf("%s: no package-scope METADATA", file)
+		if !p.Findings {
+			t.Errorf("%s: package %s defines no findings", file, p.Name)
+		}
+		r := p.Rule
+		if r.ID == "" {
+			t.Errorf("%s: no package-scope METADATA with custom.id", file)
 			continue
 		}
-		custom := func(k string) string { s, _ := meta.Custom[k].(string); return strings.TrimSpace(s) }
-		id, sev, family := custom("id"), custom("severity"), custom("family")
 		switch {
-		case !kebab.MatchString(id):
-			t.Errorf("%s: custom.id %q is not kebab-case", file, id)
-		case seen[id] != "":
-			t.Errorf("%s: custom.id %q is already used by %s", file, id, seen[id])
+		case !kebab.MatchString(r.ID):
+			t.Errorf("%s: custom.id %q is not kebab-case", file, r.ID)
+		case seen[r.ID] != "":
+			t.Errorf("%s: custom.id %q is already used by %s", file, r.ID, seen[r.ID])
 		}
-		seen[id] = file
-		if want := "meshready.rules." + strings.ReplaceAll(id, "-", "_"); pkg != want {
-			t.Errorf("%s: package %s, want %s for id %s", file, pkg, want, id)
+		seen[r.ID] = file
+		name := strings.ReplaceAll(r.ID, "-", "_")
+		if p.Name != name {
+			t.Errorf("%s: package %s.%s, want %s.%s for id %s", file, rules.RulesPackage, p.Name, rules.RulesPackage, name, r.ID)
 		}
-		if want := path.Join("rules", family, strings.ReplaceAll(id, "-", "_")+".rego"); file != want {
-			t.Errorf("%s: rule %s of family %s belongs in %s", file, id, family, want)
+		if want := prefix + path.Join("rules", r.Family, name+".rego"); r.Source != want {
+			t.Errorf("%s: rule %s of family %s belongs in %s", r.Source, r.ID, r.Family, want)
 		}
-		if !severities[sev] {
-			t.Errorf("%s: custom.severity %q is not error, warning or info", file, sev)
+		if _, ok := finding.ParseSeverity(string(r.Severity)); !ok {
+			t.Errorf("%s: custom.severity %q is not error, warning or info", file, r.Severity)
 		}
-		if !families[family] {
-			t.Errorf("%s: custom.family %q is not injection, ports, tracing or mtls", file, family)
+		if !families[r.Family] {
+			t.Errorf("%s: custom.family %q is not injection, ports, tracing or mtls", file, r.Family)
 		}
-		if family == "mtls" && !strings.HasPrefix(id, "mtls-") {
-			t.Errorf("%s: mtls rule id %q must start with mtls-", file, id)
+		if r.Family == "mtls" && !strings.HasPrefix(r.ID, "mtls-") {
+			t.Errorf("%s: mtls rule id %q must start with mtls-", file, r.ID)
 		}
-		if strings.TrimSpace(meta.Title) == "" || strings.TrimSpace(meta.Description) == "" || custom("remediation") == "" {
+		if strings.TrimSpace(r.Title) == "" || r.Description == "" || r.Remediation == "" {
 			t.Errorf("%s: METADATA needs title, description and custom.remediation", file)
 		}
-		if !definesFindings(m) {
-			t.Errorf("%s: package %s defines no findings", file, pkg)
-		}
 	}
-}
-
-func definesFindings(m *ast.Module) bool {
-	for _, r := range m.Rules {
-		if r.Head.Name.String() == "findings" || r.Head.Ref().String() == "findings" {
-			return true
-		}
-	}
-	return false
-}
-
-// evaluator compiles the rules (tests left out, as the engine does) with
-// strict built-in errors: a helper handed a null must not error on a chart.
-func evaluator(t *testing.T) rego.PreparedEvalQuery {
-	t.Helper()
-	compiler := ast.NewCompiler().WithCapabilities(capabilities())
-	if compiler.Compile(loadModules(t, false)); compiler.Failed() {
-		t.Fatal(compiler.Errors)
-	}
-	q, err := rego.New(
-		rego.Query("out := [[p, f] | some p; some f in data.meshready.rules[p].findings]"),
-		rego.Compiler(compiler),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
 }
 
 type hit struct {
@@ -226,62 +134,35 @@ type hit struct {
 	Field    string `json:"field"`
 	Value    string `json:"value"`
 	Message  string `json:"message"`
-	Severity string `json:"severity,omitempty"`
+	Severity string `json:"severity"`
 }
 
-// evaluate runs every rule over input and checks each finding against the
-// contract in README.md.
-func evaluate(t *testing.T, q rego.PreparedEvalQuery, input map[string]any, refs []string) []hit {
+// evaluate runs every rule over objects (refs names each one) and checks each
+// finding against the contract in README.md.
+func evaluate(t *testing.T, objects []map[string]any, refs []string, s rules.Settings) []hit {
 	t.Helper()
-	rs, err := q.Eval(context.Background(), rego.EvalInput(input))
+	raw, err := engine(t).Evaluate(context.Background(), objects, s)
 	if err != nil {
-		t.Fatalf("evaluating rules: %v", err)
+		t.Fatalf("evaluating rules with settings %+v: %v", s, err)
 	}
-	if len(rs) != 1 {
-		t.Fatalf("want one result set, got %d", len(rs))
-	}
-	pairs, _ := rs[0].Bindings["out"].([]any)
 	var hits []hit
-	for _, p := range pairs {
-		pair := p.([]any)
-		pkg, f := pair[0].(string), pair[1]
-		m, ok := f.(map[string]any)
-		if !ok {
-			t.Errorf("%s: finding %v is not an object", pkg, f)
+	for _, h := range raw {
+		id := h.Rule.ID
+		if h.Resource < 0 || h.Resource >= len(objects) {
+			t.Errorf("%s: resource %d is not an index into input.resources", id, h.Resource)
 			continue
 		}
-		h := hit{Rule: pkg}
-		n, ok := m["resource"].(json.Number)
-		idx, err := n.Int64()
-		if !ok || err != nil || idx < 0 || int(idx) >= len(refs) {
-			t.Errorf("%s: resource %v is not an index into input.resources", pkg, m["resource"])
-			continue
-		}
-		h.Resource = refs[idx]
-		for k, dst := range map[string]*string{"field": &h.Field, "value": &h.Value, "message": &h.Message} {
-			s, ok := m[k].(string)
-			if !ok {
-				t.Errorf("%s: %s %v is not a string", pkg, k, m[k])
-			}
-			*dst = s
-		}
-		if sev, ok := m["severity"]; ok {
-			h.Severity, _ = sev.(string)
-			if !severities[h.Severity] {
-				t.Errorf("%s: severity %v is not error, warning or info", pkg, sev)
-			}
-		}
-		if h.Message == "" {
-			t.Errorf("%s: finding on %s has no message", pkg, h.Resource)
+		// The engine falls back to the title when a finding has no message.
+		if h.Message == "" || h.Message == h.Rule.Title {
+			t.Errorf("%s: finding on %s has no message", id, refs[h.Resource])
 		}
 		if _, err := resource.ParsePath(h.Field); err != nil || h.Field == "" {
-			t.Errorf("%s: field %q is not a field path: %v", pkg, h.Field, err)
+			t.Errorf("%s: field %q is not a field path: %v", id, h.Field, err)
 		}
-		hits = append(hits, h)
+		hits = append(hits, hit{Rule: id, Resource: refs[h.Resource], Field: h.Field, Value: h.Value, Message: h.Message, Severity: string(h.Severity)})
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		return fmt.Sprint(a.Rule, a.Resource, a.Field, a.Message) < fmt.Sprint(b.Rule, b.Resource, b.Field, b.Message)
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Message, b.Message))
 	})
 	return hits
 }
@@ -298,17 +179,14 @@ func TestMixedChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objects := make([]any, len(docs))
+	objects := make([]map[string]any, len(docs))
 	refs := make([]string, len(docs))
+	byRef := map[string]map[string]any{}
 	for i, d := range docs {
-		objects[i] = d.Object
-		refs[i] = d.Ref.String()
+		objects[i], refs[i] = d.Object, d.Ref.String()
+		byRef[refs[i]] = d.Object
 	}
-	input := map[string]any{
-		"resources": objects,
-		"settings":  map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{}, "traceFormat": "b3"},
-	}
-	hits := evaluate(t, evaluator(t), input, refs)
+	hits := evaluate(t, objects, refs, rules.Settings{Namespace: "onap", TraceFormat: "b3"})
 
 	fired := map[string]bool{}
 	for _, h := range hits {
@@ -316,19 +194,13 @@ func TestMixedChart(t *testing.T) {
 		if h.Value == "" {
 			continue
 		}
-		var obj map[string]any
-		for i, r := range refs {
-			if r == h.Resource {
-				obj = docs[i].Object
-			}
-		}
-		if _, ok := resource.Lookup(obj, h.Field); !ok {
+		if _, ok := resource.Lookup(byRef[h.Resource], h.Field); !ok {
 			t.Errorf("%s on %s: field %s (value %q) is not in the object", h.Rule, h.Resource, h.Field, h.Value)
 		}
 	}
-	for pkg := range rulePackages(t, loadModules(t, false)) {
-		if name := strings.TrimPrefix(pkg, "meshready.rules."); !fired[name] {
-			t.Errorf("rule %s did not fire on testdata/mixed.yaml", name)
+	for _, r := range engine(t).Rules() {
+		if !fired[r.ID] {
+			t.Errorf("rule %s did not fire on testdata/mixed.yaml", r.ID)
 		}
 	}
 
@@ -353,32 +225,30 @@ func TestMixedChart(t *testing.T) {
 }
 
 // TestHostileInput feeds nulls and wrong types everywhere a chart could
-// render them: no rule may fail evaluation under strict built-in errors.
+// render them: no rule may fail evaluation under the engine's strict
+// built-in errors.
 func TestHostileInput(t *testing.T) {
-	var resources []any
-	if err := json.Unmarshal([]byte(hostile), &resources); err != nil {
+	var objects []map[string]any
+	if err := json.Unmarshal([]byte(hostile), &objects); err != nil {
 		t.Fatal(err)
 	}
-	refs := make([]string, len(resources))
+	refs := make([]string, len(objects))
 	for i := range refs {
 		refs[i] = fmt.Sprintf("#%d", i)
 	}
-	q := evaluator(t)
-	for _, settings := range []any{
-		nil,
-		map[string]any{"namespace": nil, "namespaceLabels": nil, "traceFormat": nil, "nativeSidecars": "yes"},
-		map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{"istio-injection": "enabled"}, "traceFormat": "w3c"},
+	for _, s := range []rules.Settings{
+		{},
+		{NamespaceLabels: map[string]string{"istio-injection": ""}, TraceFormat: "zipkin", NativeSidecars: true},
+		{Namespace: "onap", NamespaceLabels: map[string]string{"istio-injection": "enabled"}, TraceFormat: "w3c"},
 	} {
-		input := map[string]any{"resources": resources}
-		if settings != nil {
-			input["settings"] = settings
-		}
-		evaluate(t, q, input, refs)
+		evaluate(t, objects, refs, s)
 	}
 }
 
+// Evaluate takes objects, as resource.Parse yields them (it rejects a
+// document that is a scalar or a list), so the top level holds objects or null.
 const hostile = `[
-	null, "text", 5, {}, {"kind": 5}, {"kind": null},
+	null, {}, {"kind": 5}, {"kind": null},
 	{"kind": "Deployment", "metadata": null, "spec": null},
 	{"kind": "Deployment", "spec": {"template": null}},
 	{"kind": "StatefulSet", "spec": {"template": {"metadata": {"labels": null, "annotations": null}, "spec": {"containers": null, "initContainers": null, "securityContext": null}}}},

@@ -44,7 +44,8 @@ func RunTests(ctx context.Context, timeout time.Duration, sources ...Source) ([]
 		SetCompiler(compiler).
 		SetStore(inmem.New()).
 		SetModules(modules).
-		SetTimeout(timeout)
+		SetTimeout(timeout).
+		RaiseBuiltinErrors(true)
 	store := inmem.New()
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {

@@ -7,14 +7,18 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	chartsfixtures "github.com/meshready/meshready/charts-fixtures"
+	"github.com/meshready/meshready/internal/baseline"
+	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/gate"
 	"github.com/meshready/meshready/internal/lint"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/report"
@@ -41,18 +45,30 @@ type lintFlags struct {
 }
 
 func (f *lintFlags) bind(cmd *cobra.Command) {
+	f.bindInputs(cmd)
+	f.bindOutput(cmd)
+}
+
+// bindInputs binds what decides the findings: render values, policies,
+// configuration (lint, baseline and report share these).
+func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	addRenderFlags(fs, &f.render)
-	fs.StringVarP(&f.format, "format", "o", "text", "output format: "+strings.Join(report.Names(), ", "))
-	fs.StringVar(&f.output, "output-file", "", "write the report to this file instead of stdout")
-	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
 	fs.StringArrayVar(&f.policies, "policy", nil, "folder of extra Rego policies (repeatable)")
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default: .meshready.yaml found upward from the first input)")
 	fs.StringArrayVar(&f.nsLabels, "namespace-label", nil, "a label the target namespace carries in the cluster, key=value (repeatable), e.g. istio-injection=enabled")
 	fs.StringVar(&f.traceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
-	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&f.workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
+}
+
+// bindOutput binds how the report is written and when the run fails.
+func (f *lintFlags) bindOutput(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVarP(&f.format, "format", "o", "text", "output format: "+strings.Join(report.Names(), ", "))
+	fs.StringVar(&f.output, "output-file", "", "write the report to this file instead of stdout")
+	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
 }
 
 // loadConfig finds and validates the configuration, then lets flags override it.
@@ -122,6 +138,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 
 func newLintCmd() *cobra.Command {
 	f := &lintFlags{render: render.DefaultOptions()}
+	g := &gateFlags{}
 	cmd := &cobra.Command{
 		Use:   "lint [CHART|ROOT|CHART.tgz|FILE.yaml|-]...",
 		Short: "Render charts and report what keeps each workload from running well on Istio",
@@ -131,11 +148,20 @@ at the template or values.yaml line to edit. Inputs may also be packaged .tgz
 charts, already-rendered YAML files, or - for stdin. Without inputs, the
 bundled charts-fixtures tree is linted when present.
 
+As a pre-merge gate: --changed-from REV (git diff REV...HEAD) or
+--changed-files FILE lint only the charts the change affects (a file under the
+chart, or under a chart it depends on, changed); --baseline FILE fails only on
+findings not recorded by 'meshready baseline'; --format gerrit comments on the
+changed files and votes with --gerrit-label.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, render or
 configuration errors (charts that fail to render are reported and the others
 are still linted).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
+				if g.changedOnly() {
+					return withCode(exitError, fmt.Errorf("--changed-from and --changed-files need the tree to lint, e.g. meshready lint kubernetes --changed-from HEAD~1"))
+				}
 				dir, cleanup, err := demoTree(cmd.ErrOrStderr())
 				if err != nil {
 					return withCode(exitError, err)
@@ -144,14 +170,188 @@ are still linted).`,
 				f.workDir = filepath.Dir(dir)
 				args = []string{dir}
 			}
-			return runLint(cmd, f, args)
+			return runGate(cmd, f, g, args)
 		},
 	}
 	f.bind(cmd)
+	g.bind(cmd)
 	return cmd
 }
 
+// gateFlags are lint's pre-merge gate settings.
+type gateFlags struct {
+	changedFrom    string
+	changedFiles   string
+	repoRoot       string
+	gerritLabel    string
+	baseline       string
+	baselineUpdate bool
+}
+
+func (g *gateFlags) bind(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&g.changedFrom, "changed-from", "", "lint only the charts affected by git diff REV...HEAD (e.g. HEAD~1, origin/master)")
+	fs.StringVar(&g.changedFiles, "changed-files", "", "lint only the charts affected by the files listed in FILE, one repository-relative path a line (- for stdin)")
+	fs.StringVar(&g.repoRoot, "repo-root", "", "repository root that changed files and gerrit/github/sarif paths are relative to (default: the git top level)")
+	fs.StringVar(&g.gerritLabel, "gerrit-label", "", "with --format gerrit, vote on this label (e.g. Verified): -1 on failure, +1 otherwise")
+	fs.StringVar(&g.baseline, "baseline", "", "fail only on findings not recorded in this baseline file (see 'meshready baseline')")
+	fs.BoolVar(&g.baselineUpdate, "baseline-update", false, "rewrite the --baseline file without the findings that are fixed")
+}
+
+func (g *gateFlags) changedOnly() bool { return g.changedFrom != "" || g.changedFiles != "" }
+
+func (g *gateFlags) validate(f *lintFlags, args []string) error {
+	switch {
+	case g.changedFrom != "" && g.changedFiles != "":
+		return fmt.Errorf("--changed-from and --changed-files: give one of them")
+	case g.baselineUpdate && g.baseline == "":
+		return fmt.Errorf("--baseline-update needs --baseline FILE")
+	case g.gerritLabel != "" && f.format != "gerrit":
+		return fmt.Errorf("--gerrit-label applies to --format gerrit, not %s", f.format)
+	case g.changedFiles == "-" && slices.Contains(args, "-"):
+		return fmt.Errorf("--changed-files - and the input - cannot both read stdin")
+	}
+	return nil
+}
+
+// repoFormats key files by repository-relative paths.
+var repoFormats = map[string]bool{"gerrit": true, "github": true, "sarif": true}
+
+// root is the repository root: --repo-root, else the git top level of the
+// first input when the gate or the format needs one ("" otherwise, and
+// when the formats can fall back to the working directory).
+func (g *gateFlags) root(ctx context.Context, format string, args []string) (string, error) {
+	if g.repoRoot != "" {
+		abs, err := filepath.Abs(g.repoRoot)
+		if err != nil {
+			return "", fmt.Errorf("--repo-root: %w", err)
+		}
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("--repo-root %s: not a folder", g.repoRoot)
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		return abs, nil
+	}
+	if !g.changedOnly() && !repoFormats[format] {
+		return "", nil
+	}
+	dir := "."
+	if len(args) > 0 && args[0] != "-" {
+		dir = args[0]
+	}
+	top, err := gate.Toplevel(ctx, dir)
+	if err != nil {
+		if g.changedOnly() {
+			return "", fmt.Errorf("cannot map changed files to charts: %w (run inside the git repository, or pass --repo-root)", err)
+		}
+		return "", nil
+	}
+	return top, nil
+}
+
+// change reads what the change touches.
+func (g *gateFlags) change(ctx context.Context, root string, stdin io.Reader) (*gate.Change, error) {
+	if g.changedFrom != "" {
+		return gate.Diff(ctx, root, g.changedFrom)
+	}
+	if g.changedFiles == "-" {
+		return gate.ReadList(stdin, "stdin", root)
+	}
+	fh, err := os.Open(g.changedFiles)
+	if err != nil {
+		return nil, fmt.Errorf("--changed-files: %w", err)
+	}
+	defer fh.Close()
+	return gate.ReadList(fh, g.changedFiles, root)
+}
+
+// selector decides which charts a change affects, from the graphs the
+// renderer resolves (a load, no render) and the inputs every chart shares.
+func (f *lintFlags) selector(cfg *config.Config) *gate.Selector {
+	h := render.NewHelm(f.render)
+	s := &gate.Selector{
+		Graph: func(dir string) (*charttree.Node, error) {
+			_, g, _, err := h.Load(dir)
+			return g, err
+		},
+		Fallback: func(dir string) (*charttree.Node, []string, error) {
+			roots := f.render.ChartPaths
+			if len(roots) == 0 {
+				roots = []string{charttree.TreeRoot(dir)}
+			}
+			return gate.Declared(dir, roots)
+		},
+		// as lint.New names charts for the configuration's per-chart values
+		Extra:   func(dir string) []string { return cfg.ValuesFor(filepath.Base(dir)) },
+		Workers: f.workers,
+	}
+	add := func(p, label string) { s.Shared = append(s.Shared, gate.Shared{Path: p, Label: label}) }
+	for _, v := range f.render.ValueFiles {
+		add(v, "--values "+v)
+	}
+	for _, kv := range f.render.SetFile {
+		if _, p, ok := strings.Cut(kv, "="); ok {
+			add(p, "--set-file "+p)
+		}
+	}
+	if f.render.Umbrella != "" {
+		add(filepath.Join(f.render.Umbrella, "values.yaml"), "--umbrella "+f.render.Umbrella)
+	}
+	if cfg.Path != "" {
+		add(cfg.Path, "the configuration "+cfg.Path)
+	}
+	for _, p := range f.policies {
+		add(p, "--policy "+p)
+	}
+	return s
+}
+
+// printSelection says on stderr which charts the change selected and why.
+func printSelection(w io.Writer, ds []gate.Decision, c *gate.Change) {
+	n := 0
+	for _, d := range ds {
+		if d.Selected {
+			n++
+		}
+	}
+	fmt.Fprintf(w, "meshready: %s changed (%s): %d of %d %s selected\n",
+		gateCount(len(c.Files), "file", "files"), c.Source, n, len(ds), gatePlural(len(ds), "chart", "charts"))
+	for _, d := range ds {
+		if d.Selected {
+			fmt.Fprintf(w, "selected %s: %s\n", d.Target.Name(), d.Reason)
+		}
+	}
+	for _, d := range ds {
+		if d.Warning != "" {
+			fmt.Fprintf(w, "meshready: note: %s: %s\n", d.Target.Name(), d.Warning)
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "meshready: no chart selected: the change touches no linted chart and none of their dependencies; nothing to lint")
+	}
+}
+
+func gateCount(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, gatePlural(n, one, many))
+}
+
+func gatePlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// runLint is a plain lint run (no gate flags).
 func runLint(cmd *cobra.Command, f *lintFlags, args []string) error {
+	return runGate(cmd, f, &gateFlags{}, args)
+}
+
+// runGate lints the inputs, or the charts a change affects, and compares
+// with the baseline when one is given.
+func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) error {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -159,30 +359,76 @@ func runLint(cmd *cobra.Command, f *lintFlags, args []string) error {
 	// Helm logs value-coalescing warnings on the global logger; the helm
 	// CLI prints them, but in a lint report they are noise.
 	log.SetOutput(io.Discard)
-	l, cfg, err := f.linter(ctx, args, cmd.ErrOrStderr())
+	stderr := cmd.ErrOrStderr()
+	if err := g.validate(f, args); err != nil {
+		return withCode(exitError, err)
+	}
+	l, cfg, err := f.linter(ctx, args, stderr)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	rep, err := l.Run(ctx, args)
+	targets, err := render.Expand(args)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	out := cmd.OutOrStdout()
-	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir}
-	if err := writeReport(out, f, opts, rep); err != nil {
+	repoRoot, err := g.root(ctx, f.format, args)
+	if err != nil {
 		return withCode(exitError, err)
 	}
-	return exitFor(rep, opts)
+	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir,
+		RepoRoot: repoRoot, GerritLabel: g.gerritLabel}
+	if g.changedOnly() {
+		change, err := g.change(ctx, repoRoot, cmd.InOrStdin())
+		if err != nil {
+			return withCode(exitError, err)
+		}
+		ds := f.selector(cfg).Select(ctx, targets, change)
+		printSelection(stderr, ds, change)
+		targets = gate.Selected(ds)
+		opts.ChangedFiles = change.Set()
+	}
+	var base *baseline.Baseline
+	if g.baseline != "" {
+		// before linting: a bad baseline should not cost a render
+		if base, err = baseline.Load(g.baseline); err != nil {
+			return withCode(exitError, err)
+		}
+	}
+
+	rep := l.RunTargets(ctx, targets)
+	opts.Charts = gate.SortedNames(targets)
+	shown, failing := rep, rep
+	var wrap func(report.Formatter) report.Formatter
+	if base != nil {
+		var err error
+		shown, failing, wrap, err = applyBaseline(stderr, f, g, base, rep, targets, &opts)
+		if err != nil {
+			return withCode(exitError, err)
+		}
+	}
+	if err := writeReportWith(cmd.OutOrStdout(), f, opts, shown, wrap); err != nil {
+		return withCode(exitError, err)
+	}
+	return exitFor(failing, opts)
 }
 
 // writeReport formats the report to stdout or --output-file (atomically).
 func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report) error {
+	return writeReportWith(stdout, f, opts, rep, nil)
+}
+
+// writeReportWith is writeReport with the formatter wrapped (to add the
+// baseline's counts to a format's output).
+func writeReportWith(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report, wrap func(report.Formatter) report.Formatter) error {
 	if f.format == "text" && !f.noColor && f.output == "" && isTerminal(stdout) {
 		opts.Color = true
 	}
 	fm, err := report.New(f.format, opts)
 	if err != nil {
 		return err
+	}
+	if wrap != nil {
+		fm = wrap(fm)
 	}
 	if f.output == "" {
 		return fm.Format(stdout, rep)

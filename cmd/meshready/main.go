@@ -48,6 +48,7 @@ func run(args []string) (code int) {
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
 	err := cmd.Execute()
+	onExit()
 	if err == nil {
 		return exitOK
 	}

@@ -23,6 +23,7 @@ and transforms charts and manifests to make them mesh-ready.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitError, err) })
+	profileFlags(root)
 	root.AddCommand(newRenderCmd(), newDepsCmd())
 	for _, c := range extraCommands {
 		root.AddCommand(c())

@@ -39,6 +39,9 @@ type Options struct {
 	Stdin io.Reader
 	// WorkDir is what finding file paths are made relative to (default: the current directory).
 	WorkDir string
+	// PlainRender renders exactly as `helm template` does, without lint
+	// mode's shortcuts (for the test that proves they change no finding).
+	PlainRender bool
 }
 
 // Linter runs the pipeline with one compiled engine.
@@ -61,6 +64,7 @@ func New(e *rules.Engine, o Options) *Linter {
 	}
 	ro := o.Render
 	cfg := o.Config
+	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
 	return &Linter{Engine: e, Opts: o, helm: render.NewHelm(ro)}
 }
@@ -271,4 +275,13 @@ func (l *Linter) display(p string) string {
 		return abs
 	}
 	return filepath.ToSlash(rel)
+}
+
+// Validator lints resources that were not rendered by meshready (the KRM
+// function's items): findings point at the resources' own files.
+type Validator struct{ Linter *Linter }
+
+// Validate evaluates the rules over rs.
+func (v Validator) Validate(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
+	return v.Linter.Evaluate(ctx, "", &render.Result{Resources: rs})
 }

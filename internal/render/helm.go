@@ -47,6 +47,9 @@ type Options struct {
 	Umbrella string
 	// AllowOutsideRoot permits file:// dependencies outside the chart's tree.
 	AllowOutsideRoot bool
+	// LintMode renders for evaluation only (see lintmode.go): no output
+	// stream, cheap stand-ins for functions no rule reads.
+	LintMode bool
 	// ExtraValues are merged under the user's values for one chart (from
 	// .meshready.yaml), keyed by chart directory.
 	ExtraValues func(chartDir string) []string
@@ -84,15 +87,23 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	manifest, err := h.RenderChart(ctx, ch, vals)
+	res := &Result{Chart: dir, ChartDir: dir, Graph: graph, Values: vals}
+	if h.Opts.LintMode {
+		res.Resources, err = h.renderForLint(ctx, ch, charttree.CopyValues(vals))
+		if err != nil {
+			return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
+		}
+		return res, nil
+	}
+	res.Manifest, err = h.RenderChart(ctx, ch, charttree.CopyValues(vals))
 	if err != nil {
 		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
 	}
-	rs, err := resource.Parse(dir, []byte(manifest))
+	res.Resources, err = resource.Parse(dir, []byte(res.Manifest))
 	if err != nil {
 		return nil, &charttree.ChartError{Chart: dir, Err: fmt.Errorf("rendered output does not parse: %w", err)}
 	}
-	return &Result{Chart: dir, ChartDir: dir, Manifest: manifest, Resources: rs, Graph: graph, Values: vals}, nil
+	return res, nil
 }
 
 // templatePath finds the template a Helm error names, e.g.

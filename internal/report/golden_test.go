@@ -10,7 +10,7 @@ import (
 )
 
 // The formats this package promises; each registers itself from init.
-var ourFormats = []string{"text", "sarif", "junit", "gerrit", "github"}
+var ourFormats = []string{"text", "sarif", "junit", "gerrit", "github", "html"}
 
 func TestFormatsRegistered(t *testing.T) {
 	names := Names()

@@ -23,13 +23,11 @@ func (r *run) duplicateKeys() framework.Results {
 			if at == "" {
 				at = "the top level"
 			}
-			r.result(it, framework.Error, field, fmt.Sprintf(
+			out = append(out, newResult(it, framework.Error, field, fmt.Sprintf(
 				"duplicate mapping key %q in %s %s at %s (line %d, first at line %d): the API server keeps the last value, kustomize rejects the input; remove one",
-				key.Value, it.kind, refName(it), at, key.Line, first.Line))
-			out = append(out, r.results[len(r.results)-1])
+				key.Value, it.kind, refName(it), at, key.Line, first.Line)))
 		})
 	}
-	r.results = r.results[:len(r.results)-len(out)]
 	return out
 }
 

@@ -92,9 +92,10 @@ func (r *run) ports() {
 			}
 			msg := fmt.Sprintf("%s: named %s%s (%s)", what, newName, claim, inf.Reason)
 			if _, tpName, ok := intOrString(get(pn, "targetPort")); ok && tpName != "" && tpName == name {
-				if why := r.renameContainerPort(svc.ns, backends, name, newName, ren); why != "" {
+				switch moved, why := r.renameContainerPort(svc.ns, backends, name, newName, ren); {
+				case why != "":
 					msg += "; the container port keeps its name: " + why
-				} else if len(backends) > 0 {
+				case moved:
 					msg += "; the container port and its references follow"
 				}
 			}
@@ -225,7 +226,7 @@ func tlsEvidence(c *yaml.Node, nports int, num int32, name string, ev *protocol.
 // backends that have it, with every targetPort and probe that names it. It
 // refuses (and says why) when another Service reaches `old` on pods outside
 // these backends, or the new name is taken in a pod.
-func (r *run) renameContainerPort(ns string, backends []*item, old, new string, ren *portRenames) string {
+func (r *run) renameContainerPort(ns string, backends []*item, old, new string, ren *portRenames) (moved bool, why string) {
 	affected := map[*item]bool{}
 	for _, w := range backends {
 		for _, c := range containers(w) {
@@ -237,14 +238,14 @@ func (r *run) renameContainerPort(ns string, backends []*item, old, new string, 
 		}
 	}
 	if len(affected) == 0 {
-		return ""
+		return false, ""
 	}
 	for w := range affected {
 		for _, key := range []string{"containers", "initContainers"} {
 			for _, c := range seq(w.podSpec(), key) {
 				for _, cp := range seq(c, "ports") {
 					if str(cp, "name") == new {
-						return fmt.Sprintf("%s %s already has a port named %s", w.kind, w.name, new)
+						return false, fmt.Sprintf("%s %s already has a port named %s", w.kind, w.name, new)
 					}
 				}
 			}
@@ -285,7 +286,7 @@ func (r *run) renameContainerPort(ns string, backends []*item, old, new string, 
 			continue
 		}
 		if misses > 0 {
-			return fmt.Sprintf("Service %s also reaches %s on other pods", s.name, old)
+			return false, fmt.Sprintf("Service %s also reaches %s on other pods", s.name, old)
 		}
 		follow = append(follow, tps...)
 	}
@@ -312,7 +313,7 @@ func (r *run) renameContainerPort(ns string, backends []*item, old, new string, 
 	for _, pn := range follow {
 		setString(pn, "targetPort", new)
 	}
-	return ""
+	return true, ""
 }
 
 // renameProbePorts moves probe and lifecycle-hook ports that name `old`.

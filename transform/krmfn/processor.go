@@ -133,6 +133,12 @@ func newRun(spec Spec, rns []*yaml.RNode) *run {
 
 // result records an operation's result about an item.
 func (r *run) result(it *item, sev framework.Severity, field, msg string) {
+	r.results = append(r.results, newResult(it, sev, field, msg))
+}
+
+// newResult is a result about an item, with its file when kpt or
+// kustomize recorded one.
+func newResult(it *item, sev framework.Severity, field, msg string) *framework.Result {
 	res := &framework.Result{Message: msg, Severity: sev, ResourceRef: it.ref()}
 	if field != "" {
 		res.Field = &framework.Field{Path: field}
@@ -140,5 +146,5 @@ func (r *run) result(it *item, sev framework.Severity, field, msg string) {
 	if p, idx, ok := it.file(); ok {
 		res.File = &framework.File{Path: p, Index: idx}
 	}
-	r.results = append(r.results, res)
+	return res
 }

@@ -58,7 +58,11 @@ func Resources(items []*yaml.RNode, defaultNS string) ([]*resource.Resource, err
 
 // helmSource reads Helm's "# Source: chart/templates/x.yaml" head comment.
 func helmSource(rn *yaml.RNode) string {
-	for _, c := range []string{rn.YNode().HeadComment, rn.Document().HeadComment} {
+	comments := []string{rn.YNode().HeadComment, rn.Document().HeadComment}
+	if n := rn.YNode(); n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+		comments = append(comments, n.Content[0].HeadComment) // yaml.v3 puts a leading comment on the first key
+	}
+	for _, c := range comments {
 		for _, l := range strings.Split(c, "\n") {
 			if s, ok := strings.CutPrefix(strings.TrimSpace(l), "# Source: "); ok {
 				return strings.TrimSpace(s)

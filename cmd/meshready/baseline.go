@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshready/meshready/internal/baseline"
+	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/report"
+)
+
+func init() { extraCommands = append(extraCommands, newBaselineCmd) }
+
+func newBaselineCmd() *cobra.Command {
+	f := &lintFlags{render: render.DefaultOptions()}
+	var output string
+	cmd := &cobra.Command{
+		Use:   "baseline ROOT|CHART... > .meshready-baseline.json",
+		Short: "Record today's findings, so that lint --baseline fails only on new ones",
+		Long: `Lint the inputs as 'meshready lint' does (same render, value and policy flags)
+and print every finding as a baseline file. 'meshready lint --baseline FILE' then
+fails only on findings that are not in it and counts the recorded ones that are
+fixed; 'lint --baseline FILE --baseline-update' drops the fixed ones from it.
+
+A finding is recorded by a fingerprint of its rule, chart, resource (API group,
+kind, namespace, name), field path and value: never its line, so edits
+elsewhere and shifted lines keep it known. Record it from the repository root,
+with the flags the gate uses.
+
+Exit codes: 0 written, 2 usage errors, or a chart failed to render (the
+baseline is still written, without that chart's findings).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return withCode(exitError, fmt.Errorf("baseline: give the tree or charts to record, e.g. meshready baseline kubernetes > .meshready-baseline.json"))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaseline(cmd, f, output, args)
+		},
+	}
+	f.bindInputs(cmd)
+	cmd.Flags().StringVar(&output, "output-file", "", "write the baseline to this file (atomically) instead of stdout")
+	return cmd
+}
+
+func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	log.SetOutput(io.Discard)
+	stderr := cmd.ErrOrStderr()
+	l, _, err := f.linter(ctx, args, stderr)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	rep, err := l.Run(ctx, args)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	b := baseline.FromReport(rep)
+	if output != "" {
+		err = b.WriteFile(output)
+	} else {
+		err = b.Write(cmd.OutOrStdout())
+	}
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	fmt.Fprintf(stderr, "meshready: baseline: recorded %s from %s\n",
+		gateCount(len(b.Findings), "finding", "findings"), gateCount(rep.Summary.Charts, "chart", "charts"))
+	if len(rep.Errors) > 0 {
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "meshready: baseline: chart %s failed to render and is not recorded: %s: %s\n", e.Chart, e.File, oneLineMsg(e.Message))
+		}
+		return withCode(exitError, nil)
+	}
+	return nil
+}
+
+// baselineAware formats show every finding and mark it new or known from
+// report.Options.Baseline; the others are given the new findings only.
+var baselineAware = map[string]bool{"html": true}
+
+// applyBaseline compares a run with the baseline, limited to the charts the
+// run linted (the others are neither new nor fixed). It returns the report
+// to show, the report whose findings decide the exit code (the new ones),
+// and a wrapper that adds the counts to the text and json output.
+func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.Baseline, rep *finding.Report,
+	targets []render.Target, opts *report.Options) (shown, failing *finding.Report, wrap func(report.Formatter) report.Formatter, err error) {
+	scope := map[string]bool{}
+	for _, t := range targets {
+		scope[t.Name()] = true
+	}
+	inScope := func(chart string) bool { return scope[chart] }
+	diff := baseline.Compare(base.Only(func(e baseline.Entry) bool { return inScope(e.Chart) }), rep)
+	failing = onlyNew(rep, diff)
+	shown = failing
+	if baselineAware[f.format] {
+		shown = rep
+		opts.Baseline = diff
+	} else {
+		all := make(map[int]bool, len(failing.Findings))
+		for i := range failing.Findings {
+			all[i] = true
+		}
+		opts.Baseline = &report.BaselineDiff{New: all, Fixed: diff.Fixed}
+	}
+	newN, fixed, known := len(diff.New), len(diff.Fixed), len(rep.Findings)-len(diff.New)
+	fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d known (not reported), %d fixed\n",
+		g.baseline, gateCount(newN, "new finding", "new findings"), known, fixed)
+	if g.baselineUpdate {
+		pruned := baseline.Prune(base, rep, inScope)
+		if err := pruned.WriteFile(g.baseline); err != nil {
+			return nil, nil, nil, err
+		}
+		fmt.Fprintf(stderr, "meshready: baseline %s updated: %d of %d entries kept\n",
+			g.baseline, len(pruned.Findings), len(base.Findings))
+	} else if fixed > 0 {
+		fmt.Fprintf(stderr, "meshready: %d baseline %s fixed: drop them with --baseline-update\n",
+			fixed, gatePlural(fixed, "finding is", "findings are"))
+	}
+	counts := baselineCounts{file: g.baseline, New: newN, Fixed: fixed, known: known}
+	switch f.format {
+	case "json":
+		wrap = func(fm report.Formatter) report.Formatter { return baselineJSON{fm, counts} }
+	case "text":
+		wrap = func(fm report.Formatter) report.Formatter { return baselineText{fm, counts} }
+	case "gerrit":
+		wrap = func(fm report.Formatter) report.Formatter { return baselineGerrit{fm, counts} }
+	}
+	return shown, failing, wrap, nil
+}
+
+// onlyNew is the report with only the findings the baseline does not cover.
+func onlyNew(r *finding.Report, d *report.BaselineDiff) *finding.Report {
+	out := *r
+	out.Findings = nil
+	for i, f := range r.Findings {
+		if d.New[i] {
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	out.Count()
+	return &out
+}
+
+type baselineCounts struct {
+	file  string
+	New   int `json:"new"`
+	Fixed int `json:"fixed"`
+	known int
+}
+
+// baselineJSON adds a top-level "baseline": {"new":N,"fixed":M} to the json
+// contract's object, after its other fields.
+type baselineJSON struct {
+	inner  report.Formatter
+	counts baselineCounts
+}
+
+func (j baselineJSON) Format(w io.Writer, r *finding.Report) error {
+	var buf bytes.Buffer
+	if err := j.inner.Format(&buf, r); err != nil {
+		return err
+	}
+	body := bytes.TrimRight(buf.Bytes(), " \n")
+	if len(body) < 2 || body[len(body)-1] != '}' || !json.Valid(body) {
+		return fmt.Errorf("json report: not an object, cannot add the baseline counts")
+	}
+	c, _ := json.Marshal(j.counts)
+	var out bytes.Buffer
+	out.Write(bytes.TrimRight(body[:len(body)-1], " \n"))
+	fmt.Fprintf(&out, ",\n  \"baseline\": %s\n}\n", c)
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// baselineText adds a line with the baseline counts under the text report.
+type baselineText struct {
+	inner  report.Formatter
+	counts baselineCounts
+}
+
+func (t baselineText) Format(w io.Writer, r *finding.Report) error {
+	if err := t.inner.Format(w, r); err != nil {
+		return err
+	}
+	c := t.counts
+	_, err := fmt.Fprintf(w, "baseline %s: %d new, %d known (not shown), %d fixed\n", filepath.ToSlash(c.file), c.New, c.known, c.Fixed)
+	return err
+}
+
+// baselineGerrit tells reviewers, in the review message, how many known
+// findings were left uncommented and how many are fixed.
+type baselineGerrit struct {
+	inner  report.Formatter
+	counts baselineCounts
+}
+
+func (g baselineGerrit) Format(w io.Writer, r *finding.Report) error {
+	var buf bytes.Buffer
+	if err := g.inner.Format(&buf, r); err != nil {
+		return err
+	}
+	var review map[string]any
+	dec := json.NewDecoder(&buf)
+	dec.UseNumber()
+	if err := dec.Decode(&review); err != nil {
+		return fmt.Errorf("gerrit report: %w", err)
+	}
+	msg, _ := review["message"].(string)
+	c := g.counts
+	review["message"] = msg + fmt.Sprintf("\n\nBaseline %s: %d new, %d known (not commented), %d fixed.",
+		filepath.ToSlash(c.file), c.New, c.known, c.Fixed)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(review); err != nil {
+		return err
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+func oneLineMsg(s string) string { return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" "))) }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshready/meshready/internal/baseline"
+	"github.com/meshready/meshready/internal/gate"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/report"
+)
+
+func init() { extraCommands = append(extraCommands, newReportCmd) }
+
+// reportFlags are lint's input flags plus where the page goes.
+type reportFlags struct {
+	lintFlags
+	baseline string
+}
+
+func newReportCmd() *cobra.Command {
+	f := &reportFlags{lintFlags: lintFlags{render: render.DefaultOptions(), format: "html"}}
+	cmd := &cobra.Command{
+		Use:   "report [CHART|ROOT|CHART.tgz|FILE.yaml|-]... [-o report.html]",
+		Short: "Write a self-contained HTML readiness report: scores, a chart × rule family matrix, the lines to edit",
+		Long: `Lint the inputs as 'meshready lint' does (same render, value, policy and
+configuration flags) and write one HTML page that works offline: a readiness
+score per chart and for the tree, a matrix of charts by rule family, and per
+chart the findings with the source lines to edit, the remediation and the
+suggested fix, with filters by severity, rule family, rule and chart.
+'meshready lint --format html' writes the same page to stdout.
+
+--baseline FILE (written by 'meshready baseline') marks each finding new or
+unchanged and lists the baseline findings that are fixed.
+
+The page is written atomically (a temporary file renamed into place); its
+path is printed on stdout. -o - writes the page to stdout instead.
+
+Exit codes, as for lint: 0 nothing at or above --fail-on (with --baseline:
+nothing new at or above it), 1 findings, 2 usage, render or configuration
+errors (the page is still written when charts fail to render).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				dir, cleanup, err := demoTree(cmd.ErrOrStderr())
+				if err != nil {
+					return withCode(exitError, err)
+				}
+				defer cleanup()
+				f.workDir = filepath.Dir(dir)
+				args = []string{dir}
+			}
+			return runReport(cmd, f, args)
+		},
+	}
+	f.bindInputs(cmd)
+	fs := cmd.Flags()
+	fs.StringVarP(&f.output, "output", "o", "report.html", "file to write the HTML page to (- for stdout)")
+	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
+	fs.StringVar(&f.baseline, "baseline", "", "compare with this baseline file (see 'meshready baseline'): show what is new and what was fixed")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	log.SetOutput(io.Discard) // Helm's value-coalescing warnings, as in lint
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if f.output == "" {
+		return withCode(exitError, fmt.Errorf("report: -o needs a file name (or - for stdout)"))
+	}
+	if f.output != "-" {
+		// before linting: a page that cannot be written should not cost a render
+		if st, err := os.Stat(filepath.Dir(f.output)); err != nil || !st.IsDir() {
+			return withCode(exitError, fmt.Errorf("report: cannot write %s: folder %s does not exist", f.output, filepath.Dir(f.output)))
+		}
+	}
+	l, cfg, err := f.linter(ctx, args, stderr)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	targets, err := render.Expand(args)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	var base *baseline.Baseline
+	if f.baseline != "" {
+		// before linting: a bad baseline should not cost a render
+		if base, err = baseline.Load(f.baseline); err != nil {
+			return withCode(exitError, err)
+		}
+	}
+
+	rep := l.RunTargets(ctx, targets)
+	names := gate.SortedNames(targets)
+	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir, Charts: names}
+	failing := rep
+	if base != nil {
+		// Only the charts linted now: the others are neither new nor fixed.
+		linted := map[string]bool{}
+		for _, n := range names {
+			linted[n] = true
+		}
+		opts.Baseline = baseline.Compare(base.Only(func(e baseline.Entry) bool { return linted[e.Chart] }), rep)
+		failing = onlyNew(rep, opts.Baseline) // as lint --baseline: only new findings fail the run
+		fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d unchanged, %d fixed\n", f.baseline,
+			gateCount(len(opts.Baseline.New), "new finding", "new findings"),
+			len(rep.Findings)-len(opts.Baseline.New), len(opts.Baseline.Fixed))
+	}
+
+	lf := f.lintFlags
+	if lf.output == "-" {
+		lf.output = ""
+	}
+	if err := writeReport(stdout, &lf, opts, rep); err != nil {
+		return withCode(exitError, fmt.Errorf("report: %w", err))
+	}
+	if lf.output != "" {
+		// The temporary file was created 0600; a report is for sharing.
+		if err := os.Chmod(lf.output, 0o644); err != nil {
+			return withCode(exitError, fmt.Errorf("report: %w", err))
+		}
+		fmt.Fprintln(stdout, lf.output)
+	}
+	return exitFor(failing, opts)
+}

@@ -1,0 +1,122 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// Lint mode renders for evaluation, not for output: it skips what lint
+// does not need (Helm's manifest sorting and release bookkeeping: findings
+// are sorted anyway) and replaces template functions whose cost is large and
+// whose results no rule reads (scrypt-based derivePassword, RSA key and
+// certificate generation) with cheap deterministic stand-ins. A test
+// asserts that the findings are identical with and without lint mode on
+// the real OOM trees. `render` never uses it.
+
+// standIns maps an expensive template function to a cheap built-in with a
+// compatible call shape: print for the string results, dict for the
+// certificate objects (whose .Cert and .Key then render empty).
+var standIns = map[string]string{
+	"derivePassword":           "print",
+	"genPrivateKey":            "print",
+	"genCA":                    "dict",
+	"genCAWithKey":             "dict",
+	"genSelfSignedCert":        "dict",
+	"genSelfSignedCertWithKey": "dict",
+	"genSignedCert":            "dict",
+	"genSignedCertWithKey":     "dict",
+}
+
+var standInRE = regexp.MustCompile(`\b(derivePassword|genPrivateKey|genCA|genCAWithKey|genSelfSignedCert|genSelfSignedCertWithKey|genSignedCert|genSignedCertWithKey)\b`)
+
+// rewritten caches stand-in templates per original file, so a shared chart
+// such as common is rewritten once per run.
+var rewritten sync.Map // *chart.File -> *chart.File
+
+func withStandIns(c *chart.Chart) {
+	for i, f := range c.Templates {
+		if v, ok := rewritten.Load(f); ok {
+			c.Templates[i] = v.(*chart.File)
+			continue
+		}
+		nf := f
+		if standInRE.Match(f.Data) {
+			nf = &chart.File{Name: f.Name, Data: standInRE.ReplaceAllFunc(f.Data, func(b []byte) []byte {
+				return []byte(standIns[string(b)])
+			})}
+		}
+		rewritten.Store(f, nf)
+		c.Templates[i] = nf
+	}
+	for _, d := range c.Dependencies() {
+		withStandIns(d)
+	}
+}
+
+// renderForLint renders straight through Helm's dependency processing,
+// values and engine, and parses each rendered file.
+func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string]any) ([]*resource.Resource, error) {
+	if t := ch.Metadata.Type; t != "" && t != "application" {
+		return nil, fmt.Errorf("%s charts are not installable", t)
+	}
+	templates := make([]*chart.File, len(ch.Templates))
+	copy(templates, ch.Templates)
+	ch.Templates = templates
+	withStandIns(ch)
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		return nil, err
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	if h.Opts.KubeVersion != "" {
+		kv, err := chartutil.ParseKubeVersion(h.Opts.KubeVersion)
+		if err != nil {
+			return nil, fmt.Errorf("invalid kube version %q: %w", h.Opts.KubeVersion, err)
+		}
+		caps.KubeVersion = *kv
+	}
+	caps.APIVersions = append(caps.APIVersions, h.Opts.APIVersions...)
+	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.String())
+	}
+	opts := chartutil.ReleaseOptions{Name: h.Opts.ReleaseName, Namespace: h.Opts.Namespace, Revision: 1, IsInstall: true}
+	rv, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, opts, caps, false)
+	if err != nil {
+		return nil, err
+	}
+	files, err := engine.Engine{}.Render(ch, rv)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(files))
+	for n, body := range files {
+		if strings.HasSuffix(n, "NOTES.txt") || strings.TrimSpace(body) == "" {
+			continue
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []*resource.Resource
+	for _, n := range names {
+		rs, err := resource.Parse(n, []byte(files[n]))
+		if err != nil {
+			return nil, fmt.Errorf("rendered output does not parse: %w", err)
+		}
+		for _, r := range rs {
+			r.Source = n
+			r.StartLine = 0
+			r.Index = len(out)
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,210 @@
+package fix
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/meshready/meshready/internal/charttree"
+	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// item is one fix: a workload's injection or a Service port's name, with
+// the edits that make it and what the self-check expects afterwards.
+type item struct {
+	chart, resource, field, message string
+	edits                           []Edit
+	// expect: per variant, per object, field path -> value after the fix.
+	expect map[int]map[objKey]map[string]string
+	// gone: per variant, the findings that must not fire any more.
+	gone map[int][]goneRule
+}
+
+type goneRule struct {
+	key   objKey
+	rules []string
+	// field limits the check to findings on fields under this path ("" = any).
+	field string
+}
+
+func newItem(chart string, r *resource.Resource, field string) *item {
+	return &item{chart: chart, resource: r.Kind + "/" + r.Name, field: field,
+		expect: map[int]map[objKey]map[string]string{}, gone: map[int][]goneRule{}}
+}
+
+func (it *item) want(v int, k objKey, path, value string) {
+	m := it.expect[v]
+	if m == nil {
+		m = map[objKey]map[string]string{}
+		it.expect[v] = m
+	}
+	if m[k] == nil {
+		m[k] = map[string]string{}
+	}
+	m[k][path] = value
+}
+
+func (it *item) change() Change {
+	return Change{Chart: it.chart, Resource: it.resource, Field: it.field, Message: it.message}
+}
+
+func (it *item) refuse(why string) Change {
+	return Change{Chart: it.chart, Resource: it.resource, Field: it.field, Message: "not fixed: " + why}
+}
+
+// chartPlan is what one top-level chart needs.
+type chartPlan struct {
+	target   render.Target
+	dir      string
+	name     string
+	variants []variant
+	before   []*render.Result
+	findings [][]finding.Finding
+	items    []*item
+	refusals []Change
+	notes    []string
+}
+
+func (p *chartPlan) refuse(r *resource.Resource, field, why string) {
+	p.refusals = append(p.refusals, Change{Chart: p.name, Resource: r.Kind + "/" + r.Name, Field: field, Message: "not fixed: " + why})
+}
+
+// plan renders a chart under each variant, lints it and plans the fixes.
+func (s *session) plan(ctx context.Context, t render.Target) (*chartPlan, error) {
+	dir, err := filepath.Abs(t.Path)
+	if err != nil {
+		return nil, err
+	}
+	p := &chartPlan{target: t, dir: dir, name: t.Name()}
+	base, err := s.render(ctx, dir, variant{name: "values as given"})
+	if err != nil {
+		return nil, err
+	}
+	ch, g, err := s.load(dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	vs := s.variants(dir, ch, g, base.Values)
+	p.variants = vs[:1]
+	p.before = []*render.Result{base}
+	for _, v := range vs[1:] {
+		res, err := s.render(ctx, dir, v)
+		if err != nil {
+			p.notes = append(p.notes, fmt.Sprintf("variant %s does not render, so it is not checked: %v", v.name, err))
+			continue
+		}
+		p.variants = append(p.variants, v)
+		p.before = append(p.before, res)
+	}
+	for _, res := range p.before {
+		fs, err := s.findings(ctx, p.name, res)
+		if err != nil {
+			return nil, err
+		}
+		p.findings = append(p.findings, fs)
+	}
+	if s.opts.wants(OpInjection) {
+		s.planInjection(p)
+	}
+	if s.opts.wants(OpPorts) {
+		if err := s.planPorts(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// ownerOf walks a "# Source:" path (top/charts/sub/templates/x.yaml) down
+// the graph to the chart that owns the template; it returns the chain of
+// charts from the top and the template's path inside its owner.
+func ownerOf(g *charttree.Node, source string) ([]*charttree.Node, string) {
+	parts := strings.Split(source, "/")
+	if g == nil || len(parts) < 2 {
+		return nil, ""
+	}
+	n := g
+	chain := []*charttree.Node{n}
+	parts = parts[1:]
+	for len(parts) >= 3 && parts[0] == "charts" {
+		c := n.Child(parts[1])
+		if c == nil {
+			return nil, ""
+		}
+		n = c
+		chain = append(chain, n)
+		parts = parts[2:]
+	}
+	return chain, strings.Join(parts, "/")
+}
+
+// templateFile returns the owner chain and the file of the template that
+// rendered r.
+func templateFile(g *charttree.Node, r *resource.Resource) ([]*charttree.Node, string, error) {
+	chain, rel := ownerOf(g, r.Source)
+	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
+		return nil, "", fmt.Errorf("its template %s is not in a chart folder (a packaged subchart?)", r.Source)
+	}
+	return chain, filepath.Join(chain[len(chain)-1].Dir, filepath.FromSlash(rel)), nil
+}
+
+// pickRegion chooses the document of a template that renders r: one that
+// writes r's kind literally, then the one sharing the most literal lines
+// with the rendered text.
+func pickRegion(ls []tline, r *resource.Resource) ([2]int, bool) {
+	regs := regions(ls)
+	rendered := map[string]bool{}
+	for _, l := range strings.Split(r.Raw, "\n") {
+		if t := strings.TrimSpace(l); t != "" {
+			rendered[t] = true
+		}
+	}
+	best, bestScore := [2]int{}, -1
+	for _, rg := range regs {
+		score := 0
+		content := false
+		for _, l := range ls[rg[0]:rg[1]] {
+			if l.content() {
+				content = true
+			}
+			if l.kind == kKey && l.key == "kind" && l.indent == 0 && !strings.Contains(l.rest, "{{") {
+				if unquote(l.rest) != r.Kind {
+					score = -1 << 20
+					break
+				}
+				score += 1000
+				continue
+			}
+			if t := strings.TrimSpace(l.text); l.content() && !strings.Contains(t, "{{") && rendered[t] {
+				score++
+			}
+		}
+		if content && score > bestScore {
+			best, bestScore = rg, score
+		}
+	}
+	return best, bestScore >= 0
+}
+
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, " #"); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[objKey]V) []objKey {
+	out := make([]objKey, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
