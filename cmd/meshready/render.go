@@ -7,28 +7,50 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/workpool"
 )
 
 func newRenderCmd() *cobra.Command {
 	opts := render.DefaultOptions()
+	var workers int
 	cmd := &cobra.Command{
-		Use:   "render CHART",
+		Use:   "render CHART|ROOT",
 		Short: "Render a chart from the source tree exactly as `helm template` would",
 		Long: `Render a chart straight from an OOM source tree, resolving '@local' and
 file:// dependencies offline, and print the stream exactly as
-'helm template RELEASE CHART' prints it for the vendored chart.`,
+'helm template RELEASE CHART' prints it for the vendored chart.
+
+Given an OOM kubernetes/ root, render every top-level chart (in parallel)
+and print their streams one after the other, in chart order.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h := render.NewHelm(opts)
-			res, err := h.Render(cmd.Context(), args[0])
+			targets, err := render.Expand(args)
 			if err != nil {
 				return withCode(exitError, err)
 			}
-			fmt.Fprint(cmd.OutOrStdout(), res.Manifest)
+			h := render.NewHelm(opts)
+			results := make([]*render.Result, len(targets))
+			errs := make([]error, len(targets))
+			workpool.Run(len(targets), workers, func(i int) {
+				results[i], errs[i] = h.Render(cmd.Context(), targets[i].Path)
+			})
+			failed := 0
+			for i, res := range results {
+				if errs[i] != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "meshready: %v\n", errs[i])
+					failed++
+					continue
+				}
+				fmt.Fprint(cmd.OutOrStdout(), res.Manifest)
+			}
+			if failed > 0 {
+				return withCode(exitError, nil)
+			}
 			return nil
 		},
 	}
 	addRenderFlags(cmd.Flags(), &opts)
+	cmd.Flags().IntVar(&workers, "workers", 0, "charts rendered in parallel for a root (default: number of CPUs)")
 	return cmd
 }
 

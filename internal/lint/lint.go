@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
@@ -20,6 +22,7 @@ import (
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/sourcemap"
+	"github.com/meshready/meshready/internal/workpool"
 	"github.com/meshready/meshready/rules"
 )
 
@@ -49,6 +52,15 @@ type Linter struct {
 	Engine *rules.Engine
 	Opts   Options
 	helm   *render.Helm
+	// Time spent per phase, summed over charts (nanoseconds).
+	renderNanos, evalNanos, mapNanos atomic.Int64
+}
+
+// Timings reports the time spent rendering, evaluating and mapping findings
+// to source lines, summed over all charts (so with parallel workers the sum
+// exceeds wall time).
+func (l *Linter) Timings() (renderT, evalT, mapT time.Duration) {
+	return time.Duration(l.renderNanos.Load()), time.Duration(l.evalNanos.Load()), time.Duration(l.mapNanos.Load())
 }
 
 // New prepares a linter; the engine's prepared query is reused for every chart.
@@ -93,30 +105,17 @@ func (l *Linter) Run(ctx context.Context, inputs []string) (*finding.Report, err
 // RunTargets lints already expanded targets.
 func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) *finding.Report {
 	results := make([]ChartResult, len(targets))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
 	var done int
 	var mu sync.Mutex
-	for w := 0; w < min(l.Opts.Workers, max(1, len(targets))); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = l.LintTarget(ctx, targets[i])
-				if l.Opts.Progress != nil {
-					mu.Lock()
-					done++
-					fmt.Fprintf(l.Opts.Progress, "\r\033[K[%d/%d] %s", done, len(targets), targets[i].Name())
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := range targets {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	workpool.Run(len(targets), l.Opts.Workers, func(i int) {
+		results[i] = l.LintTarget(ctx, targets[i])
+		if l.Opts.Progress != nil {
+			mu.Lock()
+			done++
+			fmt.Fprintf(l.Opts.Progress, "\r\033[K[%d/%d] %s", done, len(targets), targets[i].Name())
+			mu.Unlock()
+		}
+	})
 	if l.Opts.Progress != nil && len(targets) > 0 {
 		fmt.Fprint(l.Opts.Progress, "\r\033[K")
 	}
@@ -142,7 +141,9 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 	if t.Kind == render.KindManifests {
 		rd = render.Manifests{Stdin: l.Opts.Stdin}
 	}
+	start := time.Now()
 	res, err := rd.Render(ctx, t.Path)
+	l.renderNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		cr.Err = l.chartError(t, err)
 		return cr
@@ -168,10 +169,14 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	if s.Namespace == "" {
 		s.Namespace = l.Opts.Render.Namespace
 	}
+	start := time.Now()
 	hits, err := l.Engine.Evaluate(ctx, objs, s)
+	l.evalNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		return nil, err
 	}
+	start = time.Now()
+	defer func() { l.mapNanos.Add(int64(time.Since(start))) }()
 	mapper := sourcemap.New(res.Graph)
 	cfg := l.Opts.Config
 	var out []finding.Finding
