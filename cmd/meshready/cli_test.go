@@ -195,3 +195,31 @@ func TestRulesDoc(t *testing.T) {
 		t.Errorf("docs/rules.md is stale: run `make docs` or `go test ./cmd/meshready -run TestRulesDoc -update`")
 	}
 }
+
+// TestCLIReference keeps the README's command reference generated from the
+// commands themselves, so every command and flag that exists is documented.
+func TestCLIReference(t *testing.T) {
+	var b strings.Builder
+	writeCLIReference(&b, newRootCmd())
+	p := filepath.Join(testutil.RepoRoot(t), "README.md")
+	readme, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- cli-reference:begin -->\n", "<!-- cli-reference:end -->"
+	s := string(readme)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q ... %q markers", begin, end)
+	}
+	want := s[:i+len(begin)] + "\n" + b.String() + "\n" + s[j:]
+	if *update {
+		if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if want != s {
+		t.Errorf("README.md's command reference is stale: run `go test ./cmd/meshready -run TestCLIReference -update`")
+	}
+}

@@ -396,6 +396,12 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	}
 
 	rep := l.RunTargets(ctx, targets)
+	if os.Getenv("MESHREADY_TIMINGS") != "" {
+		// for make bench: lint's own cost (evaluation, source mapping) against rendering
+		r, e, m := l.Timings()
+		fmt.Fprintf(stderr, "timings: render %.2fs, evaluate %.2fs, map %.2fs, (evaluate+map)/render %.1f%%\n",
+			r.Seconds(), e.Seconds(), m.Seconds(), 100*(e+m).Seconds()/max(r.Seconds(), 1e-9))
+	}
 	opts.Charts = gate.SortedNames(targets)
 	shown, failing := rep, rep
 	var wrap func(report.Formatter) report.Formatter
