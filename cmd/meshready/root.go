@@ -47,5 +47,6 @@ func addRenderFlags(fs *pflag.FlagSet, o *render.Options) {
 	fs.StringSliceVarP(&o.APIVersions, "api-versions", "a", o.APIVersions, "API versions offered to templates (.Capabilities.APIVersions); the Istio groups are included by default")
 	fs.StringArrayVar(&o.ChartPaths, "chart-path", nil, "search root for '@local' dependencies (repeatable; default: the OOM tree the chart lives in)")
 	fs.StringVar(&o.Umbrella, "umbrella", "", "umbrella chart whose global: values are merged (e.g. kubernetes/onap)")
+	fs.DurationVar(&o.Timeout, "timeout", render.DefaultTimeout, "time limit for rendering one chart")
 	fs.BoolVar(&o.AllowOutsideRoot, "allow-outside-root", false, "allow file:// dependencies and symlinks that leave the chart's tree")
 }

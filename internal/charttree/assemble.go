@@ -22,9 +22,22 @@ type ChartError struct {
 
 func (e *ChartError) Error() string {
 	if e.File != "" {
-		return fmt.Sprintf("%s: %v", e.File, e.Err)
+		return fmt.Sprintf("%s: %s", e.File, Shorten(e.Err.Error()))
 	}
-	return fmt.Sprintf("%s: %v", e.Chart, e.Err)
+	return fmt.Sprintf("%s: %s", e.Chart, Shorten(e.Err.Error()))
+}
+
+// MaxMessage bounds an error message: Helm nests template errors once per
+// include, so a runaway recursion produces a message of ~100 kB.
+const MaxMessage = 600
+
+// Shorten keeps the start (what failed where) and the end (the cause) of a
+// long message.
+func Shorten(msg string) string {
+	if len(msg) <= MaxMessage {
+		return msg
+	}
+	return msg[:MaxMessage/2] + " [...] " + msg[len(msg)-MaxMessage/2:]
 }
 func (e *ChartError) Unwrap() error { return e.Err }
 
@@ -122,7 +135,9 @@ func (a *Assembler) load(dir string) (*chart.Chart, error) {
 	}
 	a.mu.Unlock()
 	l.once.Do(func() {
-		l.chart, l.err = loadDir(dir)
+		if l.err = a.checkDir(dir); l.err == nil {
+			l.chart, l.err = loadDir(dir)
+		}
 	})
 	return l.chart, l.err
 }
@@ -305,8 +320,7 @@ func (a *Assembler) checkInside(p string) error {
 	if err != nil {
 		root = a.Root
 	}
-	rel, err := filepath.Rel(root, real)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+	if !inside(root, real) {
 		return fmt.Errorf("path %s leaves the linted tree %s (use --allow-outside-root to permit)", p, a.Root)
 	}
 	return nil

@@ -261,7 +261,7 @@ func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
 		} else {
 			ce.File = l.display(cte.Chart)
 		}
-		ce.Message = cte.Err.Error()
+		ce.Message = charttree.Shorten(cte.Err.Error())
 	}
 	return ce
 }

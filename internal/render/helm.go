@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
@@ -47,6 +48,9 @@ type Options struct {
 	Umbrella string
 	// AllowOutsideRoot permits file:// dependencies outside the chart's tree.
 	AllowOutsideRoot bool
+	// Timeout bounds one chart's render (0: DefaultTimeout). Go templates
+	// cannot be interrupted, so a render past its limit is abandoned.
+	Timeout time.Duration
 	// LintMode renders for evaluation only (see lintmode.go): no output
 	// stream, cheap stand-ins for functions no rule reads.
 	LintMode bool
@@ -88,22 +92,58 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Chart: dir, ChartDir: dir, Graph: graph, Values: vals}
-	if h.Opts.LintMode {
-		res.Resources, err = h.renderForLint(ctx, ch, charttree.CopyValues(vals))
-		if err != nil {
-			return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
+	err = h.withTimeout(ctx, func() error {
+		var err error
+		if h.Opts.LintMode {
+			res.Resources, err = h.renderForLint(ctx, ch, charttree.CopyValues(vals))
+		} else {
+			res.Manifest, err = h.RenderChart(ctx, ch, charttree.CopyValues(vals))
 		}
-		return res, nil
-	}
-	res.Manifest, err = h.RenderChart(ctx, ch, charttree.CopyValues(vals))
+		return err
+	})
 	if err != nil {
 		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
+	}
+	if h.Opts.LintMode {
+		return res, nil
 	}
 	res.Resources, err = resource.Parse(dir, []byte(res.Manifest))
 	if err != nil {
 		return nil, &charttree.ChartError{Chart: dir, Err: fmt.Errorf("rendered output does not parse: %w", err)}
 	}
 	return res, nil
+}
+
+// DefaultTimeout bounds one chart's render.
+const DefaultTimeout = 2 * time.Minute
+
+// withTimeout runs a render under the time limit. The render goroutine
+// cannot be stopped (text/template has no cancellation); past the limit it
+// is abandoned and its result dropped.
+func (h *Helm) withTimeout(ctx context.Context, render func() error) error {
+	limit := h.Opts.Timeout
+	if limit <= 0 {
+		limit = DefaultTimeout
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("rendering failed: %v", r)
+			}
+		}()
+		done <- render()
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("rendering ran past its %s time limit: a template loops or recurses without end (raise --timeout if the chart is just large)", limit)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // templatePath finds the template a Helm error names, e.g.

@@ -1,0 +1,97 @@
+package charttree
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/ignore"
+)
+
+// Limits on chart input. Charts are untrusted in a CI gate: a chart that
+// exceeds them is refused with an error naming the file, before Helm reads it.
+const (
+	// MaxChartBytes bounds everything Helm would load from one chart folder.
+	MaxChartBytes = 64 << 20
+	// MaxChartFiles bounds the number of files in one chart folder.
+	MaxChartFiles = 20000
+)
+
+func init() {
+	// Helm's own limits for packaged charts (and its per-file limit for
+	// folders): tighter than its defaults of 100 MiB and 5 MiB.
+	loader.MaxDecompressedChartSize = MaxChartBytes
+	loader.MaxDecompressedFileSize = 4 << 20
+}
+
+// checkDir walks a chart folder the way Helm's loader will (honouring
+// .helmignore) without following symlinks, and refuses symlinks that leave
+// the linted tree, and folders too large to be charts.
+func (a *Assembler) checkDir(dir string) error {
+	rules := ignore.Empty()
+	if p := filepath.Join(dir, ignore.HelmIgnore); fileExists(p) {
+		r, err := ignore.ParseFile(p)
+		if err != nil {
+			return &ChartError{Chart: dir, File: p, Err: err}
+		}
+		rules = r
+	}
+	rules.AddDefaults()
+	var total int64
+	files := 0
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &ChartError{Chart: dir, File: p, Err: err}
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if rel == "." {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return &ChartError{Chart: dir, File: p, Err: err}
+		}
+		if rules.Ignore(filepath.ToSlash(rel), fi) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := a.checkInside(p); err != nil {
+				target, _ := os.Readlink(p)
+				return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("symlink to %s: %w", target, err)}
+			}
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				total += st.Size()
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		files++
+		total += fi.Size()
+		if files > MaxChartFiles {
+			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("the chart folder holds more than %d files: too many to be a chart", MaxChartFiles)}
+		}
+		if total > MaxChartBytes {
+			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("the chart folder holds more than %d bytes: too large to be a chart", MaxChartBytes)}
+		}
+		return nil
+	})
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// inside reports whether p (symlinks resolved) lies within root.
+func inside(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
