@@ -22,6 +22,7 @@ demo: build
 # (they skip with a message when it is absent).
 test: lint
 	$(GO) test -count=1 -timeout 45m ./...
+	./scripts/fuzz.sh $${FUZZTIME:-3s}
 
 test-short: lint
 	$(GO) test -short ./...

@@ -107,23 +107,7 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
 		defer cancel()
 	}
-	res := make([]any, len(objects))
-	for i, o := range objects {
-		res[i] = o
-	}
-	if s.NamespaceLabels == nil {
-		s.NamespaceLabels = map[string]string{}
-	}
-	input := map[string]any{
-		"resources": res,
-		"settings": map[string]any{
-			"namespace":       s.Namespace,
-			"namespaceLabels": stringMap(s.NamespaceLabels),
-			"traceFormat":     s.TraceFormat,
-			"nativeSidecars":  s.NativeSidecars,
-		},
-	}
-	rs, err := e.query.Eval(ctx, rego.EvalInput(input))
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.input(objects, s)))
 	if err != nil {
 		return nil, e.explain(err)
 	}
@@ -162,6 +146,31 @@ func (e *Engine) explain(err error) error {
 		return fmt.Errorf("policy evaluation failed in %s: %w", te.Location.File, err)
 	}
 	return fmt.Errorf("policy evaluation failed: %w", err)
+}
+
+// input is the evaluation's input document: {resources, settings}.
+func (e *Engine) input(objects []map[string]any, s Settings) ast.Value {
+	res := make([]any, len(objects))
+	for i, o := range objects {
+		res[i] = o
+	}
+	if s.NamespaceLabels == nil {
+		s.NamespaceLabels = map[string]string{}
+	}
+	input := map[string]any{
+		"resources": res,
+		"settings": map[string]any{
+			"namespace":       s.Namespace,
+			"namespaceLabels": stringMap(s.NamespaceLabels),
+			"traceFormat":     s.TraceFormat,
+			"nativeSidecars":  s.NativeSidecars,
+		},
+	}
+	v, err := ast.InterfaceToValue(input)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func stringMap(m map[string]string) map[string]any {

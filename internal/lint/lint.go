@@ -6,6 +6,7 @@ package lint
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -202,11 +203,12 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			File:          l.display(loc.File),
 			Line:          loc.Line,
 			Field:         h.Field,
-			Value:         redact(r, h.Field, h.Value),
+			Value:         h.Value,
 			DocURL:        h.Rule.DocURL,
 			Source:        r.Source,
 			ResourceIndex: r.Index,
 		}
+		redact(r, &f)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}
@@ -221,12 +223,36 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	return out, nil
 }
 
-// redact keeps the data of Secrets out of every report.
-func redact(r *resource.Resource, field, value string) string {
-	if r.Kind == "Secret" && (strings.HasPrefix(field, "data") || strings.HasPrefix(field, "stringData")) && value != "" {
-		return "<redacted>"
+// redact keeps the data of Secrets out of every report: a finding on a
+// Secret never carries its data values, encoded or decoded, in its value
+// or message.
+func redact(r *resource.Resource, f *finding.Finding) {
+	if r.Kind != "Secret" {
+		return
 	}
-	return value
+	var secrets []string
+	for _, key := range []string{"data", "stringData"} {
+		m, _ := r.Object[key].(map[string]any)
+		for _, v := range m {
+			sv, ok := v.(string)
+			if !ok || len(sv) < 4 {
+				continue
+			}
+			secrets = append(secrets, sv)
+			if dec, err := base64.StdEncoding.DecodeString(sv); err == nil && len(dec) >= 4 {
+				secrets = append(secrets, string(dec))
+			}
+		}
+	}
+	if strings.HasPrefix(f.Field, "data") || strings.HasPrefix(f.Field, "stringData") {
+		if f.Value != "" {
+			f.Value = "<redacted>"
+		}
+	}
+	for _, sv := range secrets {
+		f.Value = strings.ReplaceAll(f.Value, sv, "<redacted>")
+		f.Message = strings.ReplaceAll(f.Message, sv, "<redacted>")
+	}
 }
 
 // ignoredByAnnotation honours meshready.io/ignore on the resource or its pod template.

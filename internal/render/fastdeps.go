@@ -26,9 +26,13 @@ import (
 // chart's path; every other key cannot influence what Helm reads below.
 // Warnings Helm logs are dropped; errors are Helm's own.
 //
+// Coalescing itself is Helm's (coalesce.go, ported below) with one change:
+// its deep copies, reflection-based (copystructure) in Helm, take a direct
+// path for the plain YAML types, which is most of the remaining cost.
+//
 // The functions below are ported from helm.sh/helm/v3@v3.22.0
-// pkg/chartutil/dependencies.go (Apache-2.0, Copyright The Helm Authors);
-// each names the function it ports.
+// pkg/chartutil/dependencies.go and coalesce.go (Apache-2.0, Copyright The
+// Helm Authors); each names the function it ports.
 func processDependencies(c *chart.Chart, vals map[string]any) error {
 	if err := processDependencyEnabled(c, vals, ""); err != nil {
 		return err
@@ -145,7 +149,7 @@ Loop:
 	for _, lr := range c.Metadata.Dependencies {
 		lr.Enabled = true
 	}
-	cvals, err := chartutil.CoalesceValues(c, v)
+	cvals, err := coalesceValuesOf(c, v, false)
 	if err != nil {
 		return err
 	}
@@ -265,13 +269,13 @@ func processDependencyImportValues(c *chart.Chart) error {
 }
 
 // processImportValues is Helm v3.22.0 chartutil/dependencies.go
-// processImportValues with merge=true, without its log output, and with a
-// faster deep copy of the values.
+// processImportValues with merge=true, without its log output, and with
+// the faster deep copy (here and in MergeValues).
 func processImportValues(c *chart.Chart) error {
 	if c.Metadata.Dependencies == nil {
 		return nil
 	}
-	cvals, err := chartutil.MergeValues(c, nil)
+	cvals, err := coalesceValuesOf(c, nil, true)
 	if err != nil {
 		return err
 	}
@@ -324,14 +328,14 @@ func pathToMap(path string, data map[string]any) map[string]any {
 // kept), without reflection for the plain YAML types. Like Helm's
 // deepCopyMap, it returns m itself when something cannot be copied.
 func copyValueMap(m map[string]any) map[string]any {
-	out, err := copyMap(m)
+	out, err := deepCopyMap(m)
 	if err != nil {
 		return m
 	}
 	return out
 }
 
-func copyMap(m map[string]any) (map[string]any, error) {
+func deepCopyMap(m map[string]any) (map[string]any, error) {
 	if m == nil {
 		return nil, nil
 	}
@@ -351,9 +355,9 @@ func copyAny(v any) (any, error) {
 	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
 		return v, nil
 	case map[string]any:
-		return copyMap(t)
+		return deepCopyMap(t)
 	case chartutil.Values:
-		m, err := copyMap(t)
+		m, err := deepCopyMap(t)
 		return chartutil.Values(m), err
 	case []any:
 		if t == nil {
@@ -370,4 +374,138 @@ func copyAny(v any) (any, error) {
 		return s, nil
 	}
 	return copystructure.Copy(v)
+}
+
+// coalesceValuesOf is Helm v3.22.0 chartutil/coalesce.go CoalesceValues
+// (merge false) and MergeValues (merge true), with copyValues' deep copy
+// done by deepCopyMap.
+func coalesceValuesOf(chrt *chart.Chart, vals map[string]any, merge bool) (chartutil.Values, error) {
+	valsCopy, err := deepCopyMap(vals)
+	if err != nil {
+		return vals, err
+	}
+	if valsCopy == nil {
+		valsCopy = make(map[string]any)
+	}
+	return coalesce(chrt, valsCopy, merge)
+}
+
+// coalesce is Helm v3.22.0 chartutil/coalesce.go coalesce, without the log
+// prefix it only used for warnings.
+func coalesce(ch *chart.Chart, dest map[string]any, merge bool) (map[string]any, error) {
+	coalesceChartValues(ch, dest, merge)
+	return coalesceDeps(ch, dest, merge)
+}
+
+// coalesceDeps is Helm v3.22.0 chartutil/coalesce.go coalesceDeps.
+func coalesceDeps(chrt *chart.Chart, dest map[string]any, merge bool) (map[string]any, error) {
+	for _, subchart := range chrt.Dependencies() {
+		if c, ok := dest[subchart.Name()]; !ok {
+			dest[subchart.Name()] = make(map[string]any)
+		} else if !istable(c) {
+			return dest, fmt.Errorf("type mismatch on %s: %t", subchart.Name(), c)
+		}
+		if dv, ok := dest[subchart.Name()]; ok {
+			dvmap := dv.(map[string]any)
+			coalesceGlobals(dvmap, dest)
+			var err error
+			dest[subchart.Name()], err = coalesce(subchart, dvmap, merge)
+			if err != nil {
+				return dest, err
+			}
+		}
+	}
+	return dest, nil
+}
+
+// coalesceGlobals is Helm v3.22.0 chartutil/coalesce.go coalesceGlobals,
+// without its log output. It keeps Helm's sharing: the tables it copies
+// into dest are shallow copies, so nested global tables stay shared with
+// src (and merges write through them), exactly as in Helm.
+func coalesceGlobals(dest, src map[string]any) {
+	var dg, sg map[string]any
+
+	if destglob, ok := dest[chartutil.GlobalKey]; !ok {
+		dg = make(map[string]any)
+	} else if dg, ok = destglob.(map[string]any); !ok {
+		return
+	}
+
+	if srcglob, ok := src[chartutil.GlobalKey]; !ok {
+		sg = make(map[string]any)
+	} else if sg, ok = srcglob.(map[string]any); !ok {
+		return
+	}
+
+	for key, val := range sg {
+		if istable(val) {
+			vv := shallowCopyMap(val.(map[string]any))
+			if destv, ok := dg[key]; !ok {
+				dg[key] = vv
+			} else {
+				if destvmap, ok := destv.(map[string]any); ok {
+					chartutil.MergeTables(vv, destvmap)
+					dg[key] = vv
+				}
+			}
+		} else if dv, ok := dg[key]; ok && istable(dv) {
+			// Helm skips (and logs) a table overwritten by a non-table.
+		} else {
+			dg[key] = val
+		}
+	}
+	dest[chartutil.GlobalKey] = dg
+}
+
+// shallowCopyMap is Helm v3.22.0 chartutil/coalesce.go copyMap.
+func shallowCopyMap(src map[string]any) map[string]any {
+	m := make(map[string]any, len(src))
+	for k, v := range src {
+		m[k] = v
+	}
+	return m
+}
+
+// coalesceChartValues is Helm v3.22.0 chartutil/coalesce.go coalesceValues,
+// without its log output, copying c.Values with deepCopyMap.
+func coalesceChartValues(c *chart.Chart, v map[string]any, merge bool) {
+	vc, err := deepCopyMap(c.Values)
+	if err != nil {
+		vc = c.Values
+	}
+	for key, val := range vc {
+		if value, ok := v[key]; ok {
+			if value == nil && !merge {
+				delete(v, key)
+			} else if dest, ok := value.(map[string]any); ok {
+				if src, ok := val.(map[string]any); ok {
+					// tables of a subchart are always merged, keeping nulls
+					if childChartMergeTrue(c, key, merge) {
+						chartutil.MergeTables(dest, src)
+					} else {
+						chartutil.CoalesceTables(dest, src)
+					}
+				}
+			}
+		} else {
+			v[key] = val
+		}
+	}
+}
+
+// childChartMergeTrue is Helm v3.22.0 chartutil/coalesce.go
+// childChartMergeTrue.
+func childChartMergeTrue(chrt *chart.Chart, key string, merge bool) bool {
+	for _, subchart := range chrt.Dependencies() {
+		if subchart.Name() == key {
+			return true
+		}
+	}
+	return merge
+}
+
+// istable is Helm v3.22.0 chartutil/values.go istable.
+func istable(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }

@@ -203,6 +203,40 @@ func TestSnippets(t *testing.T) {
 	})
 }
 
+func TestFixView(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "v.yaml"), []byte("a: 1\n  portName: api # api\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir})), budget: snippetBudget}
+	at := func(file string, line int, old, new string) finding.Finding {
+		return finding.Finding{File: file, Line: line, Fix: &finding.Fix{Old: old, New: new}}
+	}
+	tests := []struct {
+		name string
+		f    finding.Finding
+		want *htmlFix
+	}{
+		{"no fix", finding.Finding{File: "v.yaml", Line: 2}, nil},
+		{"first occurrence on the line", at("v.yaml", 2, "api", "http-api"),
+			&htmlFix{Where: "v.yaml:2", Old: "api", New: "http-api", Before: "  portName: api # api", After: "  portName: http-api # api"}},
+		{"stale: the text moved", at("v.yaml", 1, "api", "http-api"),
+			&htmlFix{Where: "v.yaml:1", Old: "api", New: "http-api", Stale: true}},
+		{"past the end", at("v.yaml", 7, "api", "http-api"),
+			&htmlFix{Where: "v.yaml:7", Old: "api", New: "http-api", Stale: true}},
+		{"unreadable: the replacement only", at("gone.yaml", 2, "api", "http-api"),
+			&htmlFix{Where: "gone.yaml:2", Old: "api", New: "http-api"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := s.fix(tc.f)
+			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
+				t.Errorf("fix view %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestClip(t *testing.T) {
 	if got := clip("abc", 3); got != "abc" {
 		t.Errorf("clip kept %q", got)

@@ -13,6 +13,21 @@ inject_setting(r) := {"value": str(v), "path": template_label_path(r, inject_key
 	v := template_annotations(r)[inject_key]
 }
 
+# workload_inject_settings[i] is inject_setting of workload i, where the pod sets one.
+workload_inject_settings[i] := inject_setting(r) if some i, r in workloads
+
+# injected_workloads are the indexes of the workloads that get a sidecar (injected).
+injected_workloads contains i if {
+	some i, r in workloads
+	injected(r)
+}
+
+# native_sidecar_workloads are the indexes of the workloads with native sidecars.
+native_sidecar_workloads contains i if {
+	some i, r in workloads
+	native_sidecars(r)
+}
+
 # namespace_labels are the labels of namespace ns: input.settings.namespaceLabels describe
 # the release namespace (every namespace when none is set), a rendered Namespace adds to them.
 namespace_labels(ns) := object.union_n(array.concat(_settings_namespace_labels(ns), [as_object(object.get(n, ["metadata", "labels"], {})) |

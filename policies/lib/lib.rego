@@ -4,6 +4,12 @@
 # missing (`labels:` with nothing under it), so helpers never hand a non-object to
 # object.get: they go through as_object/as_array first.
 #
+# Rules look per-resource facts up by resource index (workload_inject_settings[i],
+# injected_workloads, selected_workloads[si], ...) rather than calling the helper functions
+# per resource in every rule: OPA computes a rule once per evaluation, but caches a function
+# call only when it is defined, so a helper that is undefined for most resources (inject_setting,
+# injected) would run again at every call.
+#
 # General (lib.rego)
 #   str(x)                        x as a string: "" for null, "8080" for 8080, "true" for true
 #   as_object(x), as_array(x)     x, or {} / [] when x is null or of another type
@@ -13,9 +19,11 @@
 #   namespace_of(r)               metadata.namespace, else input.settings.namespace (release namespace)
 #   resources_of_kind[kind][i]    input.resources[i] by kind
 #   services, configmaps, ...     the same, one object per kind used by rules
+#   configmaps_named[[ns, name]]  the indexes of the ConfigMaps called name in namespace ns
 # Workloads (workloads.rego)
 #   pod_kinds, job_kinds, long_running_kinds
 #   workloads[i]                  input.resources[i] when it carries a pod (Deployment ... Pod)
+#   workload_template_labels[i], workload_template_annotations[i]  the same, once per evaluation
 #   pod_template(r), pod_spec(r)  the pod template (a Pod is its own), its spec
 #   template_prefix(kind)         field path prefix of the template: "spec.template.",
 #                                 "spec.jobTemplate.spec.template." (CronJob), "" (Pod)
@@ -34,6 +42,8 @@
 #   namespace_injection_enabled(ns)  istio-injection=enabled, or istio.io/rev without istio-injection
 #   injected(r)                   pod says "true", or says neither "true" nor "false" and its namespace injects
 #   native_sidecars(r)            sidecar.istio.io/nativeSidecar "true", or input.settings.nativeSidecars
+#   workload_inject_settings[i], injected_workloads, native_sidecar_workloads
+#                                 inject_setting, injected, native_sidecars by workload index
 #   sidecar_quit_configured(r)    a container calls quitquitquit, or EXIT_ON_ZERO_ACTIVE_CONNECTIONS is on
 # Ports (ports.rego)
 #   service_ports(svc)            {"port","index","path","name","number"} per Service port
@@ -48,6 +58,7 @@
 #   http_protocols                http, http2, grpc, grpc-web
 #   service_workloads             [service index, workload index] pairs whose selector matches
 #   workload_services[wi]         the indexes of the Services selecting workload wi
+#   selected_workloads[si]        the indexes of the workloads Service si selects
 #   target_numbers(p, w)          container port numbers a Service port reaches in workload w
 #   named_target(p)               a string targetPort that names a container port
 # Tracing (tracing.rego)
@@ -118,3 +129,10 @@ destination_rules := object.get(resources_of_kind, "DestinationRule", {})
 virtual_services := object.get(resources_of_kind, "VirtualService", {})
 
 envoy_filters := object.get(resources_of_kind, "EnvoyFilter", {})
+
+# configmaps_named[[ns, name]] are the indexes of the rendered ConfigMaps called name in
+# namespace ns (one lookup instead of a scan of every ConfigMap per reference).
+configmaps_named[key] contains ci if {
+	some ci, cm in configmaps
+	key := [namespace_of(cm), name_of(cm)]
+}

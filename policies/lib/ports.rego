@@ -77,21 +77,37 @@ name_protocol(name, port) := "grpc-web" if {
 
 # service_workloads holds [service index, workload index] for every workload in the
 # Service's namespace whose pod template labels match the Service's (non-empty) selector.
+# Only the workloads carrying the selector's first label are compared, not every workload.
 service_workloads contains [si, wi] if {
+	by_label := _workloads_by_label
 	some si, svc in services
 	selector := as_object(object.get(svc, ["spec", "selector"], {}))
 	count(selector) > 0
-	some wi, w in workloads
-	namespace_of(svc) == namespace_of(w)
-	labels := template_labels(w)
+	first := min(object.keys(selector))
+	some wi in by_label[[namespace_of(svc), first, str(selector[first])]]
+	labels := template_labels(workloads[wi])
 	every k, v in selector {
 		k in object.keys(labels)
 		str(labels[k]) == str(v)
 	}
 }
 
+# _workloads_by_label[[ns, key, value]] are the workloads in namespace ns whose pod template
+# has the label key with value (as a string).
+_workloads_by_label[x] contains wi if {
+	some wi, w in workloads
+	some k, v in template_labels(w)
+	x := [namespace_of(w), k, str(v)]
+}
+
 # workload_services[wi] are the indexes of the Services selecting workload wi.
 workload_services[wi] contains si if {
+	some pair in service_workloads
+	[si, wi] := pair
+}
+
+# selected_workloads[si] are the indexes of the workloads Service si selects.
+selected_workloads[si] contains wi if {
 	some pair in service_workloads
 	[si, wi] := pair
 }

@@ -64,7 +64,7 @@ _nested_properties := [
 # trace_propagation_settings: {"resource", "path", "setting", "value", "formats"} for each
 # place the workload sets its trace propagation. resource is the index of the resource
 # holding it (the workload, or a ConfigMap it mounts).
-trace_propagation_settings(i, r) := ({s |
+trace_propagation_settings(i, r) := {s |
 	some e in env_vars(r)
 	not e.init
 	propagation_env(e.name)
@@ -74,29 +74,8 @@ trace_propagation_settings(i, r) := ({s |
 		"formats": propagation_formats(e.value),
 	}
 } | {s |
-	some t in _used_configmap_texts(r)
-	[ci, key, text] := t
-	some m in regex.find_all_string_submatch_n(_property_line, text, -1)
-	value := trim(m[2], ` "'`)
-	s := {
-		"resource": ci, "path": sprintf("data[%q]", [key]), "setting": m[1], "value": value,
-		"formats": propagation_formats(value),
-	}
-}) | {s |
-	some t in _used_configmap_texts(r)
-	[ci, key, text] := t
-	regex.match(`\.ya?ml$`, key)
-	yaml.is_valid(text)
-	doc := yaml.unmarshal(text)
-	is_object(doc)
-	some p in _nested_properties
-	v := object.get(doc, p, null)
-	v != null
-	value := _joined(v)
-	s := {
-		"resource": ci, "path": sprintf("data[%q]", [key]), "setting": concat(".", p), "value": value,
-		"formats": propagation_formats(value),
-	}
+	some ci in _used_configmaps(r)
+	some s in _configmap_propagation[ci]
 }
 
 _otel_env_disabled(r, e) if {
@@ -108,13 +87,46 @@ _joined(v) := concat(",", [str(x) | some x in v]) if {
 	is_array(v)
 } else := str(v)
 
-_used_configmap_texts(r) := {[ci, key, text] |
+# _used_configmaps are the indexes of the rendered ConfigMaps workload r mounts or reads.
+_used_configmaps(r) := {ci |
 	some name in configmaps_used(r)
-	some ci, cm in configmaps
-	name_of(cm) == name
-	namespace_of(cm) == namespace_of(r)
-	some key, value in as_object(object.get(cm, "data", {}))
-	text := str(value)
+	some ci in configmaps_named[[namespace_of(r), name]]
+}
+
+# _configmap_propagation[ci] are the propagation settings in the data of ConfigMap ci, read
+# once however many workloads use it: Spring properties lines, and the same properties nested
+# in a .yaml/.yml key.
+_configmap_propagation[ci] := _property_settings(ci, cm) | _yaml_settings(ci, cm) if some ci, cm in configmaps
+
+_property_settings(ci, cm) := {s |
+	some key, raw in as_object(object.get(cm, "data", {}))
+	text := str(raw)
+
+	# Every property _property_line matches holds ".propagation.": skip the regex elsewhere.
+	contains(text, ".propagation.")
+	some m in regex.find_all_string_submatch_n(_property_line, text, -1)
+	value := trim(m[2], ` "'`)
+	s := {
+		"resource": ci, "path": sprintf("data[%q]", [key]), "setting": m[1], "value": value,
+		"formats": propagation_formats(value),
+	}
+}
+
+_yaml_settings(ci, cm) := {s |
+	some key, raw in as_object(object.get(cm, "data", {}))
+	regex.match(`\.ya?ml$`, key)
+	text := str(raw)
+	yaml.is_valid(text)
+	doc := yaml.unmarshal(text)
+	is_object(doc)
+	some p in _nested_properties
+	v := object.get(doc, p, null)
+	v != null
+	value := _joined(v)
+	s := {
+		"resource": ci, "path": sprintf("data[%q]", [key]), "setting": concat(".", p), "value": value,
+		"formats": propagation_formats(value),
+	}
 }
 
 # manual_trace_propagation: the app copies trace headers itself and says so.

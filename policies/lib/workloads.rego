@@ -31,6 +31,10 @@ template_labels(r) := as_object(object.get(pod_template(r), ["metadata", "labels
 
 template_annotations(r) := as_object(object.get(pod_template(r), ["metadata", "annotations"], {}))
 
+workload_template_labels[i] := template_labels(r) if some i, r in workloads
+
+workload_template_annotations[i] := template_annotations(r) if some i, r in workloads
+
 own_labels(r) := as_object(object.get(as_object(r), ["metadata", "labels"], {}))
 
 own_annotations(r) := as_object(object.get(as_object(r), ["metadata", "annotations"], {}))
@@ -73,10 +77,8 @@ command_text(c) := concat(" ", [str(a) |
 ])
 
 # configmap_data merges the data of every rendered ConfigMap called name in namespace ns.
-configmap_data(ns, name) := object.union_n([as_object(object.get(cm, "data", {})) |
-	some cm in configmaps
-	name_of(cm) == name
-	namespace_of(cm) == ns
+configmap_data(ns, name) := object.union_n([as_object(object.get(configmaps[ci], "data", {})) |
+	some ci in configmaps_named[[ns, name]]
 ])
 
 # configmaps_used are the names of the ConfigMaps a workload mounts or reads env from.

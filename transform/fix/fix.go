@@ -173,7 +173,7 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 	var plans []*chartPlan
 	var accepted []Edit
 	for _, t := range targets {
-		p, err := s.plan(ctx, t)
+		p, err := s.plan(ctx, t, planInput{})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -185,6 +185,10 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		var kept []*item
 		for _, it := range p.items {
 			if e, ok := conflict(it.edits, accepted); ok {
+				if p.refused == nil {
+					p.refused = map[string]bool{}
+				}
+				p.refused[it.key] = true
 				res.Refusals = append(res.Refusals, it.refuse(fmt.Sprintf("its edit of %s collides with another fix in this run; run fix again once the others are written", s.display(e.File))))
 				continue
 			}

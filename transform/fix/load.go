@@ -77,6 +77,7 @@ func (s *session) load(dir string, mutate visit) (*chart.Chart, *charttree.Node,
 		return nil, nil, err
 	}
 	err = walkChart(ch, g, nil, func(c *chart.Chart, chain []*charttree.Node) error {
+		dropNotes(c)
 		n := chain[len(chain)-1]
 		if n.Dir == "" {
 			return nil
@@ -90,6 +91,18 @@ func (s *session) load(dir string, mutate visit) (*chart.Chart, *charttree.Node,
 		return nil
 	})
 	return ch, g, err
+}
+
+// dropNotes removes NOTES.txt: it is not part of the manifest, and a
+// broken one (common in old OOM charts on their non-default branch) would
+// stop the fixer from rendering that branch at all.
+func dropNotes(c *chart.Chart) {
+	for i, t := range c.Templates {
+		if t.Name == "templates/NOTES.txt" {
+			c.Templates = append(append([]*chart.File(nil), c.Templates[:i]...), c.Templates[i+1:]...)
+			return
+		}
+	}
 }
 
 func (s *session) overlayChart(c *chart.Chart, dir string) error {
@@ -174,6 +187,9 @@ func index(rs []*resource.Resource) map[objKey]*resource.Resource {
 	return out
 }
 
+// baseVariant names the render with the values as given.
+const baseVariant = "values as given"
+
 // variant is one set of value overrides the chart is rendered with: the
 // user's values (no overrides), or the other side of `eq .Values.x "lit"`
 // conditionals in the chart's templates.
@@ -256,7 +272,7 @@ func (s *session) variants(dir string, ch *chart.Chart, g *charttree.Node, vals 
 		sws = append(sws, x)
 		n = max(n, len(x.cands))
 	}
-	out := []variant{{name: "values as given"}}
+	out := []variant{{name: baseVariant}}
 	for k := 1; k < min(n, maxVariants+1); k++ {
 		v := variant{values: map[string]any{}}
 		var desc []string

@@ -16,6 +16,8 @@ import (
 // item is one fix: a workload's injection or a Service port's name, with
 // the edits that make it and what the self-check expects afterwards.
 type item struct {
+	// key names what is fixed (a workload, a Service port) across runs.
+	key                             string
 	chart, resource, field, message string
 	edits                           []Edit
 	// expect: per variant, per object, field path -> value after the fix.
@@ -31,8 +33,8 @@ type goneRule struct {
 	field string
 }
 
-func newItem(chart string, r *resource.Resource, field string) *item {
-	return &item{chart: chart, resource: r.Kind + "/" + r.Name, field: field,
+func newItem(key, chart string, r *resource.Resource, field string) *item {
+	return &item{key: key, chart: chart, resource: r.Kind + "/" + r.Name, field: field,
 		expect: map[int]map[objKey]map[string]string{}, gone: map[int][]goneRule{}}
 }
 
@@ -66,21 +68,40 @@ type chartPlan struct {
 	findings [][]finding.Finding
 	items    []*item
 	refusals []Change
-	notes    []string
+	// refused are the keys of the refused items.
+	refused map[string]bool
+	notes   []string
 }
 
-func (p *chartPlan) refuse(r *resource.Resource, field, why string) {
+func (p *chartPlan) refuse(key string, r *resource.Resource, field, why string) {
+	if p.refused == nil {
+		p.refused = map[string]bool{}
+	}
+	p.refused[key] = true
 	p.refusals = append(p.refusals, Change{Chart: p.name, Resource: r.Kind + "/" + r.Name, Field: field, Message: "not fixed: " + why})
 }
 
+// planInput lets a second run reuse the self-check's renders and leave
+// alone what the first run refused.
+type planInput struct {
+	reuse map[string]*render.Result // by variant name
+	skip  map[string]bool           // item keys
+}
+
 // plan renders a chart under each variant, lints it and plans the fixes.
-func (s *session) plan(ctx context.Context, t render.Target) (*chartPlan, error) {
+func (s *session) plan(ctx context.Context, t render.Target, in planInput) (*chartPlan, error) {
 	dir, err := filepath.Abs(t.Path)
 	if err != nil {
 		return nil, err
 	}
 	p := &chartPlan{target: t, dir: dir, name: t.Name()}
-	base, err := s.render(ctx, dir, variant{name: "values as given"})
+	renderVariant := func(v variant) (*render.Result, error) {
+		if r := in.reuse[v.name]; r != nil {
+			return r, nil
+		}
+		return s.render(ctx, dir, v)
+	}
+	base, err := renderVariant(variant{name: baseVariant})
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +113,7 @@ func (s *session) plan(ctx context.Context, t render.Target) (*chartPlan, error)
 	p.variants = vs[:1]
 	p.before = []*render.Result{base}
 	for _, v := range vs[1:] {
-		res, err := s.render(ctx, dir, v)
+		res, err := renderVariant(v)
 		if err != nil {
 			p.notes = append(p.notes, fmt.Sprintf("variant %s does not render, so it is not checked: %v", v.name, err))
 			continue
@@ -108,10 +129,10 @@ func (s *session) plan(ctx context.Context, t render.Target) (*chartPlan, error)
 		p.findings = append(p.findings, fs)
 	}
 	if s.opts.wants(OpInjection) {
-		s.planInjection(p)
+		s.planInjection(p, in.skip)
 	}
 	if s.opts.wants(OpPorts) {
-		if err := s.planPorts(ctx, p); err != nil {
+		if err := s.planPorts(ctx, p, in.skip); err != nil {
 			return nil, err
 		}
 	}

@@ -86,6 +86,10 @@ func Run(o Options) int {
 			pre = append(pre, diagnose(in.name, in.data, err))
 			continue
 		}
+		if bad := notObjects(in.name, got); bad != nil {
+			pre = append(pre, bad...)
+			continue
+		}
 		if r.WrappingKind != "" {
 			wrapKind, wrapAPI = r.WrappingKind, r.WrappingAPIVersion
 			if fc == nil && o.ConfigFile == "" {
@@ -222,4 +226,22 @@ func diagnose(name string, data []byte, readErr error) *framework.Result {
 	}
 	return &framework.Result{Severity: framework.Error, File: &framework.File{Path: name},
 		Message: fmt.Sprintf("%s: cannot read the input: %v", name, readErr)}
+}
+
+// notObjects reports items that are not mappings (a list, a scalar, an
+// empty "-"): they cannot be Kubernetes objects, and kyaml's writer
+// assumes they are.
+func notObjects(name string, items []*yaml.RNode) framework.Results {
+	var out framework.Results
+	for i, it := range items {
+		if it == nil || it.YNode() == nil || it.YNode().Kind != yaml.MappingNode {
+			kind := "empty"
+			if it != nil && it.YNode() != nil {
+				kind = map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.ScalarNode: "scalar", yaml.AliasNode: "alias"}[it.YNode().Kind]
+			}
+			out = append(out, &framework.Result{Severity: framework.Error, File: &framework.File{Path: name, Index: i},
+				Message: fmt.Sprintf("%s: document %d is a %s, not a Kubernetes object", name, i+1, kind)})
+		}
+	}
+	return out
 }

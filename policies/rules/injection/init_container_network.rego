@@ -19,9 +19,9 @@ package meshready.rules.init_container_network
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
-	lib.injected(r)
-	not lib.native_sidecars(r)
+	some i in lib.injected_workloads
+	not i in lib.native_sidecar_workloads
+	r := lib.workloads[i]
 	not _outbound_excluded(r)
 	some x in lib.containers(r)
 	x.init

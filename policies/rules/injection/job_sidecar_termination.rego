@@ -22,8 +22,8 @@ import data.meshready.lib
 findings contains f if {
 	some i, r in lib.workloads
 	r.kind in lib.job_kinds
-	lib.injected(r)
-	not lib.native_sidecars(r)
+	i in lib.injected_workloads
+	not i in lib.native_sidecar_workloads
 	not lib.sidecar_quit_configured(r)
 	f := {
 		"resource": i,

@@ -18,42 +18,45 @@ package meshready.rules.sidecar_injection
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
-	lib.inject_setting(r).value == "false"
+	some i, setting in lib.workload_inject_settings
+	setting.value == "false"
+	r := lib.workloads[i]
 	f := {
 		"resource": i,
-		"field": lib.inject_setting(r).path,
+		"field": setting.path,
 		"value": "false",
-		"message": sprintf("%s opts out of the Istio sidecar with sidecar.istio.io/inject: \"false\" (pod %s): it stays outside the mesh", [lib.describe(r), lib.inject_setting(r).source]),
+		"message": sprintf("%s opts out of the Istio sidecar with sidecar.istio.io/inject: \"false\" (pod %s): it stays outside the mesh", [lib.describe(r), setting.source]),
 		"severity": "info",
 	}
 }
 
 findings contains f if {
 	some i, r in lib.workloads
-	not lib.injected(r)
-	not _opted_out(r)
+	not i in lib.injected_workloads
+	setting := object.get(lib.workload_inject_settings, i, null)
+	not _opted_out(setting)
 	ns := lib.namespace_of(r)
 	f := {
 		"resource": i,
-		"field": _field(r),
-		"value": _value(r),
-		"message": sprintf("%s gets no Istio sidecar: %s and namespace '%s' %s", [lib.describe(r), _pod_says(r), ns, _namespace_says(ns)]),
+		"field": _field(r, setting),
+		"value": _value(setting),
+		"message": sprintf("%s gets no Istio sidecar: %s and namespace '%s' %s", [lib.describe(r), _pod_says(setting), ns, _namespace_says(ns)]),
 	}
 }
 
-_opted_out(r) if lib.inject_setting(r).value == "false"
+# setting is the workload's lib.inject_setting, or null when its pod sets none.
+_opted_out(setting) if setting.value == "false"
 
-_value(r) := lib.inject_setting(r).value if {
-	lib.inject_setting(r)
+_value(setting) := setting.value if {
+	setting != null
 } else := ""
 
-_field(r) := lib.inject_setting(r).path if {
-	lib.inject_setting(r)
+_field(r, setting) := setting.path if {
+	setting != null
 } else := lib.template_annotation_path(r, lib.inject_key)
 
-_pod_says(r) := sprintf("its pod template sets sidecar.istio.io/inject to %q, not \"true\",", [lib.inject_setting(r).value]) if {
-	lib.inject_setting(r)
+_pod_says(setting) := sprintf("its pod template sets sidecar.istio.io/inject to %q, not \"true\",", [setting.value]) if {
+	setting != null
 } else := "its pod template has no sidecar.istio.io/inject: \"true\""
 
 _namespace_says(ns) := "is labelled istio-injection=disabled" if {

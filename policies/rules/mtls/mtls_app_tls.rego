@@ -19,11 +19,9 @@ import data.meshready.lib
 
 findings contains f if {
 	some si, svc in lib.services
-	meshed := {lib.describe(w) |
-		some pair in lib.service_workloads
-		pair[0] == si
-		w := lib.workloads[pair[1]]
-		lib.injected(w)
+	meshed := {lib.describe(lib.workloads[wi]) |
+		some wi in object.get(lib.selected_workloads, si, set())
+		wi in lib.injected_workloads
 	}
 	count(meshed) > 0
 	some p in lib.service_ports(svc)
@@ -39,8 +37,8 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	lib.injected(r)
+	some i in lib.injected_workloads
+	r := lib.workloads[i]
 	some e in lib.env_vars(r)
 	not e.init
 	_tls_switch(e.name)
@@ -54,8 +52,8 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	lib.injected(r)
+	some i in lib.injected_workloads
+	r := lib.workloads[i]
 	some x in lib.containers(r)
 	not x.init
 	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]

@@ -26,8 +26,7 @@ findings contains f if {
 	w := lib.workloads[wi]
 	some n in lib.target_numbers(p.port, w)
 	others := {sprintf("%s port '%s' (%s)", [lib.describe(lib.services[sj]), q.name, upper(other)]) |
-		some [sj, wj] in lib.service_workloads
-		wj == wi
+		some sj in lib.workload_services[wi]
 		some q in lib.service_ports(lib.services[sj])
 		[sj, q.index] != [si, p.index]
 		other := lib.istio_protocol(q.port)
@@ -47,7 +46,7 @@ findings contains f if {
 # (b) a named targetPort that no selected workload declares.
 findings contains f if {
 	some si, svc in lib.services
-	selected := {wi | some [sj, wi] in lib.service_workloads; sj == si}
+	selected := object.get(lib.selected_workloads, si, set())
 	count(selected) > 0
 	some p in lib.service_ports(svc)
 	target := lib.named_target(p.port)

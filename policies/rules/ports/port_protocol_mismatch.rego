@@ -41,9 +41,8 @@ _binary_ports_reached(si, p) := {sprintf("%s (%v)", [lib.binary_ports[n], n]) |
 }
 
 _numbers(si, p) := ({p.number} | {n |
-	some pair in lib.service_workloads
-	pair[0] == si
-	some n in lib.target_numbers(p.port, lib.workloads[pair[1]])
+	some wi in object.get(lib.selected_workloads, si, set())
+	some n in lib.target_numbers(p.port, lib.workloads[wi])
 }) | {t |
 	t := p.port.targetPort
 	is_number(t)

@@ -74,6 +74,7 @@ findings contains f if {
 	some i, cm in lib.configmaps
 	some key, value in lib.as_object(object.get(cm, "data", {}))
 	text := lib.str(value)
+	_may_set_headers(text)
 	regex.match(`(?i)(proxy_pass_request_headers|proxy_set_header|more_clear_input_headers|http-request)`, text)
 	some raw in split(text, "\n")
 	line := trim_space(raw)
@@ -86,6 +87,17 @@ findings contains f if {
 		"message": sprintf("%s key '%s' %s: %s", [lib.describe(cm), key, what, line]),
 	}
 }
+
+# _may_set_headers is a cheap necessary condition for the case-insensitive regex above, which
+# is slow on large ConfigMap texts: a lower-cased directive, or a long s (U+017F), which (?i)
+# folds onto "s" but lower() keeps.
+_may_set_headers(text) if {
+	lowered := lower(text)
+	some directive in ["proxy_pass_request_headers", "proxy_set_header", "more_clear_input_headers", "http-request"]
+	contains(lowered, directive)
+}
+
+_may_set_headers(text) if contains(text, "\u017f")
 
 _dropped(line) := ((({"drops all request headers, trace headers included" |
 	regex.match(`(?i)(^|[;{\s])proxy_pass_request_headers\s+off\b`, line)

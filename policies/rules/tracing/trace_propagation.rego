@@ -64,7 +64,7 @@ _served[wi] := ports if {
 }
 
 _service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
-	some si in lib.workload_services[wi]
+	some si in object.get(lib.workload_services, wi, set())
 	svc := lib.services[si]
 	some p in lib.service_ports(svc)
 	proto := lib.istio_protocol(p.port)

@@ -1,0 +1,747 @@
+package fix
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// portTask is one Service port a rule reports, in one variant.
+type portTask struct {
+	vi   int
+	svc  *resource.Resource
+	idx  int
+	port protocol.Port
+	inf  protocol.Inference
+	f    finding.Finding
+}
+
+var portFieldRE = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.(name|appProtocol)$`)
+
+// planPorts plans one item per Service port that port-protocol-name or
+// port-protocol-mismatch reports.
+func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]bool) error {
+	groups := map[string][]*portTask{}
+	var order []string
+	refused := map[string]bool{}
+	for vi, fs := range p.findings {
+		res := p.before[vi]
+		for _, f := range fs {
+			if f.Rule != rulePortName && f.Rule != ruleMismatch {
+				continue
+			}
+			svc := res.Resources[f.ResourceIndex]
+			m := portFieldRE.FindStringSubmatch(f.Field)
+			if m == nil {
+				p.refuse(string(keyOf(svc))+"#"+f.Field, svc, f.Field, "the finding is not on a port's name")
+				continue
+			}
+			idx, _ := strconv.Atoi(m[1])
+			item, _ := resource.Lookup(svc.Object, fmt.Sprintf("spec.ports[%d]", idx))
+			pm, _ := item.(map[string]any)
+			if pm == nil {
+				continue
+			}
+			port := protocol.PortOf(pm)
+			// a Service's port names are unique; unnamed ports go by number
+			key := fmt.Sprintf("%s#%s", keyOf(svc), port.Name)
+			if port.Name == "" {
+				key = fmt.Sprintf("%s#%d", keyOf(svc), port.Port)
+			}
+			if refused[key] || skip[key] {
+				continue
+			}
+			if m[2] == "appProtocol" {
+				refused[key] = true
+				p.refuse(key, svc, f.Field, fmt.Sprintf("appProtocol %q is set by hand; correct it by hand (%s)", port.AppProtocol, f.Message))
+				continue
+			}
+			dup := false
+			for _, t := range groups[key] {
+				dup = dup || t.vi == vi
+			}
+			if dup {
+				continue
+			}
+			ev := protocol.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
+			inf, ok := protocol.Decide(port, ev)
+			if !ok {
+				refused[key] = true
+				p.refuse(key, svc, f.Field, fmt.Sprintf("%s, but the protocol inference finds nothing to correct; name the port by hand or give its protocol with --port-protocol", f.Message))
+				continue
+			}
+			if _, seen := groups[key]; !seen {
+				order = append(order, key)
+			}
+			groups[key] = append(groups[key], &portTask{vi: vi, svc: svc, idx: idx, port: port, inf: inf, f: f})
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	var targets []string
+	nums := map[int32]bool{}
+	for _, k := range order {
+		t := groups[k][0]
+		if t.port.Name != "" {
+			targets = append(targets, t.port.Name)
+		} else {
+			nums[t.port.Port] = true
+		}
+	}
+	probes := make([]*probe, len(p.variants))
+	for vi := range p.variants {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		probes[vi] = s.probeFor(ctx, p, vi, targets, nums)
+	}
+	for _, k := range order {
+		if refused[k] {
+			continue
+		}
+		s.planPort(p, probes, k, groups[k])
+	}
+	return nil
+}
+
+// portRefs is a port's name field and every field naming it that must
+// follow a rename, in one variant.
+type portRefs struct {
+	vi      int
+	svc     *resource.Resource
+	idx     int
+	old     string
+	name    fieldRef
+	fields  []fieldRef // all, name first
+	cport   bool       // container ports are among them (15-character limit)
+	taken   map[string]bool
+	portNum int32
+}
+
+// refsFor finds, in one variant's render, the port (by Service and number)
+// and the fields that name it.
+func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *portRefs {
+	objs := index(res.Resources)
+	svc := objs[svcKey]
+	if svc == nil {
+		return nil
+	}
+	ports, _ := resource.Lookup(svc.Object, "spec.ports")
+	pl, _ := ports.([]any)
+	idx := -1
+	for i, x := range pl {
+		pm, _ := x.(map[string]any)
+		if pm != nil && protocol.PortOf(pm).Name == old && (old != "" || protocol.PortOf(pm).Port == num) {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return nil
+	}
+	pr := &portRefs{vi: vi, svc: svc, idx: idx, old: old, portNum: num, taken: map[string]bool{}}
+	pr.name = fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].name", idx)}
+	pr.fields = []fieldRef{pr.name}
+	for i, x := range pl {
+		if pm, _ := x.(map[string]any); pm != nil && i != idx {
+			pr.taken[protocol.PortOf(pm).Name] = true
+		}
+	}
+	if old == "" {
+		return pr
+	}
+	pm := pl[idx].(map[string]any)
+	_, tpName := protocol.IntOrName(pm["targetPort"])
+	bs := backends(res, svc)
+	if tpName == old {
+		pr.fields = append(pr.fields, fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].targetPort", idx)})
+		affected := map[objKey]bool{}
+		for _, w := range bs {
+			wk := keyOf(w)
+			spec := fieldPath(podPath(w.Kind), "spec")
+			for _, group := range []string{"containers", "initContainers"} {
+				cs, _ := resource.Lookup(w.Object, spec+"."+group)
+				cl, _ := cs.([]any)
+				for ci, c := range cl {
+					cm, _ := c.(map[string]any)
+					cpath := fmt.Sprintf("%s.%s[%d]", spec, group, ci)
+					owns := false
+					for pi, cp := range asMaps(cm["ports"]) {
+						n, _ := cp["name"].(string)
+						switch {
+						case n == old:
+							pr.fields = append(pr.fields, fieldRef{wk, fmt.Sprintf("%s.ports[%d].name", cpath, pi)})
+							pr.cport, owns, affected[wk] = true, true, true
+						case n != "":
+							pr.taken[n] = true
+						}
+					}
+					if !owns {
+						continue
+					}
+					for _, pk := range protocol.ProbeKeys {
+						for _, h := range []string{"httpGet", "tcpSocket"} {
+							f := fmt.Sprintf("%s.%s.%s.port", cpath, pk, h)
+							if v, ok := resource.Lookup(w.Object, f); ok && v == old {
+								pr.fields = append(pr.fields, fieldRef{wk, f})
+							}
+						}
+					}
+				}
+			}
+		}
+		// other Services reaching the container port by name on these pods
+		for _, o := range res.Resources {
+			ok := keyOf(o)
+			if o.Kind != "Service" || ok == svcKey || o.Namespace != svc.Namespace {
+				continue
+			}
+			reaches := false
+			for _, w := range backends(res, o) {
+				reaches = reaches || affected[keyOf(w)]
+			}
+			if !reaches {
+				continue
+			}
+			ops, _ := resource.Lookup(o.Object, "spec.ports")
+			for i, x := range asList(ops) {
+				if xm, _ := x.(map[string]any); xm != nil {
+					if _, n := protocol.IntOrName(xm["targetPort"]); n == old {
+						pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.ports[%d].targetPort", i)})
+					}
+				}
+			}
+		}
+		for _, o := range res.Resources {
+			if o.Kind == "PodMonitor" && strings.HasPrefix(o.APIVersion, "monitoring.coreos.com/") {
+				sel, _ := resource.Lookup(o.Object, "spec.selector")
+				hit := false
+				for _, w := range bs {
+					hit = hit || affected[keyOf(w)] && labelSelector(sel, podLabels(w))
+				}
+				if !hit {
+					continue
+				}
+				eps, _ := resource.Lookup(o.Object, "spec.podMetricsEndpoints")
+				for i, e := range asMaps(eps) {
+					if e["port"] == old {
+						pr.fields = append(pr.fields, fieldRef{keyOf(o), fmt.Sprintf("spec.podMetricsEndpoints[%d].port", i)})
+					}
+				}
+			}
+		}
+	}
+	svcLabels, _ := resource.Lookup(svc.Object, "metadata.labels")
+	for _, o := range res.Resources {
+		ok := keyOf(o)
+		switch {
+		case o.Kind == "ServiceMonitor" && strings.HasPrefix(o.APIVersion, "monitoring.coreos.com/"):
+			sel, _ := resource.Lookup(o.Object, "spec.selector")
+			if !labelSelector(sel, asMap(svcLabels)) || !monitorNamespace(o, svc.Namespace) {
+				continue
+			}
+			eps, _ := resource.Lookup(o.Object, "spec.endpoints")
+			for i, e := range asMaps(eps) {
+				if e["port"] == old {
+					pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.endpoints[%d].port", i)})
+				}
+				if tpName == old && e["targetPort"] == old {
+					pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.endpoints[%d].targetPort", i)})
+				}
+			}
+		case o.Kind == "Ingress" && o.Namespace == svc.Namespace:
+			for _, f := range ingressRefs(o, svc.Name, old) {
+				pr.fields = append(pr.fields, fieldRef{ok, f})
+			}
+		}
+	}
+	return pr
+}
+
+// ingressRefs lists an Ingress's backend fields that name a Service port.
+func ingressRefs(o *resource.Resource, svc, port string) []string {
+	var out []string
+	check := func(base string) {
+		if n, _ := resource.Lookup(o.Object, base+".service.name"); n == svc {
+			if p, _ := resource.Lookup(o.Object, base+".service.port.name"); p == port {
+				out = append(out, base+".service.port.name")
+			}
+		}
+		if n, _ := resource.Lookup(o.Object, base+".serviceName"); n == svc {
+			if p, _ := resource.Lookup(o.Object, base+".servicePort"); p == port {
+				out = append(out, base+".servicePort")
+			}
+		}
+	}
+	check("spec.defaultBackend")
+	check("spec.backend")
+	rules, _ := resource.Lookup(o.Object, "spec.rules")
+	for i, r := range asMaps(rules) {
+		paths, _ := resource.Lookup(r, "http.paths")
+		for j := range asList(paths) {
+			check(fmt.Sprintf("spec.rules[%d].http.paths[%d].backend", i, j))
+		}
+	}
+	return out
+}
+
+// planPort decides where to rename one port and records the item.
+func (s *session) planPort(p *chartPlan, probes []*probe, key string, ts []*portTask) {
+	t0 := ts[0]
+	svcKey := keyOf(t0.svc)
+	old := t0.port.Name
+	proto := t0.inf.Protocol
+	field := fmt.Sprintf("spec.ports[%d].name", t0.idx)
+	for _, t := range ts[1:] {
+		if t.inf.Protocol != proto {
+			p.refuse(key, t0.svc, field, fmt.Sprintf("the chart's variants disagree on its protocol (%s vs %s); name it by hand", proto.Prefix(), t.inf.Protocol.Prefix()))
+			return
+		}
+	}
+	refs := map[int]*portRefs{}
+	for vi, res := range p.before {
+		if r := refsFor(res, vi, svcKey, t0.port.Port, old); r != nil {
+			refs[vi] = r
+		}
+	}
+	it := newItem(key, p.name, t0.svc, field)
+	var newName string
+	var where []string
+	var err error
+	if old == "" {
+		newName, where, err = s.nameUnnamed(probes, refs, proto, it)
+	} else {
+		newName, where, err = s.renamePort(p, probes, refs, proto, it)
+	}
+	if err != nil {
+		p.refuse(key, t0.svc, field, err.Error())
+		return
+	}
+	for vi, r := range refs {
+		for _, f := range r.fields {
+			it.want(vi, f.key, f.path, newName)
+		}
+		it.gone[vi] = append(it.gone[vi], goneRule{key: svcKey, rules: []string{rulePortName, ruleMismatch}, field: fmt.Sprintf("spec.ports[%d].", r.idx)})
+	}
+	what := fmt.Sprintf("port %d", t0.port.Port)
+	if old != "" {
+		what = fmt.Sprintf("port %d (%s)", t0.port.Port, old)
+	}
+	it.message = fmt.Sprintf("%s named %s: %s; in %s", what, newName, t0.inf.Reason, strings.Join(where, ", "))
+	if n := len(refs[t0.vi].fields) - 1; n > 0 {
+		it.message += fmt.Sprintf(" (%d reference(s) follow)", n)
+	}
+	if len(it.edits) == 0 {
+		p.refuse(key, t0.svc, field, "no source of its name was found; name it by hand")
+		return
+	}
+	p.items = append(p.items, it)
+}
+
+// inRefs tells whether every field a source reaches, in every variant, is
+// one of the port's fields (exactly, for a value).
+func inRefs(refs map[int]*portRefs, probes []*probe, foot func(pr *probe) ([]fieldRef, bool)) bool {
+	for vi, pr := range probes {
+		fs, ok := foot(pr)
+		if !ok {
+			return false
+		}
+		allowed := map[fieldRef]bool{}
+		if r := refs[vi]; r != nil {
+			for _, f := range r.fields {
+				allowed[f] = true
+			}
+		}
+		for _, f := range fs {
+			if !allowed[f] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// valueFoot returns a function giving a values site's footprint in a probe.
+func valueFoot(site string) func(pr *probe) ([]fieldRef, bool) {
+	return func(pr *probe) ([]fieldRef, bool) {
+		var out []fieldRef
+		for id, v := range pr.vals {
+			if v.site() != site {
+				continue
+			}
+			for _, h := range pr.valFoot[id] {
+				if !h.exact {
+					return nil, false
+				}
+				out = append(out, h.fieldRef)
+			}
+		}
+		return out, true
+	}
+}
+
+func lineFoot(file string, line int) func(pr *probe) ([]fieldRef, bool) {
+	return func(pr *probe) ([]fieldRef, bool) {
+		var out []fieldRef
+		for id, l := range pr.lines {
+			if l.file == file && l.line == line {
+				out = append(out, pr.lineFoot[id]...)
+			}
+		}
+		return out, true
+	}
+}
+
+// renamePort renames a named port where its name is written, with every
+// reference, and returns the new name and where the edits go.
+func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
+	var any *portRefs
+	taken := map[string]bool{}
+	for _, r := range refs {
+		if any == nil || r.vi < any.vi {
+			any = r
+		}
+		for n := range r.taken {
+			taken[n] = true
+		}
+	}
+	old := any.old
+	cport := false
+	for _, r := range refs {
+		cport = cport || r.cport
+	}
+	plainName := protocol.NewName(proto, old, any.portNum, func(n string) bool { return taken[n] })
+	// covered: per variant, the fields an edit already renames
+	type vfield struct {
+		vi int
+		f  fieldRef
+	}
+	covered := map[vfield]bool{}
+	newName := ""
+	var where []string
+	var edits []Edit
+	setName := func(n string) error {
+		if newName != "" && newName != n {
+			return refuse("its sources would rename it to both %s and %s; name it by hand", newName, n)
+		}
+		if cport && !protocol.ValidPortName(n) {
+			return refuse("the container port would be named %s, which is not a valid port name (at most %d lower-case letters, digits and '-'); name it by hand", n, protocol.MaxPortName)
+		}
+		newName = n
+		return nil
+	}
+
+	// 1. the Service port's name field: a values entry that feeds nothing else
+	site, sv, why := "", markVal{}, ""
+	for vi, r := range refs {
+		d := probes[vi].decompose(r.name)
+		if !d.found {
+			why = "its name could not be traced (" + probes[vi].degraded + ")"
+			continue
+		}
+		if d.exactVal >= 0 {
+			v := probes[vi].vals[d.exactVal]
+			if site == "" {
+				site, sv = v.site(), v
+			} else if site != v.site() {
+				site = "-"
+			}
+		}
+	}
+	if site != "" && site != "-" && within(sv.file, s.roots) && inRefs(refs, probes, valueFoot(site)) {
+		e, err := sv.doc.replaceScalar(sv.node, plainName)
+		if err == nil {
+			if err := setName(plainName); err != nil {
+				return "", nil, err
+			}
+			edits = append(edits, e)
+			where = append(where, fmt.Sprintf("%s:%d", s.display(sv.file), sv.node.Line))
+			for vi := range probes {
+				fs, _ := valueFoot(site)(probes[vi])
+				for _, f := range fs {
+					covered[vfield{vi, f}] = true
+				}
+			}
+		}
+	}
+	// 2. else the template line that writes it, in each variant
+	if newName == "" {
+		for vi, r := range refs {
+			if covered[vfield{vi, r.name}] {
+				continue
+			}
+			e, n, w, err := s.lineEdit(probes, vi, r.name, refs, proto, plainName, "")
+			if err != nil {
+				if site != "" && site != "-" && !within(sv.file, s.roots) {
+					return "", nil, refuse("its name comes from %s:%d, outside %s; %v", s.display(sv.file), sv.node.Line, s.rootsText(), err)
+				}
+				if why != "" {
+					return "", nil, refuse("%s", why)
+				}
+				return "", nil, err
+			}
+			if err := setName(n); err != nil {
+				return "", nil, err
+			}
+			edits = append(edits, e...)
+			where = append(where, w)
+			covered[vfield{vi, r.name}] = true
+		}
+	}
+	// 3. every reference follows, where it is written
+	for vi, r := range refs {
+		for _, f := range r.fields[1:] {
+			if covered[vfield{vi, f}] {
+				continue
+			}
+			d := probes[vi].decompose(f)
+			if d.exactVal >= 0 {
+				v := probes[vi].vals[d.exactVal]
+				if within(v.file, s.roots) && inRefs(refs, probes, valueFoot(v.site())) {
+					e, err := v.doc.replaceScalar(v.node, newName)
+					if err == nil {
+						edits = append(edits, e)
+						where = append(where, fmt.Sprintf("%s:%d", s.display(v.file), v.node.Line))
+						for pvi := range probes {
+							fs, _ := valueFoot(v.site())(probes[pvi])
+							for _, x := range fs {
+								covered[vfield{pvi, x}] = true
+							}
+						}
+						continue
+					}
+				}
+			}
+			e, _, w, err := s.lineEdit(probes, vi, f, refs, proto, newName, newName)
+			if err != nil {
+				return "", nil, refuse("%s %s names the port too and cannot follow: %v", r.objName(f.key), f.path, err)
+			}
+			edits = append(edits, e...)
+			where = append(where, w)
+			covered[vfield{vi, f}] = true
+		}
+	}
+	it.edits = dedupe(edits)
+	return newName, uniq(where), nil
+}
+
+func (r *portRefs) objName(k objKey) string {
+	parts := strings.Split(string(k), "|")
+	if len(parts) >= 4 {
+		return parts[1] + "/" + parts[3]
+	}
+	return string(k)
+}
+
+// lineEdit renames a field at the template line that writes it: a literal
+// is replaced by plainName; an expression gets the protocol prefix
+// (`http-{{ .Values.x }}`, moving a trailing `-<proto>` to the front). want,
+// when set, is the name the result must render.
+func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*portRefs, proto protocol.Instance, plainName, want string) ([]Edit, string, string, error) {
+	pr := probes[vi]
+	d := pr.decompose(f)
+	if !d.found || d.line < 0 {
+		if len(d.vals) > 0 {
+			v := pr.vals[d.vals[0]]
+			return nil, "", "", refuse("it is computed from %s:%d by a template meshready cannot edit, and that value feeds other fields too; name it by hand", s.display(v.file), v.node.Line)
+		}
+		return nil, "", "", refuse("it is computed by a helper, not written in a template line or values.yaml; name it by hand")
+	}
+	ml := pr.lines[d.line]
+	if !within(ml.file, s.roots) {
+		return nil, "", "", refuse("it is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+	}
+	if !inRefs(refs, probes, lineFoot(ml.file, ml.line)) {
+		return nil, "", "", refuse("%s:%d writes other fields too (a loop or a shared helper); name it by hand", s.display(ml.file), ml.line+1)
+	}
+	b, err := s.fs.read(ml.file)
+	if err != nil {
+		return nil, "", "", err
+	}
+	ls := parseLines(string(b))
+	if ml.line >= len(ls) {
+		return nil, "", "", refuse("%s:%d: the line moved", s.display(ml.file), ml.line+1)
+	}
+	l := ls[ml.line]
+	if l.kind != kKey || l.valCol < 0 {
+		return nil, "", "", refuse("%s:%d is not a key: value line", s.display(ml.file), ml.line+1)
+	}
+	old := refs[vi].old
+	val := l.text[l.valCol:]
+	quote := ""
+	if val[0] == '"' || val[0] == '\'' {
+		quote = val[:1]
+		end := strings.LastIndex(val, quote)
+		if end <= 0 {
+			return nil, "", "", refuse("%s:%d: unbalanced quotes", s.display(ml.file), ml.line+1)
+		}
+		val = val[1:end]
+	} else if i := strings.Index(val, " #"); i >= 0 {
+		val = strings.TrimRight(val[:i], " ")
+	} else {
+		val = strings.TrimRight(val, " ")
+	}
+	start := l.off + l.valCol + len(quote)
+	where := fmt.Sprintf("%s:%d", s.display(ml.file), ml.line+1)
+	if !strings.Contains(val, "{{") {
+		if val != old {
+			return nil, "", "", refuse("%s writes %q, not %q", where, val, old)
+		}
+		n := plainName
+		if want != "" {
+			n = want
+		}
+		return []Edit{{File: ml.file, Off: start, Del: len(val), Ins: n}}, n, where, nil
+	}
+	open, close := strings.Index(val, "{{"), strings.LastIndex(val, "}}")
+	if close < open {
+		return nil, "", "", refuse("%s: cannot read the expression", where)
+	}
+	lit0, litN := val[:open], val[close+2:]
+	expr := val[open : close+2]
+	if regexp.MustCompile(`\b(quote|squote|toYaml|toJson|printf|upper|title|trunc)\b`).MatchString(expr) {
+		return nil, "", "", refuse("%s: the name is built by %s; name it by hand", where, expr)
+	}
+	if !strings.HasPrefix(old, lit0) || !strings.HasSuffix(old, litN) || len(old) < len(lit0)+len(litN) {
+		return nil, "", "", refuse("%s does not render %q", where, old)
+	}
+	mid := old[len(lit0) : len(old)-len(litN)]
+	newLit0 := proto.Prefix() + "-" + stripClaim(lit0)
+	newLitN := litN
+	if strings.EqualFold(litN, "-"+proto.Prefix()) {
+		newLitN = ""
+	}
+	n := newLit0 + mid + newLitN
+	if want != "" && n != want {
+		return nil, "", "", refuse("%s would render %s, not %s like the port it names", where, n, want)
+	}
+	if !dnsLabel(n) {
+		return nil, "", "", refuse("%s would render %s, which is not a valid port name", where, n)
+	}
+	edits := []Edit{{File: ml.file, Off: start, Del: len(lit0), Ins: newLit0}}
+	if newLitN != litN {
+		edits = append(edits, Edit{File: ml.file, Off: start + close + 2, Del: len(litN), Ins: newLitN})
+	}
+	return edits, n, where, nil
+}
+
+// stripClaim drops a protocol claim at the start of a literal ("http-").
+func stripClaim(lit string) string {
+	head, rest, ok := strings.Cut(lit, "-")
+	if ok && protocol.Parse(head) != protocol.Unsupported {
+		return rest
+	}
+	return lit
+}
+
+var dnsLabelRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+func dnsLabel(s string) bool { return len(s) <= 63 && dnsLabelRE.MatchString(s) }
+
+// nameUnnamed gives a port without a name `<proto>-<port>`, on a new line
+// of the literal port item in the template or in the values item.
+func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
+	var any *portRefs
+	taken := map[string]bool{}
+	for _, r := range refs {
+		if any == nil || r.vi < any.vi {
+			any = r
+		}
+		for n := range r.taken {
+			taken[n] = true
+		}
+	}
+	name := protocol.NewName(proto, strconv.Itoa(int(any.portNum)), any.portNum, func(n string) bool { return taken[n] })
+	var edits []Edit
+	var where []string
+	for vi, r := range refs {
+		pf := fieldRef{r.name.key, fmt.Sprintf("spec.ports[%d].port", r.idx)}
+		d := probes[vi].decompose(pf)
+		switch {
+		case d.line >= 0:
+			ml := probes[vi].lines[d.line]
+			if !within(ml.file, s.roots) {
+				return "", nil, refuse("the port item is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+			}
+			lf, _ := lineFoot(ml.file, ml.line)(probes[vi])
+			if len(lf) != 1 || lf[0] != pf {
+				return "", nil, refuse("the port item at %s:%d renders several ports (a loop); give them names in the template or values by hand", s.display(ml.file), ml.line+1)
+			}
+			b, err := s.fs.read(ml.file)
+			if err != nil {
+				return "", nil, err
+			}
+			ls := parseLines(string(b))
+			l := ls[ml.line]
+			e := insertLines(ml.file, string(b), ls, ml.line+1, strings.Repeat(" ", l.keyCol)+"name: "+name+"\n")
+			edits = append(edits, e)
+			where = append(where, fmt.Sprintf("%s:%d", s.display(ml.file), ml.line+2))
+		case d.exactVal >= 0:
+			v := probes[vi].vals[d.exactVal]
+			if !within(v.file, s.roots) {
+				return "", nil, refuse("the port comes from %s:%d, outside %s", s.display(v.file), v.node.Line, s.rootsText())
+			}
+			m := parentMapOf(v)
+			if m == nil {
+				return "", nil, refuse("the port number comes from %s:%d, which is not a port item; name the port by hand", s.display(v.file), v.node.Line)
+			}
+			e, err := v.doc.addToMapping(m, "name", name)
+			if err != nil {
+				return "", nil, refuse("%v", err)
+			}
+			edits = append(edits, e)
+			where = append(where, fmt.Sprintf("%s:%d", s.display(v.file), v.node.Line))
+		default:
+			return "", nil, refuse("the port has no name and its item is not written where a name can be added safely; name it by hand")
+		}
+	}
+	it.edits = dedupe(edits)
+	return name, uniq(where), nil
+}
+
+// parentMapOf finds the mapping (a list item) holding a values scalar.
+func parentMapOf(v markVal) *yaml.Node {
+	var found *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || found != nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i+1] == v.node {
+					found = n
+					return
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(v.doc.root)
+	return found
+}
+
+func uniq(l []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range l {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
