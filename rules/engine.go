@@ -107,8 +107,14 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
 		defer cancel()
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.input(objects, s)))
+	in := e.input(objects, s)
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in))
 	if err != nil {
+		if timedOut(err) {
+			if who := e.culprit(in); who != "" {
+				return nil, fmt.Errorf("%s ran past the %s time limit for policy evaluation (it loops or is too expensive)", who, e.Timeout)
+			}
+		}
 		return nil, e.explain(err)
 	}
 	if len(rs) == 0 {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -34,6 +35,7 @@ type lintFlags struct {
 	output      string
 	failOn      string
 	policies    []string
+	policyLimit time.Duration
 	configPath  string
 	nsLabels    []string
 	traceFormat string
@@ -55,6 +57,7 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	addRenderFlags(fs, &f.render)
 	fs.StringArrayVar(&f.policies, "policy", nil, "folder of extra Rego policies (repeatable)")
+	fs.DurationVar(&f.policyLimit, "policy-timeout", rules.DefaultTimeout, "time limit for evaluating the policies on one chart")
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default: .meshready.yaml found upward from the first input)")
 	fs.StringArrayVar(&f.nsLabels, "namespace-label", nil, "a label the target namespace carries in the cluster, key=value (repeatable), e.g. istio-injection=enabled")
 	fs.StringVar(&f.traceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
@@ -115,6 +118,9 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 		return nil, nil, err
 	}
 	eng, err := rules.NewDefault(ctx, f.policies...)
+	if err == nil && f.policyLimit > 0 {
+		eng.Timeout = f.policyLimit
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -75,6 +75,9 @@ func (a *Assembler) checkDir(dir string) error {
 		}
 		files++
 		total += fi.Size()
+		if fi.Size() > loader.MaxDecompressedFileSize {
+			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("%d bytes is larger than the maximum file size %d for a chart file", fi.Size(), loader.MaxDecompressedFileSize)}
+		}
 		if files > MaxChartFiles {
 			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("the chart folder holds more than %d files: too many to be a chart", MaxChartFiles)}
 		}
