@@ -72,3 +72,35 @@ func canonical(p string) string {
 	}
 	return resource.FormatPath(s)
 }
+
+// TestFixSuggestions: port-name findings whose name is written literally
+// carry the rename the fixer and the KRM function would make.
+func TestFixSuggestions(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	eng, err := rules.NewDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lint.New(eng, lint.Options{Render: render.DefaultOptions(), Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"}, WorkDir: root})
+	rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures", "bad-ports")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		if f.Fix != nil {
+			if f.Fix.File != f.File || f.Fix.Line != f.Line || f.Fix.Old != f.Value {
+				t.Errorf("fix does not replace the finding's value at its line: %+v / %+v", f, *f.Fix)
+			}
+			got[f.Rule+" "+f.Value] = f.Fix.New
+		}
+	}
+	want := map[string]string{
+		"port-protocol-name api":                "http-api",
+		"port-protocol-name console":            "tcp-console",
+		"port-protocol-mismatch http-transport": "tcp-transport",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("fix suggestions (-want +got):\n%s", d)
+	}
+}

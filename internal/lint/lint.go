@@ -55,6 +55,7 @@ type Linter struct {
 	helm   *render.Helm
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
+	lineCache                        sync.Map // file -> []string, for fix suggestions
 }
 
 // Timings reports the time spent rendering, evaluating and mapping findings
@@ -209,6 +210,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			ResourceIndex: r.Index,
 		}
 		redact(r, &f)
+		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.fileLines)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}
