@@ -451,14 +451,9 @@ func (m *Mapper) textLine(tplPath string, lines []string, start, end int, owner 
 // end like the field's path.
 func (m *Mapper) valuesByValue(chain []*charttree.Node, segs []resource.Segment, value string) (Location, bool) {
 	key := lastKey(segs)
-	bestScore := 0
-	var best Location
-	for i := len(chain) - 1; i >= 0; i-- {
-		vf := m.valuesOf(chain[i])
-		if vf == nil {
-			continue
-		}
-		for _, e := range vf.scalars {
+	var b best
+	for _, ov := range m.chainValues(chain) {
+		for _, e := range ov.vf.scalars {
 			if e.value != value {
 				continue
 			}
@@ -468,15 +463,42 @@ func (m *Mapper) valuesByValue(chain []*charttree.Node, segs []resource.Segment,
 			} else if strings.HasSuffix(strings.ToLower(e.key), strings.ToLower(key)) {
 				score += 2
 			}
-			if i == len(chain)-1 {
+			if ov.owner {
 				score++ // the owner's own values
 			}
-			if score > bestScore {
-				bestScore, best = score, Location{vf.path, e.line}
-			}
+			b.offer(Location{ov.vf.path, e.line}, score)
 		}
 	}
-	return best, bestScore > 0
+	return b.loc, b.score > 0
+}
+
+// ownedValues is a chart's values.yaml, and whether the chart owns the template.
+type ownedValues struct {
+	vf    *valuesFile
+	owner bool
+}
+
+// chainValues lists the values.yaml files of a chart chain, owner first.
+func (m *Mapper) chainValues(chain []*charttree.Node) []ownedValues {
+	var out []ownedValues
+	for i := len(chain) - 1; i >= 0; i-- {
+		if vf := m.valuesOf(chain[i]); vf != nil {
+			out = append(out, ownedValues{vf, i == len(chain)-1})
+		}
+	}
+	return out
+}
+
+// best keeps the highest-scoring location offered (the first on ties).
+type best struct {
+	loc   Location
+	score int
+}
+
+func (b *best) offer(loc Location, score int) {
+	if score > b.score {
+		b.loc, b.score = loc, score
+	}
 }
 
 // suffixScore counts how many trailing keys of a values path match the
@@ -537,14 +559,9 @@ func (m *Mapper) parentInValues(chain []*charttree.Node, region []string, r *res
 			refs = append(refs, strings.Split(mm[1], "."))
 		}
 	}
-	bestScore := 0
-	var best Location
-	for i := len(chain) - 1; i >= 0; i-- {
-		vf := m.valuesOf(chain[i])
-		if vf == nil {
-			continue
-		}
-		for _, me := range vf.maps {
+	var b best
+	for _, ov := range m.chainValues(chain) {
+		for _, me := range ov.vf.maps {
 			match := agreement(me.node, obj)
 			if match == 0 {
 				continue
@@ -556,15 +573,13 @@ func (m *Mapper) parentInValues(chain []*charttree.Node, region []string, r *res
 					break
 				}
 			}
-			if i == len(chain)-1 {
+			if ov.owner {
 				score += 10
 			}
-			if score > bestScore {
-				bestScore, best = score, Location{vf.path, me.node.Line}
-			}
+			b.offer(Location{ov.vf.path, me.node.Line}, score)
 		}
 	}
-	return best, bestScore > 0
+	return b.loc, b.score > 0
 }
 
 // agreement counts the scalar entries of a values mapping that equal the
