@@ -3,10 +3,13 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -67,8 +70,8 @@ func snapshot(c *chart.Chart) chartNode {
 	return n
 }
 
-// enabledTree lists the enabled dependency tree, one line per chart:
-// path, chart name, version.
+// enabledTree lists the enabled dependency tree, one line per chart: its
+// name (the alias, for an aliased copy) and version, indented by level.
 func enabledTree(c *chart.Chart, indent string, out *[]string) {
 	*out = append(*out, fmt.Sprintf("%s%s %s", indent, c.Name(), c.Metadata.Version))
 	for _, d := range c.Dependencies() {
@@ -92,20 +95,56 @@ func capsFor(o Options) *chartutil.Capabilities {
 	return caps
 }
 
-// compareProcessing runs Helm's ProcessDependenciesWithMerge on one clone
-// and processDependencies on the other, and compares everything Helm's
-// processing can change, plus the values the engine would see. It returns
-// the number of charts in the processed tree.
-func compareProcessing(t *testing.T, h *Helm, dir string) int {
+// processedPair is one chart processed by Helm's ProcessDependenciesWithMerge
+// and by processDependencies, from independent clones and value copies.
+type processedPair struct {
+	dir                string
+	opts               Options
+	helm, fast         *chart.Chart
+	helmVals, fastVals map[string]any
+	helmErr, fastErr   error
+}
+
+func processBoth(t testing.TB, h *Helm, dir string) *processedPair {
 	t.Helper()
-	hc, fc, hv, fv := loadPair(t, h, dir)
-	herr := chartutil.ProcessDependenciesWithMerge(hc, hv)
-	ferr := processDependencies(fc, fv)
-	if fmt.Sprint(herr) != fmt.Sprint(ferr) {
-		t.Fatalf("%s: errors differ: helm %v, ours %v", dir, herr, ferr)
+	p := &processedPair{dir: dir, opts: h.Opts}
+	p.helm, p.fast, p.helmVals, p.fastVals = loadPair(t, h, dir)
+	p.helmErr = chartutil.ProcessDependenciesWithMerge(p.helm, p.helmVals)
+	p.fastErr = processDependencies(p.fast, p.fastVals)
+	return p
+}
+
+var (
+	umbrellaOnce sync.Once
+	umbrella     *processedPair
+)
+
+// processedUmbrella processes the master umbrella both ways once per test
+// binary: Helm takes minutes on it, and two tests need the result.
+func processedUmbrella(t testing.TB) *processedPair {
+	t.Helper()
+	testutil.OOMTree(t, "master") // skips when absent
+	umbrellaOnce.Do(func() {
+		c := umbrellaCase(t)
+		umbrella = processBoth(t, NewHelm(c.opts), c.dir)
+	})
+	if umbrella == nil {
+		t.Fatal("processing the umbrella failed in an earlier test")
 	}
-	if herr != nil {
-		t.Logf("%s: both fail with: %v", dir, herr)
+	return umbrella
+}
+
+// compareProcessing compares everything Helm's dependency processing can
+// change, plus the values the engine would see. It returns the number of
+// charts in the processed tree.
+func compareProcessing(t *testing.T, p *processedPair) int {
+	t.Helper()
+	dir, hc, fc, hv, fv := p.dir, p.helm, p.fast, p.helmVals, p.fastVals
+	if fmt.Sprint(p.helmErr) != fmt.Sprint(p.fastErr) {
+		t.Fatalf("%s: errors differ: helm %v, ours %v", dir, p.helmErr, p.fastErr)
+	}
+	if p.helmErr != nil {
+		t.Logf("%s: both fail with: %v", dir, p.helmErr)
 		return 0
 	}
 	var ht, ft []string
@@ -120,7 +159,7 @@ func compareProcessing(t *testing.T, h *Helm, dir string) int {
 	if d := cmp.Diff(hv, fv); d != "" {
 		t.Errorf("%s: user values changed differently (-helm +ours):\n%s", dir, d)
 	}
-	caps := capsFor(h.Opts)
+	caps := capsFor(p.opts)
 	hr, herr := chartutil.ToRenderValues(hc, hv, releaseOpts, caps)
 	fr, ferr := chartutil.ToRenderValues(fc, fv, releaseOpts, caps)
 	if fmt.Sprint(herr) != fmt.Sprint(ferr) {
@@ -189,16 +228,25 @@ func umbrellaCase(t testing.TB) depsCase {
 	return depsCase{name: "onap-umbrella", dir: dst, opts: opts}
 }
 
+// quietHelm silences the warnings Helm's coalescing logs by the thousand on
+// the OOM trees; call the result to restore the log output.
+func quietHelm() func() {
+	w := log.Writer()
+	log.SetOutput(io.Discard)
+	return func() { log.SetOutput(w) }
+}
+
 // TestProcessDependenciesMatchesHelm compares processDependencies with
 // Helm's ProcessDependenciesWithMerge on every top-level chart of the real
 // OOM trees, on our fixtures, and on the master umbrella with everything on.
 func TestProcessDependenciesMatchesHelm(t *testing.T) {
+	defer quietHelm()()
 	t.Run("fixtures", func(t *testing.T) {
 		cases := fixtureCases(t)
 		h := NewHelm(cases[0].opts)
 		nodes := 0
 		for _, c := range cases {
-			nodes += compareProcessing(t, h, c.dir)
+			nodes += compareProcessing(t, processBoth(t, h, c.dir))
 		}
 		t.Logf("fixtures: %d charts (%d charts in their trees) identical", len(cases), nodes)
 		if len(cases) < 6 {
@@ -227,7 +275,7 @@ func TestProcessDependenciesMatchesHelm(t *testing.T) {
 					unloadable++
 					continue
 				}
-				nodes += compareProcessing(t, h, d)
+				nodes += compareProcessing(t, processBoth(t, h, d))
 				compared++
 			}
 			t.Logf("%s: %d/%d top-level charts compared (%d charts in their trees), %d do not load", tree, compared, len(dirs), nodes, unloadable)
@@ -240,13 +288,106 @@ func TestProcessDependenciesMatchesHelm(t *testing.T) {
 		if testing.Short() {
 			t.Skip("skipping the onap umbrella in -short mode")
 		}
-		c := umbrellaCase(t)
-		n := compareProcessing(t, NewHelm(c.opts), c.dir)
+		n := compareProcessing(t, processedUmbrella(t))
 		t.Logf("umbrella: %d charts in the tree identical", n)
 		if n < 50 {
 			t.Errorf("umbrella has only %d charts: components were not enabled", n)
 		}
 	})
+}
+
+// TestProcessDependenciesEdgeCases compares both on small charts (in
+// testdata/fastdeps) built to exercise what the pruning of the values
+// relies on; the OOM trees never reach these corners. Each case also checks
+// that Helm's own result shows the behaviour the chart was built for.
+func TestProcessDependenciesEdgeCases(t *testing.T) {
+	defer quietHelm()()
+	valueAt := func(m map[string]any, path ...string) any {
+		var v any = m
+		for _, k := range path {
+			mm, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = mm[k]
+		}
+		return v
+	}
+	cases := []struct {
+		dir     string
+		set     []string
+		wantErr string
+		want    []string // Helm's enabled tree, when wantErr is empty
+		check   func(t *testing.T, c *chart.Chart)
+	}{
+		// the top's tags, and a's own tags (read at the root), two levels down
+		{dir: "tags", want: []string{"top 1.0.0", "  a 1.0.0", "    d 1.0.0"}},
+		// a depends on a chart aliased "a", so a condition under a reads
+		// globals re-coalesced from the root "global": the top's must win
+		{dir: "global-alias", want: []string{"top 1.0.0", "  a 1.0.0", "    a 1.0.0", "    b 1.0.0"}},
+		// a scalar at the root under the name of a's dependency
+		{dir: "mismatch-grandchild", wantErr: "type mismatch on b: %!t(string=scalar)"},
+		// b's dependency aliased "a" is coalesced at the root key "a", the
+		// first key of b's path: the whole "a" table, not only the branch
+		// along the path, is what it meets
+		{dir: "mismatch-alias-branch", wantErr: "type mismatch on c: %!t(string=scalar)"},
+		// imported tables are shared with the merged values until Helm's
+		// deep copy: the parent's null must not reach d.data
+		{dir: "import-null", want: []string{"top 1.0.0", "  d 1.0.0"}, check: func(t *testing.T, c *chart.Chart) {
+			if d := cmp.Diff(map[string]any{"k": nil, "x": 1.0}, c.Values["p"]); d != "" {
+				t.Errorf("imported p (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(map[string]any{"x": 1.0}, valueAt(c.Values, "d", "data")); d != "" {
+				t.Errorf("d.data (-want +got):\n%s", d)
+			}
+			if c.Values["s"] != 1.0 {
+				t.Errorf("exports.shared not imported at the root: s = %v", c.Values["s"])
+			}
+		}},
+		// coalescing shares nested global tables, so a subchart's
+		// global.a1.b1.z lands in the parent's processed values
+		{dir: "global-depth", want: []string{"top 1.0.0", "  a 1.0.0"}, check: func(t *testing.T, c *chart.Chart) {
+			if d := cmp.Diff(map[string]any{"x": 1.0, "z": 2.0}, valueAt(c.Values, "global", "a1", "b1")); d != "" {
+				t.Errorf("global.a1.b1 (-want +got):\n%s", d)
+			}
+		}},
+		// two aliases of one chart sharing dependency entries, comma and
+		// non-bool conditions, user nulls (merged into a subchart table, or
+		// dropping one), a condition three levels down, an unlisted chart
+		{dir: "mixed", set: []string{"global.sOn=true", "a.s1.w.enabled=false", "a.t.flag=null", "a.u=null"},
+			want: []string{"top 1.0.0", "  extra 1.0.0", "  a 1.0.0", "    s1 1.0.0", "    s2 1.0.0", "      w 1.0.0", "    t 1.0.0", "    u 1.0.0"},
+			check: func(t *testing.T, c *chart.Chart) {
+				a := c.Dependencies()[1]
+				if s1 := a.Dependencies()[0]; s1.Metadata.Dependencies != nil {
+					t.Errorf("s1 keeps dependency entries %v", s1.Metadata.Dependencies)
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.dir, func(t *testing.T) {
+			opts := DefaultOptions()
+			opts.Set = tc.set
+			p := processBoth(t, NewHelm(opts), filepath.Join("testdata", "fastdeps", tc.dir))
+			if tc.wantErr != "" {
+				if p.helmErr == nil || p.helmErr.Error() != tc.wantErr {
+					t.Fatalf("Helm's error is %v, the chart was built for %q", p.helmErr, tc.wantErr)
+				}
+			} else {
+				if p.helmErr != nil {
+					t.Fatalf("Helm fails: %v", p.helmErr)
+				}
+				var got []string
+				enabledTree(p.helm, "", &got)
+				if d := cmp.Diff(tc.want, got); d != "" {
+					t.Fatalf("Helm's enabled tree is not what the chart was built for (-want +got):\n%s", d)
+				}
+				if tc.check != nil {
+					tc.check(t, p.helm)
+				}
+			}
+			compareProcessing(t, p)
+		})
+	}
 }
 
 // renderProcessed renders a processed chart as lint mode does.
@@ -264,43 +405,54 @@ func renderProcessed(t *testing.T, c *chart.Chart, vals map[string]any, o Option
 }
 
 // TestProcessDependenciesRenderSame renders charts processed both ways with
-// the engine and compares the files. Lines where two renders of Helm's
-// processing differ from each other (uuidv4, randAlphaNum) are masked.
+// the engine, lint mode's stand-ins applied, and compares the files. Lines
+// where two renders of Helm's processing differ from each other (uuidv4,
+// randAlphaNum) are masked.
 func TestProcessDependenciesRenderSame(t *testing.T) {
-	cases := fixtureCases(t)
-	if !testing.Short() {
-		if _, err := os.Stat(filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom", "SOURCE.md")); err == nil {
-			master := testutil.OOMTree(t, "master")
+	defer quietHelm()()
+	type renderCase struct {
+		name string
+		pair func(t *testing.T) *processedPair
+	}
+	var cases []renderCase
+	for _, c := range fixtureCases(t) {
+		cases = append(cases, renderCase{c.name, func(t *testing.T) *processedPair {
+			return processBoth(t, NewHelm(c.opts), c.dir)
+		}})
+	}
+	for _, n := range []string{"so", "aai"} {
+		cases = append(cases, renderCase{n, func(t *testing.T) *processedPair {
+			if testing.Short() {
+				t.Skip("skipping the real OOM trees in -short mode")
+			}
 			opts := DefaultOptions()
 			opts.Set = []string{"global.masterPassword=x"}
-			for _, n := range []string{"so", "aai"} {
-				cases = append(cases, depsCase{name: n, dir: filepath.Join(master, n), opts: opts})
-			}
-			cases = append(cases, umbrellaCase(t))
-		} else {
-			t.Log("the real OOM trees are absent: rendering the fixtures only")
-		}
+			return processBoth(t, NewHelm(opts), filepath.Join(testutil.OOMTree(t, "master"), n))
+		}})
 	}
+	cases = append(cases, renderCase{"onap-umbrella", func(t *testing.T) *processedPair {
+		if testing.Short() {
+			t.Skip("skipping the onap umbrella in -short mode")
+		}
+		return processedUmbrella(t)
+	}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := NewHelm(c.opts)
-			hc, fc, hv, fv := loadPair(t, h, c.dir)
-			for _, ch := range []*chart.Chart{hc, fc} {
+			p := c.pair(t)
+			if p.helmErr != nil || p.fastErr != nil {
+				t.Fatalf("processing failed: helm %v, ours %v", p.helmErr, p.fastErr)
+			}
+			// The stand-ins only rewrite templates, which dependency
+			// processing never reads, so applying them after it is the same.
+			for _, ch := range []*chart.Chart{p.helm, p.fast} {
 				templates := make([]*chart.File, len(ch.Templates))
 				copy(templates, ch.Templates)
 				ch.Templates = templates
 				withStandIns(ch)
 			}
-			hv2 := charttree.CopyValues(hv)
-			if err := chartutil.ProcessDependenciesWithMerge(hc, hv); err != nil {
-				t.Fatal(err)
-			}
-			if err := processDependencies(fc, fv); err != nil {
-				t.Fatal(err)
-			}
-			want := renderProcessed(t, hc, hv, c.opts)
-			again := renderProcessed(t, hc, hv2, c.opts)
-			got := renderProcessed(t, fc, fv, c.opts)
+			want := renderProcessed(t, p.helm, p.helmVals, p.opts)
+			again := renderProcessed(t, p.helm, p.helmVals, p.opts)
+			got := renderProcessed(t, p.fast, p.fastVals, p.opts)
 			if d := cmp.Diff(sortedKeys(want), sortedKeys(got)); d != "" {
 				t.Fatalf("rendered file sets differ (-helm +ours):\n%s", d)
 			}
@@ -360,6 +512,7 @@ func sameButRandomLines(a, b, got []byte) (int, bool) {
 // benchProcessing times one way of processing dependencies on fresh
 // clones of a loaded chart.
 func benchProcessing(b *testing.B, process func(*chart.Chart, map[string]any) error) {
+	defer quietHelm()()
 	cases := map[string]func() depsCase{
 		"so": func() depsCase {
 			opts := DefaultOptions()

@@ -73,7 +73,7 @@ func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string
 	copy(templates, ch.Templates)
 	ch.Templates = templates
 	withStandIns(ch)
-	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+	if err := processDependencies(ch, vals); err != nil {
 		return nil, err
 	}
 	caps := chartutil.DefaultCapabilities.Copy()
