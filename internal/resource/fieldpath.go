@@ -23,7 +23,7 @@ func ParsePath(p string) ([]Segment, error) {
 		case '.':
 			i++
 		case '[':
-			end := strings.IndexByte(p[i:], ']')
+			end := closingBracket(p[i:])
 			if end < 0 {
 				return nil, fmt.Errorf("field path %q: unclosed [", p)
 			}
@@ -46,6 +46,26 @@ func ParsePath(p string) ([]Segment, error) {
 		}
 	}
 	return segs, nil
+}
+
+// closingBracket finds the "]" that closes the "[" at s[0], skipping over a
+// quoted key (which may itself hold "]" or escaped quotes).
+func closingBracket(s string) int {
+	if len(s) > 1 && s[1] == '"' {
+		for j := 2; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				j++
+			case '"':
+				if j+1 < len(s) && s[j+1] == ']' {
+					return j + 1
+				}
+				return -1
+			}
+		}
+		return -1
+	}
+	return strings.IndexByte(s, ']')
 }
 
 // FormatPath is the inverse of ParsePath.
