@@ -184,6 +184,9 @@ func reportFix(w io.Writer, res *fix.Result) {
 	for _, c := range res.Refusals {
 		fmt.Fprintf(w, "skip: %s\n", c)
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}

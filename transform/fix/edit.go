@@ -25,25 +25,34 @@ func (e Edit) String() string {
 
 // applyEdits applies edits to one file's content. Identical edits count
 // once; overlapping different edits are a conflict.
+//
+// Insertions at the same place (say, istioSidecar and podAnnotations after
+// the same values paragraph) all go in, in a fixed order. A file written
+// with CRLF line ends gets CRLF in the inserted lines too.
 func applyEdits(content []byte, edits []Edit) ([]byte, error) {
 	es := dedupe(edits)
 	sort.SliceStable(es, func(i, j int) bool {
 		if es[i].Off != es[j].Off {
 			return es[i].Off < es[j].Off
 		}
-		return es[i].Del < es[j].Del
+		if es[i].Del != es[j].Del {
+			return es[i].Del < es[j].Del
+		}
+		return es[i].Ins < es[j].Ins
 	})
+	crlf := strings.Contains(string(content), "\r\n")
 	var b strings.Builder
 	pos := 0
 	for i, e := range es {
-		if e.Off < pos || e.Off+e.Del > len(content) {
+		if e.Off < pos || e.Off+e.Del > len(content) || i > 0 && e.Off == es[i-1].Off && es[i-1].Del > 0 {
 			return nil, fmt.Errorf("%s: edits overlap at byte %d (%q and %q)", e.File, e.Off, es[max(0, i-1)].Ins, e.Ins)
 		}
-		if i > 0 && e.Off == es[i-1].Off && e.Del == 0 && es[i-1].Del == 0 {
-			return nil, fmt.Errorf("%s: two insertions at byte %d (%q and %q)", e.File, e.Off, es[i-1].Ins, e.Ins)
-		}
 		b.Write(content[pos:e.Off])
-		b.WriteString(e.Ins)
+		ins := e.Ins
+		if crlf {
+			ins = strings.ReplaceAll(strings.ReplaceAll(ins, "\r\n", "\n"), "\n", "\r\n")
+		}
+		b.WriteString(ins)
 		pos = e.Off + e.Del
 	}
 	b.Write(content[pos:])
@@ -70,10 +79,7 @@ func conflicts(e Edit, others []Edit) bool {
 			continue
 		}
 		if e.Del == 0 && o.Del == 0 {
-			if e.Off == o.Off {
-				return true
-			}
-			continue
+			continue // insertions at one place all go in
 		}
 		if e.Off < o.Off+o.Del && o.Off < e.Off+e.Del || e.Del == 0 && e.Off > o.Off && e.Off < o.Off+o.Del || o.Del == 0 && o.Off > e.Off && o.Off < e.Off+e.Del {
 			return true

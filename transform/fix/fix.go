@@ -90,6 +90,8 @@ type Result struct {
 	// Errors are charts that could not be planned (render errors): they are
 	// left alone.
 	Errors []string
+	// Notes say what was not checked (a variant that does not render).
+	Notes []string
 	// Check says why the self-check failed: nothing may be written.
 	Check error
 }
@@ -182,6 +184,9 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 			continue
 		}
 		res.Refusals = append(res.Refusals, p.refusals...)
+		for _, n := range p.notes {
+			res.Notes = append(res.Notes, p.name+": "+n)
+		}
 		var kept []*item
 		for _, it := range p.items {
 			if e, ok := conflict(it.edits, accepted); ok {

@@ -81,9 +81,9 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 			p.refuse(string(k), r, t.f.Field, err.Error())
 			continue
 		}
-		it := newItem(string(k), p.name, r, t.f.Field)
-		it.edits, it.message = edits, msg
 		path := fieldPath(podPath(r.Kind), "metadata", where, injectKey)
+		it := newItem(string(k), p.name, r, path)
+		it.edits, it.message = edits, msg
 		for vi, res := range p.before {
 			if rr := index(res.Resources)[k]; rr != nil {
 				it.want(vi, k, path, "true")
@@ -128,6 +128,9 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	ls := parseLines(text)
 	reg, ok := pickRegion(ls, r)
 	if !ok {
+		if m := includeRE.FindStringSubmatch(text); m != nil {
+			return nil, "", refuse("%s renders the whole object with helper %q, shared by other charts; add %s there by hand, or label the namespace istio-injection=enabled", s.display(file), m[1], injectKey)
+		}
 		return nil, "", refuse("cannot tell which document of %s renders it; add %s by hand", s.display(file), injectKey)
 	}
 	parent, from := -1, reg[0]
@@ -160,10 +163,13 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		childCol = ml.keyCol + 2
 	}
 	step = max(childCol-ml.keyCol, 1)
-	// a helper that writes the metadata's content
-	for j := m + 1; j < end; j++ {
+	// a helper that writes the metadata's content (unless the template
+	// writes the block we need itself: a helper's podAnnotations would then
+	// be a second `annotations:` key, and the last one wins)
+	a := childKey(ls, m, m+1, reg[1], where)
+	for j := m + 1; j < end && a < 0; j++ {
 		l := ls[j]
-		if l.kind != kAction || l.depth != inside {
+		if l.kind != kAction || l.depth != inside || openRE.MatchString(l.text) {
 			continue
 		}
 		mm := includeRE.FindStringSubmatch(l.text)
@@ -183,7 +189,6 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		return nil, "", err
 	}
 	entry := injectKey + ": " + value
-	a := childKey(ls, m, m+1, reg[1], where)
 	var ins Edit
 	switch {
 	case a >= 0:
@@ -214,6 +219,9 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 			}
 			entryCol = al.keyCol + step
 		}
+		if singleQuoted(ls[a+1 : aEnd]) {
+			entry = injectKey + ": '" + strings.Trim(value, `"`) + "'"
+		}
 		ins = insertLines(file, text, ls, aEnd, strings.Repeat(" ", entryCol)+entry+"\n")
 	default:
 		if where == "labels" {
@@ -243,6 +251,24 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		msg += vmsg
 	}
 	return edits, msg, nil
+}
+
+// singleQuoted tells whether the existing entries quote their values with
+// single quotes only (the new entry then does too).
+func singleQuoted(ls []tline) bool {
+	single, double := 0, 0
+	for _, l := range ls {
+		if l.kind != kKey {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(l.rest, "'"):
+			single++
+		case strings.HasPrefix(l.rest, `"`):
+			double++
+		}
+	}
+	return single > 0 && double == 0
 }
 
 // insertLines inserts whole lines before line i (at the end when i is past the last).

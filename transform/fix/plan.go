@@ -115,7 +115,11 @@ func (s *session) plan(ctx context.Context, t render.Target, in planInput) (*cha
 	for _, v := range vs[1:] {
 		res, err := renderVariant(v)
 		if err != nil {
-			p.notes = append(p.notes, fmt.Sprintf("variant %s does not render, so it is not checked: %v", v.name, err))
+			msg := err.Error()
+			if len(msg) > 300 {
+				msg = msg[:300] + "..."
+			}
+			p.notes = append(p.notes, fmt.Sprintf("variant %s does not render, so it is not checked: %s", v.name, msg))
 			continue
 		}
 		p.variants = append(p.variants, v)

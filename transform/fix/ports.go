@@ -73,6 +73,11 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			if dup {
 				continue
 			}
+			if port.Name != "" && namedTwice(svc, port.Name) {
+				refused[key] = true
+				p.refuse(key, svc, f.Field, fmt.Sprintf("the Service names two ports %q (%s); Kubernetes rejects that: give them distinct names by hand", port.Name, p.variants[vi].name))
+				continue
+			}
 			ev := protocol.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
 			inf, ok := protocol.Decide(port, ev)
 			if !ok {
@@ -113,6 +118,18 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 		s.planPort(p, probes, k, groups[k])
 	}
 	return nil
+}
+
+// namedTwice tells whether two ports of a Service share a name.
+func namedTwice(svc *resource.Resource, name string) bool {
+	ports, _ := resource.Lookup(svc.Object, "spec.ports")
+	n := 0
+	for _, pm := range asMaps(ports) {
+		if protocol.PortOf(pm).Name == name {
+			n++
+		}
+	}
+	return n > 1
 }
 
 // portRefs is a port's name field and every field naming it that must
@@ -405,22 +422,22 @@ func lineFoot(file string, line int) func(pr *probe) ([]fieldRef, bool) {
 // renamePort renames a named port where its name is written, with every
 // reference, and returns the new name and where the edits go.
 func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
-	var any *portRefs
+	var first *portRefs
 	taken := map[string]bool{}
 	for _, r := range refs {
-		if any == nil || r.vi < any.vi {
-			any = r
+		if first == nil || r.vi < first.vi {
+			first = r
 		}
 		for n := range r.taken {
 			taken[n] = true
 		}
 	}
-	old := any.old
+	old := first.old
 	cport := false
 	for _, r := range refs {
 		cport = cport || r.cport
 	}
-	plainName := protocol.NewName(proto, old, any.portNum, func(n string) bool { return taken[n] })
+	plainName := protocol.NewName(proto, old, first.portNum, func(n string) bool { return taken[n] })
 	// covered: per variant, the fields an edit already renames
 	type vfield struct {
 		vi int
@@ -576,6 +593,9 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 	if l.kind != kKey || l.valCol < 0 {
 		return nil, "", "", refuse("%s:%d is not a key: value line", s.display(ml.file), ml.line+1)
 	}
+	if l.inRange {
+		return nil, "", "", refuse("%s:%d sits in a range loop: an edit there names every item alike; name the items in values or by hand", s.display(ml.file), ml.line+1)
+	}
 	old := refs[vi].old
 	val := l.text[l.valCol:]
 	quote := ""
@@ -651,20 +671,26 @@ func dnsLabel(s string) bool { return len(s) <= 63 && dnsLabelRE.MatchString(s) 
 // nameUnnamed gives a port without a name `<proto>-<port>`, on a new line
 // of the literal port item in the template or in the values item.
 func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
-	var any *portRefs
+	var first *portRefs
 	taken := map[string]bool{}
 	for _, r := range refs {
-		if any == nil || r.vi < any.vi {
-			any = r
+		if first == nil || r.vi < first.vi {
+			first = r
 		}
 		for n := range r.taken {
 			taken[n] = true
 		}
 	}
-	name := protocol.NewName(proto, strconv.Itoa(int(any.portNum)), any.portNum, func(n string) bool { return taken[n] })
+	name := protocol.NewName(proto, strconv.Itoa(int(first.portNum)), first.portNum, func(n string) bool { return taken[n] })
 	var edits []Edit
 	var where []string
 	for vi, r := range refs {
+		// a name line that renders empty (its value is unset) is the
+		// author's to fill: a second name key would lose to it, or win
+		if nd := probes[vi].decompose(r.name); nd.found && nd.line >= 0 {
+			ml := probes[vi].lines[nd.line]
+			return "", nil, refuse("%s:%d writes the port's name, but it renders empty (its value is not set); set that value by hand", s.display(ml.file), ml.line+1)
+		}
 		pf := fieldRef{r.name.key, fmt.Sprintf("spec.ports[%d].port", r.idx)}
 		d := probes[vi].decompose(pf)
 		switch {
@@ -683,6 +709,9 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto pro
 			}
 			ls := parseLines(string(b))
 			l := ls[ml.line]
+			if l.inRange {
+				return "", nil, refuse("the port item at %s:%d sits in a range loop: a name added there would repeat for every item; name the items in values or by hand", s.display(ml.file), ml.line+1)
+			}
 			e := insertLines(ml.file, string(b), ls, ml.line+1, strings.Repeat(" ", l.keyCol)+"name: "+name+"\n")
 			edits = append(edits, e)
 			where = append(where, fmt.Sprintf("%s:%d", s.display(ml.file), ml.line+2))

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"helm.sh/helm/v3/pkg/chart"
 	yaml "go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/chart"
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"

@@ -33,12 +33,15 @@ type tline struct {
 	valCol int    // column where rest starts (-1 when empty)
 	depth  int    // template block depth before the line
 	delta  int    // change of depth across the line
+	// inRange: the line sits inside a range loop (it renders once per item).
+	inRange bool
 }
 
 var (
 	openRE  = regexp.MustCompile(`\{\{-?\s*(if|with|range|define|block)\b`)
 	endRE   = regexp.MustCompile(`\{\{-?\s*end\b`)
 	actRE   = regexp.MustCompile(`\{\{.*?\}\}`)
+	blockRE = regexp.MustCompile(`\{\{-?\s*(if|with|range|define|block|end)\b`)
 	plainKe = regexp.MustCompile(`^([^\s:"'{}\[\],#&*!|>%@` + "`" + `][^\s:{}]*):(\s+|$)`)
 )
 
@@ -47,6 +50,7 @@ func parseLines(content string) []tline {
 	var out []tline
 	off, depth := 0, 0
 	inComment := false
+	var stack []string
 	for _, text := range strings.SplitAfter(content, "\n") {
 		if text == "" {
 			break
@@ -90,9 +94,19 @@ func parseLines(content string) []tline {
 				}
 			}
 		}
+		l.inRange = contains(stack, "range")
 		if l.kind != kComment {
 			l.delta = len(openRE.FindAllString(text, -1)) - len(endRE.FindAllString(text, -1))
 			depth += l.delta
+			for _, m := range blockRE.FindAllStringSubmatch(text, -1) {
+				if m[1] == "end" {
+					if len(stack) > 0 {
+						stack = stack[:len(stack)-1]
+					}
+				} else {
+					stack = append(stack, m[1])
+				}
+			}
 		}
 		out = append(out, l)
 	}

@@ -205,7 +205,12 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 			if off < 0 || !strings.HasPrefix(d.content[off:], "{}") {
 				return Edit{}, false, fmt.Errorf("%s:%d: cannot find the empty mapping of %s", d.path, v.Line, key)
 			}
-			return Edit{File: d.path, Off: off, Del: 2, Ins: "\n" + step + entry}, true, nil
+			// take the spaces after the colon too, so no trailing blank is left
+			start := off
+			for start > 0 && d.content[start-1] == ' ' {
+				start--
+			}
+			return Edit{File: d.path, Off: start, Del: off + 2 - start, Ins: "\n" + step + entry}, true, nil
 		case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
 			if v.Value == "" {
 				lineEnd := d.lineStart(k.Line) // start of the next line
@@ -215,7 +220,11 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 				return Edit{File: d.path, Off: lineEnd, Ins: "\n" + step + entry}, true, nil
 			}
 			off := d.offset(v.Line, v.Column)
-			return Edit{File: d.path, Off: off, Del: len(v.Value), Ins: "\n" + step + entry}, true, nil
+			start := off
+			for start > 0 && d.content[start-1] == ' ' {
+				start--
+			}
+			return Edit{File: d.path, Off: start, Del: off + len(v.Value) - start, Ins: "\n" + step + entry}, true, nil
 		case v.Kind == yaml.MappingNode:
 			return Edit{}, false, fmt.Errorf("%s:%d: %s is an inline (flow) map; write it as a block and add %s by hand", d.path, k.Line, key, entry)
 		default:

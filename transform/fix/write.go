@@ -24,6 +24,9 @@ var ErrInterrupted = errors.New("interrupted: every file was left as it was")
 // renameFile is os.Rename; tests replace it to fail part way.
 var renameFile = os.Rename
 
+// notifySignals is signal.Notify; tests wrap it to see the signal arrive.
+var notifySignals = signal.Notify
+
 // WriteAll writes the changes all-or-nothing: each new content goes to a
 // temporary file in the file's own folder (same mode), then the temporaries
 // are renamed over the originals. A failure or a SIGINT/SIGTERM part way
@@ -31,7 +34,7 @@ var renameFile = os.Rename
 // removes every temporary, so the tree is left as it was.
 func WriteAll(changes []FileChange) error {
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	notifySignals(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	interrupted := func() bool {
 		select {

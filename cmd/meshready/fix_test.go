@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/meshready/meshready/internal/testutil"
+)
+
+// fixtureCopy copies transform/fix/testdata/<name> into a temporary folder
+// and returns the folder holding the copy.
+func fixtureCopy(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join(testutil.RepoRoot(t), "transform", "fix", "testdata", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Dir(src), p)
+		out := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// runIn runs the built binary in dir.
+func runIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(testutil.Tool(t, "meshready"), args...)
+	cmd.Dir = dir
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestFixCommand: the dry run prints a diff that `git apply` turns into
+// exactly what --write writes; a second run has nothing to do.
+func TestFixCommand(t *testing.T) {
+	a, b := fixtureCopy(t, "charts"), fixtureCopy(t, "charts")
+	orig := snapshot(t, a)
+	diff, stderr, code := runIn(t, a, "fix", "charts")
+	if code != 0 {
+		t.Fatalf("dry run: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(diff, "+++ b/charts/web/templates/deployment.yaml") || !strings.Contains(stderr, "skip: hostnetwork") {
+		t.Errorf("dry run output lacks the web fix or the hostnetwork refusal:\n%s\n%s", diff, stderr)
+	}
+	if got := snapshot(t, a); len(got) != len(orig) || got["charts/web/values.yaml"] != orig["charts/web/values.yaml"] {
+		t.Error("the dry run wrote files")
+	}
+	if _, err := exec.LookPath("git"); err == nil {
+		patch := filepath.Join(t.TempDir(), "fix.patch")
+		if err := os.WriteFile(patch, []byte(diff), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("git", "apply", patch)
+		cmd.Dir = b
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git apply: %v\n%s", err, out)
+		}
+	}
+	if _, stderr, code := runIn(t, a, "fix", "charts", "--write"); code != 0 || !strings.Contains(stderr, "wrote ") {
+		t.Fatalf("--write: exit %d\n%s", code, stderr)
+	}
+	if _, err := exec.LookPath("git"); err == nil {
+		wa, wb := snapshot(t, a), snapshot(t, b)
+		for k, v := range wa {
+			if wb[k] != v {
+				t.Errorf("%s: git apply of the printed diff and --write differ", k)
+			}
+		}
+	}
+	again, stderr, code := runIn(t, a, "fix", "charts")
+	if code != 0 || again != "" {
+		t.Errorf("second run: exit %d, diff:\n%s\n%s", code, again, stderr)
+	}
+}
+
+func TestFixCommandErrors(t *testing.T) {
+	trap := fixtureCopy(t, "trap")
+	before := snapshot(t, trap)
+	out, stderr, code := runIn(t, trap, "fix", "trap", "--write")
+	if code != 2 || !strings.Contains(stderr, "self-check failed, nothing written") || !strings.Contains(stderr, "changed beyond the fix") {
+		t.Errorf("self-check failure: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	after := snapshot(t, trap)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s changed although the self-check failed", k)
+		}
+	}
+	charts := fixtureCopy(t, "charts")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fix", "charts", "--only", "dns"}, `--only: "dns" is not injection or ports`},
+		{[]string{"fix", "charts", "--inject-style", "sidecar"}, `--inject-style: "sidecar" is not annotation or label`},
+		{[]string{"fix", "charts", "--port-protocol", "8080"}, "want PORT=PROTOCOL"},
+		{[]string{"fix", "charts", "--port-protocol", "8080=smtp"}, `"smtp" is not one of`},
+		{[]string{"fix", "charts/web/values.yaml"}, "give a chart folder or an OOM kubernetes/ root"},
+		{[]string{"fix"}, "requires at least 1 arg"},
+	} {
+		_, stderr, code := runIn(t, charts, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
