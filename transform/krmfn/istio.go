@@ -93,6 +93,11 @@ func (r *run) generate() []*yaml.RNode {
 	ex := r.existing()
 	byNS := map[string][]*item{}
 	for _, it := range r.items {
+		// an object without a name cannot be selected or addressed: nothing
+		// generated for it would be valid
+		if it.name == "" {
+			continue
+		}
 		if it.template != nil || it.kind == "Service" && it.apiVersion == "v1" {
 			byNS[it.ns] = append(byNS[it.ns], it)
 		}
