@@ -41,7 +41,28 @@ type input struct {
 // Run executes the function and returns the exit code: a ResourceList in
 // gives a ResourceList out (results included); a plain manifest stream
 // gives a plain stream out, with results on stderr.
-func Run(o Options) int {
+func Run(o Options) (code int) {
+	// Output is buffered and written only when the run completes, so a
+	// failure never leaves half a stream in a pipe; an unexpected panic
+	// (a kyaml corner no check caught) becomes exit code 2 with a message.
+	stdout := o.Stdout
+	var buf bytes.Buffer
+	o.Stdout = &buf
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(o.Stderr, "meshready fn: internal error on this input: %v\n", r)
+			code = ExitBadInput
+			return
+		}
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			fmt.Fprintf(o.Stderr, "meshready fn: writing output: %v\n", err)
+			code = ExitBadInput
+		}
+	}()
+	return runFn(o)
+}
+
+func runFn(o Options) int {
 	var fc *yaml.RNode
 	var pre framework.Results
 	if o.ConfigFile != "" {
@@ -233,15 +254,40 @@ func diagnose(name string, data []byte, readErr error) *framework.Result {
 // assumes they are.
 func notObjects(name string, items []*yaml.RNode) framework.Results {
 	var out framework.Results
+	bad := func(i int, what string) {
+		out = append(out, &framework.Result{Severity: framework.Error, File: &framework.File{Path: name, Index: i},
+			Message: fmt.Sprintf("%s: document %d %s", name, i+1, what)})
+	}
 	for i, it := range items {
 		if it == nil || it.YNode() == nil || it.YNode().Kind != yaml.MappingNode {
 			kind := "empty"
 			if it != nil && it.YNode() != nil {
-				kind = map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.ScalarNode: "scalar", yaml.AliasNode: "alias"}[it.YNode().Kind]
+				kind = kindName(it.YNode().Kind)
 			}
-			out = append(out, &framework.Result{Severity: framework.Error, File: &framework.File{Path: name, Index: i},
-				Message: fmt.Sprintf("%s: document %d is a %s, not a Kubernetes object", name, i+1, kind)})
+			bad(i, "is a "+kind+", not a Kubernetes object")
+			continue
+		}
+		// kyaml reads metadata, labels and annotations as mappings
+		md := it.Field("metadata")
+		if md == nil {
+			continue
+		}
+		if md.Value.YNode().Kind != yaml.MappingNode {
+			bad(i, "has metadata that is a "+kindName(md.Value.YNode().Kind)+", not a mapping")
+			continue
+		}
+		for _, k := range []string{"labels", "annotations"} {
+			if f := md.Value.Field(k); f != nil && f.Value.YNode().Kind != yaml.MappingNode && f.Value.YNode().Tag != "!!null" {
+				bad(i, "has metadata."+k+" that is a "+kindName(f.Value.YNode().Kind)+", not a mapping")
+			}
 		}
 	}
 	return out
+}
+
+func kindName(k yaml.Kind) string {
+	if n, ok := map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.ScalarNode: "scalar", yaml.AliasNode: "alias", yaml.MappingNode: "mapping"}[k]; ok {
+		return n
+	}
+	return "node"
 }
