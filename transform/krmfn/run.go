@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/meshready/meshready/internal/resource"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -267,22 +269,50 @@ func notObjects(name string, items []*yaml.RNode) framework.Results {
 			bad(i, "is a "+kind+", not a Kubernetes object")
 			continue
 		}
-		// kyaml reads metadata, labels and annotations as mappings
-		md := it.Field("metadata")
-		if md == nil {
+		// kyaml (and the operations) read metadata, labels and annotations,
+		// of the object and of its pod template, as mappings
+		if why := metadataShape(it, ""); why != "" {
+			bad(i, why)
 			continue
 		}
-		if md.Value.YNode().Kind != yaml.MappingNode {
-			bad(i, "has metadata that is a "+kindName(md.Value.YNode().Kind)+", not a mapping")
-			continue
-		}
-		for _, k := range []string{"labels", "annotations"} {
-			if f := md.Value.Field(k); f != nil && f.Value.YNode().Kind != yaml.MappingNode && f.Value.YNode().Tag != "!!null" {
-				bad(i, "has metadata."+k+" that is a "+kindName(f.Value.YNode().Kind)+", not a mapping")
+		kind := it.GetKind()
+		if tp := resource.PodTemplatePath(kind); len(tp) > 0 {
+			node, path := it, ""
+			for _, k := range tp {
+				f := node.Field(k)
+				if f == nil {
+					break
+				}
+				path += k + "."
+				if f.Value.YNode().Kind != yaml.MappingNode {
+					bad(i, "has "+strings.TrimSuffix(path, ".")+" that is a "+kindName(f.Value.YNode().Kind)+", not a mapping")
+					break
+				}
+				node = f.Value
+			}
+			if why := metadataShape(node, path); node != it && why != "" {
+				bad(i, why)
 			}
 		}
 	}
 	return out
+}
+
+// metadataShape says what is wrong with n's metadata (at path), or "".
+func metadataShape(n *yaml.RNode, path string) string {
+	md := n.Field("metadata")
+	if md == nil || md.Value.YNode().Tag == "!!null" {
+		return ""
+	}
+	if md.Value.YNode().Kind != yaml.MappingNode {
+		return "has " + path + "metadata that is a " + kindName(md.Value.YNode().Kind) + ", not a mapping"
+	}
+	for _, k := range []string{"labels", "annotations"} {
+		if f := md.Value.Field(k); f != nil && f.Value.YNode().Kind != yaml.MappingNode && f.Value.YNode().Tag != "!!null" {
+			return "has " + path + "metadata." + k + " that is a " + kindName(f.Value.YNode().Kind) + ", not a mapping"
+		}
+	}
+	return ""
 }
 
 func kindName(k yaml.Kind) string {
