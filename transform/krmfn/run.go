@@ -12,10 +12,10 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-
-	"github.com/meshready/meshready/internal/resource"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/meshready/meshready/internal/resource"
 )
 
 // Options are one invocation of the function.
