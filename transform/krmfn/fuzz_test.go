@@ -42,4 +42,3 @@ func FuzzResourceList(f *testing.F) {
 		}
 	})
 }
-
