@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/meshready/meshready/internal/finding"
 )
@@ -107,7 +108,10 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
 		defer cancel()
 	}
-	in := e.input(objects, s)
+	in, err := e.input(objects, s)
+	if err != nil {
+		return nil, e.explain(err)
+	}
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in))
 	if err != nil {
 		if timedOut(err) {
@@ -154,37 +158,95 @@ func (e *Engine) explain(err error) error {
 	return fmt.Errorf("policy evaluation failed: %w", err)
 }
 
-// input is the evaluation's input document: {resources, settings}.
-func (e *Engine) input(objects []map[string]any, s Settings) ast.Value {
-	res := make([]any, len(objects))
+// input is the evaluation's input document, {resources, settings}, as an AST
+// value built straight from the decoded objects.
+func (e *Engine) input(objects []map[string]any, s Settings) (ast.Value, error) {
+	res := make([]*ast.Term, len(objects))
 	for i, o := range objects {
-		res[i] = o
+		v, err := toValue(o, 1)
+		if err != nil {
+			return nil, err
+		}
+		res[i] = ast.NewTerm(v)
 	}
-	if s.NamespaceLabels == nil {
-		s.NamespaceLabels = map[string]string{}
+	labels := make([][2]*ast.Term, 0, len(s.NamespaceLabels))
+	for k, v := range s.NamespaceLabels {
+		labels = append(labels, [2]*ast.Term{ast.StringTerm(k), ast.StringTerm(v)})
 	}
-	input := map[string]any{
-		"resources": res,
-		"settings": map[string]any{
-			"namespace":       s.Namespace,
-			"namespaceLabels": stringMap(s.NamespaceLabels),
-			"traceFormat":     s.TraceFormat,
-			"nativeSidecars":  s.NativeSidecars,
-		},
-	}
-	v, err := ast.InterfaceToValue(input)
-	if err != nil {
-		panic(err)
-	}
-	return v
+	settings := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("namespace"), ast.StringTerm(s.Namespace)},
+		[2]*ast.Term{ast.StringTerm("namespaceLabels"), ast.ObjectTerm(labels...)},
+		[2]*ast.Term{ast.StringTerm("traceFormat"), ast.StringTerm(s.TraceFormat)},
+		[2]*ast.Term{ast.StringTerm("nativeSidecars"), ast.BooleanTerm(s.NativeSidecars)},
+	)
+	return ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("resources"), ast.ArrayTerm(res...)},
+		[2]*ast.Term{ast.StringTerm("settings"), ast.NewTerm(settings)},
+	), nil
 }
 
-func stringMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
+// maxInputDepth is where toValue hands a subtree to OPA's own conversion,
+// which detects reference cycles past that depth.
+const maxInputDepth = 1000
+
+// toValue converts a decoded value to AST exactly as rego.EvalInput does
+// (util.RoundTripFast, then ast.InterfaceToValue: numbers through their JSON
+// text, nil maps and slices as null) without copying the tree first.
+func toValue(x any, depth int) (ast.Value, error) {
+	switch x := x.(type) {
+	case nil:
+		return ast.NullValue, nil
+	case string:
+		return ast.String(x), nil
+	case bool:
+		return ast.Boolean(x), nil
+	case map[string]any:
+		if x == nil {
+			return ast.NullValue, nil
+		}
+		if depth >= maxInputDepth {
+			return slowValue(x)
+		}
+		terms := make([]ast.Term, 2*len(x))
+		kvs := make([][2]*ast.Term, 0, len(x))
+		for k, v := range x {
+			val, err := toValue(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			key, value := &terms[2*len(kvs)], &terms[2*len(kvs)+1]
+			key.Value, value.Value = ast.String(k), val
+			kvs = append(kvs, [2]*ast.Term{key, value})
+		}
+		return ast.NewObject(kvs...), nil
+	case []any:
+		if x == nil {
+			return ast.NullValue, nil
+		}
+		if depth >= maxInputDepth {
+			return slowValue(x)
+		}
+		terms := make([]ast.Term, len(x))
+		elems := make([]*ast.Term, len(x))
+		for i, v := range x {
+			val, err := toValue(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			terms[i].Value = val
+			elems[i] = &terms[i]
+		}
+		return ast.NewArray(elems...), nil
 	}
-	return out
+	return slowValue(x)
+}
+
+// slowValue is rego.EvalInput's own conversion.
+func slowValue(x any) (ast.Value, error) {
+	if err := util.RoundTripFast(&x); err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(x)
 }
 
 func toHit(rule finding.Rule, v any) (Hit, error) {

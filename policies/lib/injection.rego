@@ -7,25 +7,40 @@ native_sidecar_key := "sidecar.istio.io/nativeSidecar"
 
 # inject_setting is the sidecar.istio.io/inject value Istio reads from the pod template.
 # The label wins over the annotation when both are set, as in Istio's injector.
-inject_setting(r) := {"value": str(v), "path": template_label_path(r, inject_key), "source": "label"} if {
-	v := template_labels(r)[inject_key]
-} else := {"value": str(v), "path": template_annotation_path(r, inject_key), "source": "annotation"} if {
-	v := template_annotations(r)[inject_key]
-}
+inject_setting(r) := _inject_setting(template_prefix(r.kind), template_labels(r), template_annotations(r))
 
-# workload_inject_settings[i] is inject_setting of workload i, where the pod sets one.
-workload_inject_settings[i] := inject_setting(r) if some i, r in workloads
+# _inject_setting is inject_setting given the template prefix, labels and annotations.
+_inject_setting(prefix, labels, annotations) := {"value": str(v), "path": metadata_path(prefix, "labels", inject_key), "source": "label"} if {
+	v := labels[inject_key]
+} else := {"value": str(v), "path": metadata_path(prefix, "annotations", inject_key), "source": "annotation"} if {
+	v := annotations[inject_key]
+}
 
 # injected_workloads are the indexes of the workloads that get a sidecar (injected).
 injected_workloads contains i if {
-	some i, r in workloads
-	injected(r)
+	some i, pod in pods
+	pod.injected
 }
 
-# native_sidecar_workloads are the indexes of the workloads with native sidecars.
-native_sidecar_workloads contains i if {
-	some i, r in workloads
-	native_sidecars(r)
+# For pods: inject_setting or null, and injected as true or false, with the namespace default
+# worked out once per namespace.
+_inject_or_null(prefix, labels, annotations) := setting if {
+	setting := _inject_setting(prefix, labels, annotations)
+} else := null
+
+# ns is the workload's namespace_of.
+_injected_with(ns, setting) if {
+	setting.value == "true"
+} else if {
+	not _decides(setting)
+	ns in _injecting_namespaces
+} else := false
+
+_decides(setting) if setting.value in {"true", "false"}
+
+_injecting_namespaces contains ns if {
+	some ns in {namespace_of(r) | some r in workloads}
+	namespace_injection_enabled(ns)
 }
 
 # namespace_labels are the labels of namespace ns: input.settings.namespaceLabels describe

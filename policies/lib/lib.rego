@@ -4,11 +4,11 @@
 # missing (`labels:` with nothing under it), so helpers never hand a non-object to
 # object.get: they go through as_object/as_array first.
 #
-# Rules look per-resource facts up by resource index (workload_inject_settings[i],
-# injected_workloads, selected_workloads[si], ...) rather than calling the helper functions
-# per resource in every rule: OPA computes a rule once per evaluation, but caches a function
-# call only when it is defined, so a helper that is undefined for most resources (inject_setting,
-# injected) would run again at every call.
+# The built-in rules read per-resource facts from rules computed once per evaluation (pods[i],
+# selected_workloads[si], ...) rather than calling the helper functions per resource in every
+# rule: OPA caches a function call only when it is defined, so a helper that is undefined for
+# most resources (inject_setting, injected) runs again at every call, and even a cached call
+# costs far more than reading a field.
 #
 # General (lib.rego)
 #   str(x)                        x as a string: "" for null, "8080" for 8080, "true" for true
@@ -20,10 +20,12 @@
 #   resources_of_kind[kind][i]    input.resources[i] by kind
 #   services, configmaps, ...     the same, one object per kind used by rules
 #   configmaps_named[[ns, name]]  the indexes of the ConfigMaps called name in namespace ns
+#   configmaps_called(ns, name)   the same, or the empty set
 # Workloads (workloads.rego)
 #   pod_kinds, job_kinds, long_running_kinds
 #   workloads[i]                  input.resources[i] when it carries a pod (Deployment ... Pod)
-#   workload_template_labels[i], workload_template_annotations[i]  the same, once per evaluation
+#   pods[i]                       workload i's pod template and injection, worked out once:
+#                                 {resource, prefix, spec, labels, annotations, namespace, inject, injected}
 #   pod_template(r), pod_spec(r)  the pod template (a Pod is its own), its spec
 #   template_prefix(kind)         field path prefix of the template: "spec.template.",
 #                                 "spec.jobTemplate.spec.template." (CronJob), "" (Pod)
@@ -42,11 +44,12 @@
 #   namespace_injection_enabled(ns)  istio-injection=enabled, or istio.io/rev without istio-injection
 #   injected(r)                   pod says "true", or says neither "true" nor "false" and its namespace injects
 #   native_sidecars(r)            sidecar.istio.io/nativeSidecar "true", or input.settings.nativeSidecars
-#   workload_inject_settings[i], injected_workloads, native_sidecar_workloads
-#                                 inject_setting, injected, native_sidecars by workload index
+#   injected_workloads            the indexes of the pods that are injected
 #   sidecar_quit_configured(r)    a container calls quitquitquit, or EXIT_ON_ZERO_ACTIVE_CONNECTIONS is on
 # Ports (ports.rego)
 #   service_ports(svc)            {"port","index","path","name","number"} per Service port
+#   svc_ports[si]                 service_ports of Service si plus "protocol" (istio_protocol) and
+#                                 "source" (protocol_source), worked out once
 #   protocol_source(p)            {"field","value"}: appProtocol when set, else the port name
 #   istio_protocol(p)             Istio's protocol for a Service port (kube.ConvertProtocol), "" if none:
 #                                 UDP first, appProtocol over the name, kubernetes.io/h2c|ws|wss,
@@ -69,6 +72,7 @@
 #   trace_propagation_settings(i, r)  {"resource","path","setting","value","formats"} per propagation setting
 #                                 in env (OTEL_SDK_DISABLED=true drops OTEL) and in mounted ConfigMaps
 #   manual_trace_propagation(r)   the pod template carries meshready.io/trace-propagation
+#   manual_trace_propagation_in(annotations)  the same, given the template's annotations
 # mTLS (mtls.rego)
 #   root_namespace, relaxed_modes, cluster_domain
 #   peer_auth_scope(pa)           "mesh-wide" | "namespace-wide" | "workload"
@@ -97,7 +101,9 @@ key_path(k) := sprintf("[%q]", [k]) if {
 	k == ""
 } else := concat("", [".", k])
 
-name_of(r) := str(object.get(as_object(r), ["metadata", "name"], ""))
+name_of(r) := str(object.get(r, ["metadata", "name"], "")) if {
+	is_object(r)
+} else := ""
 
 describe(r) := sprintf("%s '%s'", [r.kind, name_of(r)])
 
@@ -106,7 +112,8 @@ settings := as_object(object.get(input, "settings", {}))
 release_namespace := str(object.get(settings, "namespace", ""))
 
 namespace_of(r) := ns if {
-	ns := str(object.get(as_object(r), ["metadata", "namespace"], ""))
+	is_object(r)
+	ns := str(object.get(r, ["metadata", "namespace"], ""))
 	ns != ""
 } else := release_namespace
 
@@ -136,3 +143,7 @@ configmaps_named[key] contains ci if {
 	some ci, cm in configmaps
 	key := [namespace_of(cm), name_of(cm)]
 }
+
+# configmaps_called(ns, name) is configmaps_named[[ns, name]], or the empty set. It reads the
+# whole index (built once) rather than evaluating configmaps_named for one key at each call.
+configmaps_called(ns, name) := object.get(configmaps_named, [[ns, name]], set())

@@ -50,6 +50,14 @@ service_ports(svc) := {x |
 	}
 }
 
+# svc_ports[si] are the ports of Service si as service_ports gives them, plus "protocol"
+# (istio_protocol) and "source" (protocol_source), worked out once for all the rules that read them.
+svc_ports[si] := {object.union(p, {"protocol": istio_protocol(p.port), "source": protocol_source(p.port)}) |
+	some p in service_ports(svc)
+} if {
+	some si, svc in services
+}
+
 # protocol_source is where Istio reads a port's protocol: appProtocol wins when set.
 protocol_source(p) := {"field": "appProtocol", "value": str(p.appProtocol)} if {
 	p.appProtocol != null
@@ -77,27 +85,33 @@ name_protocol(name, port) := "grpc-web" if {
 
 # service_workloads holds [service index, workload index] for every workload in the
 # Service's namespace whose pod template labels match the Service's (non-empty) selector.
-# Only the workloads carrying the selector's first label are compared, not every workload.
+# They are the intersection, over the selector's labels, of the workloads carrying each label.
 service_workloads contains [si, wi] if {
 	by_label := _workloads_by_label
 	some si, svc in services
 	selector := as_object(object.get(svc, ["spec", "selector"], {}))
 	count(selector) > 0
-	first := min(object.keys(selector))
-	some wi in by_label[[namespace_of(svc), first, str(selector[first])]]
-	labels := template_labels(workloads[wi])
-	every k, v in selector {
-		k in object.keys(labels)
-		str(labels[k]) == str(v)
-	}
+	ns := namespace_of(svc)
+
+	# object.get with a one-key path: a label nobody carries gives the empty set.
+	some wi in intersection({object.get(by_label, [[ns, k, str(v)]], set()) | some k, v in selector})
 }
 
 # _workloads_by_label[[ns, key, value]] are the workloads in namespace ns whose pod template
-# has the label key with value (as a string).
+# has the label key with a value of the same string (str) as value.
+# Only the label keys some selector uses are indexed.
 _workloads_by_label[x] contains wi if {
-	some wi, w in workloads
-	some k, v in template_labels(w)
-	x := [namespace_of(w), k, str(v)]
+	keys := _selector_keys
+	some wi, pod in pods
+	labels := pod.labels
+	some k in keys
+	v := labels[k]
+	x := [pod.namespace, k, str(v)]
+}
+
+_selector_keys contains k if {
+	some svc in services
+	some k, _ in as_object(object.get(svc, ["spec", "selector"], {}))
 }
 
 # workload_services[wi] are the indexes of the Services selecting workload wi.

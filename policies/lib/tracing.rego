@@ -65,6 +65,7 @@ _nested_properties := [
 # place the workload sets its trace propagation. resource is the index of the resource
 # holding it (the workload, or a ConfigMap it mounts).
 trace_propagation_settings(i, r) := {s |
+	_may_set_propagation_env(r)
 	some e in env_vars(r)
 	not e.init
 	propagation_env(e.name)
@@ -78,10 +79,39 @@ trace_propagation_settings(i, r) := {s |
 	some s in _configmap_propagation[ci]
 }
 
+# _may_set_propagation_env: a main container has an env entry named like a propagation
+# setting, or takes env from ConfigMaps; only then are the workload's env_vars worth building.
+_may_set_propagation_env(r) if {
+	some c in containers(r)
+	not c.init
+	some v in as_array(object.get(c.container, "env", []))
+	is_object(v)
+	name := str(object.get(v, "name", ""))
+	contains(name, "PROPAGAT") # every name propagation_env accepts has it
+	propagation_env(name)
+}
+
+_may_set_propagation_env(r) if {
+	some c in containers(r)
+	not c.init
+	count(as_array(object.get(c.container, "envFrom", []))) > 0
+}
+
 _otel_env_disabled(r, e) if {
 	e.name == "OTEL_PROPAGATORS"
 	_otel_disabled(r, e.container)
 }
+
+# _may_name_propagation: a YAML text can only hold a "propagation" key if it spells the word,
+# unless the key comes out of an escape (\u0061), a tag (!!binary) or a UTF-16 text; parsing is
+# skipped for every other text.
+_may_name_propagation(text) if contains(text, "propagation")
+
+_may_name_propagation(text) if contains(text, `\`)
+
+_may_name_propagation(text) if contains(text, "!")
+
+_may_name_propagation(text) if contains(text, "\u0000")
 
 _joined(v) := concat(",", [str(x) | some x in v]) if {
 	is_array(v)
@@ -90,7 +120,7 @@ _joined(v) := concat(",", [str(x) | some x in v]) if {
 # _used_configmaps are the indexes of the rendered ConfigMaps workload r mounts or reads.
 _used_configmaps(r) := {ci |
 	some name in configmaps_used(r)
-	some ci in configmaps_named[[namespace_of(r), name]]
+	some ci in configmaps_called(namespace_of(r), name)
 }
 
 # _configmap_propagation[ci] are the propagation settings in the data of ConfigMap ci, read
@@ -116,6 +146,7 @@ _yaml_settings(ci, cm) := {s |
 	some key, raw in as_object(object.get(cm, "data", {}))
 	regex.match(`\.ya?ml$`, key)
 	text := str(raw)
+	_may_name_propagation(text)
 	yaml.is_valid(text)
 	doc := yaml.unmarshal(text)
 	is_object(doc)
@@ -130,6 +161,9 @@ _yaml_settings(ci, cm) := {s |
 }
 
 # manual_trace_propagation: the app copies trace headers itself and says so.
-manual_trace_propagation(r) if {
-	str(object.get(template_annotations(r), "meshready.io/trace-propagation", "")) != ""
+manual_trace_propagation(r) if manual_trace_propagation_in(template_annotations(r))
+
+# manual_trace_propagation_in: the same, given the pod template's annotations.
+manual_trace_propagation_in(annotations) if {
+	str(object.get(annotations, "meshready.io/trace-propagation", "")) != ""
 }

@@ -8,8 +8,8 @@ job_kinds := {"Job", "CronJob"}
 long_running_kinds := pod_kinds - job_kinds
 
 workloads[i] := r if {
-	some i, r in input.resources
-	r.kind in pod_kinds
+	some kind in pod_kinds
+	some i, r in object.get(resources_of_kind, kind, {})
 }
 
 template_prefix("Pod") := ""
@@ -25,15 +25,46 @@ pod_template(r) := as_object(r) if {
 	r.kind == "CronJob"
 } else := as_object(object.get(as_object(r), ["spec", "template"], {}))
 
-pod_spec(r) := as_object(object.get(pod_template(r), "spec", {}))
+pod_spec(r) := _spec_of(pod_template(r))
 
-template_labels(r) := as_object(object.get(pod_template(r), ["metadata", "labels"], {}))
+template_labels(r) := _labels_of(pod_template(r))
 
-template_annotations(r) := as_object(object.get(pod_template(r), ["metadata", "annotations"], {}))
+template_annotations(r) := _annotations_of(pod_template(r))
 
-workload_template_labels[i] := template_labels(r) if some i, r in workloads
+# The same, given the pod template.
+_spec_of(template) := as_object(object.get(template, "spec", {}))
 
-workload_template_annotations[i] := template_annotations(r) if some i, r in workloads
+_labels_of(template) := as_object(object.get(template, ["metadata", "labels"], {}))
+
+_annotations_of(template) := as_object(object.get(template, ["metadata", "annotations"], {}))
+
+# pods[i] is what the rules read about workload i, worked out once per evaluation: rules iterate
+# pods and read fields, since a helper call or a keyed rule lookup per workload and per rule
+# costs far more than a field access.
+#   resource      input.resources[i]
+#   prefix        template_prefix(kind)
+#   spec, labels, annotations    pod_spec, template_labels, template_annotations
+#   namespace     namespace_of
+#   inject        inject_setting, or null when the pod sets none
+#   injected      injected (true or false)
+pods[i] := {
+	"resource": r,
+	"prefix": prefix,
+	"spec": _spec_of(template),
+	"labels": labels,
+	"annotations": annotations,
+	"namespace": ns,
+	"inject": inject,
+	"injected": _injected_with(ns, inject),
+} if {
+	some i, r in workloads
+	prefix := template_prefix(r.kind)
+	template := pod_template(r)
+	labels := _labels_of(template)
+	annotations := _annotations_of(template)
+	ns := namespace_of(r)
+	inject := _inject_or_null(prefix, labels, annotations)
+}
 
 own_labels(r) := as_object(object.get(as_object(r), ["metadata", "labels"], {}))
 
@@ -46,15 +77,17 @@ template_annotation_path(r, key) := metadata_path(template_prefix(r.kind), "anno
 template_label_path(r, key) := metadata_path(template_prefix(r.kind), "labels", key)
 
 containers(r) := {x |
+	prefix := template_prefix(r.kind)
+	spec := pod_spec(r)
 	some key in ["initContainers", "containers"]
-	some j, c in as_array(object.get(pod_spec(r), key, []))
+	some j, c in as_array(object.get(spec, key, []))
 	is_object(c)
 	x := {
 		"container": c,
 		"name": str(object.get(c, "name", "")),
 		"index": j,
 		"init": key == "initContainers",
-		"path": sprintf("%sspec.%s[%d]", [template_prefix(r.kind), key, j]),
+		"path": sprintf("%sspec.%s[%d]", [prefix, key, j]),
 	}
 }
 
@@ -78,7 +111,7 @@ command_text(c) := concat(" ", [str(a) |
 
 # configmap_data merges the data of every rendered ConfigMap called name in namespace ns.
 configmap_data(ns, name) := object.union_n([as_object(object.get(configmaps[ci], "data", {})) |
-	some ci in configmaps_named[[ns, name]]
+	some ci in configmaps_called(ns, name)
 ])
 
 # configmaps_used are the names of the ConfigMaps a workload mounts or reads env from.
@@ -123,8 +156,8 @@ env_vars(r) := {e |
 	}
 }
 
-_env_value(r, v) := str(v.value) if {
-	"value" in object.keys(v)
+_env_value(r, v) := str(value) if {
+	value := v.value # defined whenever the key is there, even for null or false
 } else := str(object.get(configmap_data(namespace_of(r), ref.name), str(ref.key), "")) if {
 	ref := as_object(object.get(v, ["valueFrom", "configMapKeyRef"], {}))
 	is_string(ref.name)

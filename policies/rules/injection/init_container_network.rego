@@ -19,10 +19,11 @@ package meshready.rules.init_container_network
 import data.meshready.lib
 
 findings contains f if {
-	some i in lib.injected_workloads
-	not i in lib.native_sidecar_workloads
-	r := lib.workloads[i]
-	not _outbound_excluded(r)
+	some i, pod in lib.pods
+	pod.injected
+	r := pod.resource
+	not lib.native_sidecars(r)
+	not _outbound_excluded(pod.annotations)
 	some x in lib.containers(r)
 	x.init
 	not _runs_as_proxy(x.container)
@@ -36,9 +37,10 @@ findings contains f if {
 	}
 }
 
-_outbound_excluded(r) if {
+# annotations are the pod template's (lib.template_annotations).
+_outbound_excluded(annotations) if {
 	some key in ["traffic.sidecar.istio.io/excludeOutboundIPRanges", "traffic.sidecar.istio.io/excludeOutboundPorts"]
-	lib.str(object.get(lib.template_annotations(r), key, "")) != ""
+	lib.str(object.get(annotations, key, "")) != ""
 }
 
 # The proxy's own UID is not redirected by istio-init.

@@ -20,14 +20,15 @@ package meshready.rules.job_sidecar_termination
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
+	some i, pod in lib.pods
+	r := pod.resource
 	r.kind in lib.job_kinds
-	i in lib.injected_workloads
-	not i in lib.native_sidecar_workloads
+	pod.injected
+	not lib.native_sidecars(r)
 	not lib.sidecar_quit_configured(r)
 	f := {
 		"resource": i,
-		"field": lib.template_annotation_path(r, lib.native_sidecar_key),
+		"field": lib.metadata_path(pod.prefix, "annotations", lib.native_sidecar_key),
 		"value": "",
 		"message": sprintf("%s is injected with a classic istio-proxy sidecar that never exits: its pods never complete (no native sidecar, no quitquitquit call, no EXIT_ON_ZERO_ACTIVE_CONNECTIONS)", [lib.describe(r)]),
 	}

@@ -18,42 +18,42 @@ package meshready.rules.sidecar_injection
 import data.meshready.lib
 
 findings contains f if {
-	some i, setting in lib.workload_inject_settings
-	setting.value == "false"
-	r := lib.workloads[i]
+	some i, pod in lib.pods
+	pod.inject.value == "false"
 	f := {
 		"resource": i,
-		"field": setting.path,
+		"field": pod.inject.path,
 		"value": "false",
-		"message": sprintf("%s opts out of the Istio sidecar with sidecar.istio.io/inject: \"false\" (pod %s): it stays outside the mesh", [lib.describe(r), setting.source]),
+		"message": sprintf("%s opts out of the Istio sidecar with sidecar.istio.io/inject: \"false\" (pod %s): it stays outside the mesh", [lib.describe(pod.resource), pod.inject.source]),
 		"severity": "info",
 	}
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	not i in lib.injected_workloads
-	setting := object.get(lib.workload_inject_settings, i, null)
+	some i, pod in lib.pods
+	not pod.injected
+	setting := pod.inject
 	not _opted_out(setting)
-	ns := lib.namespace_of(r)
+	r := pod.resource
+	ns := pod.namespace
 	f := {
 		"resource": i,
-		"field": _field(r, setting),
+		"field": _field(pod.prefix, setting),
 		"value": _value(setting),
 		"message": sprintf("%s gets no Istio sidecar: %s and namespace '%s' %s", [lib.describe(r), _pod_says(setting), ns, _namespace_says(ns)]),
 	}
 }
 
-# setting is the workload's lib.inject_setting, or null when its pod sets none.
+# setting is the pod's lib.inject_setting, or null when it sets none (lib.pods).
 _opted_out(setting) if setting.value == "false"
 
 _value(setting) := setting.value if {
 	setting != null
 } else := ""
 
-_field(r, setting) := setting.path if {
+_field(prefix, setting) := setting.path if {
 	setting != null
-} else := lib.template_annotation_path(r, lib.inject_key)
+} else := lib.metadata_path(prefix, "annotations", lib.inject_key)
 
 _pod_says(setting) := sprintf("its pod template sets sidecar.istio.io/inject to %q, not \"true\",", [setting.value]) if {
 	setting != null

@@ -15,14 +15,17 @@ package meshready.rules.sidecar_injection_misplaced
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
+	some i, pod in lib.pods
+	r := pod.resource
 	r.kind != "Pod"
-	some field, values in {"labels": lib.own_labels(r), "annotations": lib.own_annotations(r)}
-	lib.inject_key in object.keys(values)
+	some field in ["labels", "annotations"]
+
+	# lib.own_labels / lib.own_annotations: a metadata.labels that is not an object has no keys.
+	value := object.get(r, ["metadata", field], {})[lib.inject_key]
 	f := {
 		"resource": i,
 		"field": lib.metadata_path("", field, lib.inject_key),
-		"value": lib.str(values[lib.inject_key]),
-		"message": sprintf("%s has sidecar.istio.io/inject in its own metadata.%s, where Istio never reads it; put it in %smetadata.%s", [lib.describe(r), field, lib.template_prefix(r.kind), field]),
+		"value": lib.str(value),
+		"message": sprintf("%s has sidecar.istio.io/inject in its own metadata.%s, where Istio never reads it; put it in %smetadata.%s", [lib.describe(r), field, pod.prefix, field]),
 	}
 }

@@ -17,16 +17,15 @@ package meshready.rules.sidecar_injection_value
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
-	some field, values in {"labels": lib.template_labels(r), "annotations": lib.template_annotations(r)}
-	lib.inject_key in object.keys(values)
+	some i, pod in lib.pods
+	some field, values in {"labels": pod.labels, "annotations": pod.annotations}
 	v := lib.str(values[lib.inject_key])
 	not v in {"true", "false"}
 	f := {
 		"resource": i,
-		"field": lib.metadata_path(lib.template_prefix(r.kind), field, lib.inject_key),
+		"field": lib.metadata_path(pod.prefix, field, lib.inject_key),
 		"value": v,
-		"message": sprintf("%s: pod %s sidecar.istio.io/inject %s", [lib.describe(r), trim_suffix(field, "s"), _problem(v)]),
+		"message": sprintf("%s: pod %s sidecar.istio.io/inject %s", [lib.describe(pod.resource), trim_suffix(field, "s"), _problem(v)]),
 	}
 }
 

@@ -24,10 +24,10 @@ findings contains f if {
 		wi in lib.injected_workloads
 	}
 	count(meshed) > 0
-	some p in lib.service_ports(svc)
-	proto := lib.istio_protocol(p.port)
+	some p in lib.svc_ports[si]
+	proto := p.protocol
 	proto in {"https", "tls"}
-	src := lib.protocol_source(p.port)
+	src := p.source
 	f := {
 		"resource": si,
 		"field": sprintf("%s.%s", [p.path, src.field]),
@@ -37,8 +37,9 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i in lib.injected_workloads
-	r := lib.workloads[i]
+	some i, pod in lib.pods
+	pod.injected
+	r := pod.resource
 	some e in lib.env_vars(r)
 	not e.init
 	_tls_switch(e.name)
@@ -52,8 +53,9 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i in lib.injected_workloads
-	r := lib.workloads[i]
+	some i, pod in lib.pods
+	pod.injected
+	r := pod.resource
 	some x in lib.containers(r)
 	not x.init
 	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]

@@ -18,9 +18,9 @@ import data.meshready.lib
 findings contains f if {
 	some i, svc in lib.services
 	lib.str(object.get(svc, ["spec", "clusterIP"], "")) == "None"
-	some p in lib.service_ports(svc)
-	lib.istio_protocol(p.port) == ""
-	src := lib.protocol_source(p.port)
+	some p in lib.svc_ports[i]
+	p.protocol == ""
+	src := p.source
 	f := {
 		"resource": i,
 		"field": sprintf("%s.%s", [p.path, src.field]),

@@ -17,11 +17,12 @@ package meshready.rules.mtls_host_network
 import data.meshready.lib
 
 findings contains f if {
-	some i, r in lib.workloads
-	object.get(lib.pod_spec(r), "hostNetwork", false) == true
+	some i, pod in lib.pods
+	object.get(pod.spec, "hostNetwork", false) == true
+	r := pod.resource
 	f := {
 		"resource": i,
-		"field": sprintf("%sspec.hostNetwork", [lib.template_prefix(r.kind)]),
+		"field": sprintf("%sspec.hostNetwork", [pod.prefix]),
 		"value": "true",
 		"message": sprintf("%s uses the host network: Istio cannot inject its sidecar, so its traffic is never mTLS", [lib.describe(r)]),
 	}

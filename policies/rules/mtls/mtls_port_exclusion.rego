@@ -25,18 +25,24 @@ exclusions := {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	some suffix, what in exclusions
-	key := concat("", ["traffic.sidecar.istio.io/", suffix])
-	key in object.keys(lib.template_annotations(r))
-	value := trim_space(lib.str(lib.template_annotations(r)[key]))
+	some i, pod in lib.pods
+	annotations := pod.annotations
+	some key, suffix in _annotation_suffixes
+	value := trim_space(lib.str(annotations[key]))
+	what := exclusions[suffix]
 	_takes_out(suffix, value)
 	f := {
 		"resource": i,
-		"field": lib.template_annotation_path(r, key),
+		"field": lib.metadata_path(pod.prefix, "annotations", key),
 		"value": value,
-		"message": sprintf("%s %s", [lib.describe(r), sprintf(what, [_list(value)])]),
+		"message": sprintf("%s %s", [lib.describe(pod.resource), sprintf(what, [_list(value)])]),
 	}
+}
+
+# _annotation_suffixes maps each annotation key to its suffix in exclusions.
+_annotation_suffixes[key] := suffix if {
+	some suffix, _ in exclusions
+	key := concat("", ["traffic.sidecar.istio.io/", suffix])
 }
 
 # An empty exclusion excludes nothing; an include list other than "*" (even an empty one,

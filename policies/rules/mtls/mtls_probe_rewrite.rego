@@ -18,10 +18,10 @@ import data.meshready.lib
 rewrite_key := "sidecar.istio.io/rewriteAppHTTPProbers"
 
 findings contains f if {
-	some i, r in lib.workloads
-	lower(lib.str(object.get(lib.template_annotations(r), rewrite_key, ""))) == "false"
+	some i, pod in lib.pods
+	lower(lib.str(object.get(pod.annotations, rewrite_key, ""))) == "false"
 	probes := {sprintf("container '%s' %s (%s)", [x.name, probe, kind]) |
-		some x in lib.containers(r)
+		some x in lib.containers(pod.resource)
 		some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
 		some kind in ["httpGet", "grpc"]
 		object.get(x.container, [probe, kind], null) != null
@@ -29,8 +29,8 @@ findings contains f if {
 	count(probes) > 0
 	f := {
 		"resource": i,
-		"field": lib.template_annotation_path(r, rewrite_key),
+		"field": lib.metadata_path(pod.prefix, "annotations", rewrite_key),
 		"value": "false",
-		"message": sprintf("%s disables probe rewriting, so under STRICT mTLS these probes fail: %s", [lib.describe(r), concat(", ", sort(probes))]),
+		"message": sprintf("%s disables probe rewriting, so under STRICT mTLS these probes fail: %s", [lib.describe(pod.resource), concat(", ", sort(probes))]),
 	}
 }

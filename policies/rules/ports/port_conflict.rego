@@ -18,29 +18,40 @@ import data.meshready.lib
 
 # (a) the same container port of one workload behind Service ports with different protocols.
 findings contains f if {
-	some [si, wi] in lib.service_workloads
-	svc := lib.services[si]
-	some p in lib.service_ports(svc)
-	proto := lib.istio_protocol(p.port)
-	proto != ""
+	some key, reaching in _reaching
+	count({x.proto | some x in reaching}) > 1
+	[wi, n] := key
 	w := lib.workloads[wi]
-	some n in lib.target_numbers(p.port, w)
-	others := {sprintf("%s port '%s' (%s)", [lib.describe(lib.services[sj]), q.name, upper(other)]) |
-		some sj in lib.workload_services[wi]
-		some q in lib.service_ports(lib.services[sj])
-		[sj, q.index] != [si, p.index]
-		other := lib.istio_protocol(q.port)
-		other != ""
-		other != proto
-		n in lib.target_numbers(q.port, w)
+	some x in reaching
+	others := {sprintf("%s port '%s' (%s)", [lib.describe(lib.services[y.service]), y.port.name, upper(y.proto)]) |
+		some y in reaching
+		y.proto != x.proto
 	}
-	count(others) > 0
 	f := {
-		"resource": si,
-		"field": p.path,
-		"value": p.name,
-		"message": sprintf("%s port '%s' reaches container port %v of %s as %s, conflicting with %s on the same container port: Istio applies only one protocol to it", [lib.describe(svc), p.name, n, lib.describe(w), upper(proto), concat(", ", sort(others))]),
+		"resource": x.service,
+		"field": x.port.path,
+		"value": x.port.name,
+		"message": sprintf("%s port '%s' reaches container port %v of %s as %s, conflicting with %s on the same container port: Istio applies only one protocol to it", [lib.describe(lib.services[x.service]), x.port.name, n, lib.describe(w), upper(x.proto), concat(", ", sort(others))]),
 	}
+}
+
+# _reaching[[wi, n]] are the Service ports that reach container port n of workload wi with a
+# protocol: {"service": si, "port": a lib.svc_ports entry, "proto": its Istio protocol}.
+# Built once, so conflicts are found by grouping rather than by comparing every pair of ports.
+_reaching[[wi, n]] contains {"service": si, "port": p, "proto": proto} if {
+	some [si, wi] in lib.service_workloads
+	wi in _mixed_protocols
+	some p in lib.svc_ports[si]
+	proto := p.protocol
+	proto != ""
+	some n in lib.target_numbers(p.port, lib.workloads[wi])
+}
+
+# _mixed_protocols are the workloads whose Services' ports carry more than one protocol: only
+# there can two ports reach the same container port with different ones.
+_mixed_protocols contains wi if {
+	some wi, services in lib.workload_services
+	count({p.protocol | some si in services; some p in lib.svc_ports[si]; p.protocol != ""}) > 1
 }
 
 # (b) a named targetPort that no selected workload declares.
@@ -48,7 +59,7 @@ findings contains f if {
 	some si, svc in lib.services
 	selected := object.get(lib.selected_workloads, si, set())
 	count(selected) > 0
-	some p in lib.service_ports(svc)
+	some p in lib.svc_ports[si]
 	target := lib.named_target(p.port)
 	not _declared(selected, target)
 	f := {

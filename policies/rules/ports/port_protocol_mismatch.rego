@@ -19,13 +19,14 @@ import data.meshready.lib
 http_like := {"http", "http2", "grpc", "grpc-web", "https"}
 
 findings contains f if {
-	some i, svc in lib.services
-	some p in lib.service_ports(svc)
-	proto := lib.istio_protocol(p.port)
+	some i, ports in lib.svc_ports
+	some p in ports
+	proto := p.protocol
 	proto in http_like
 	hits := _binary_ports_reached(i, p)
 	count(hits) > 0
-	src := lib.protocol_source(p.port)
+	src := p.source
+	svc := lib.services[i]
 	f := {
 		"resource": i,
 		"field": sprintf("%s.%s", [p.path, src.field]),

@@ -18,10 +18,11 @@ package meshready.rules.port_protocol_name
 import data.meshready.lib
 
 findings contains f if {
-	some i, svc in lib.services
-	some p in lib.service_ports(svc)
-	lib.istio_protocol(p.port) == ""
-	src := lib.protocol_source(p.port)
+	some i, ports in lib.svc_ports
+	some p in ports
+	p.protocol == ""
+	src := p.source
+	svc := lib.services[i]
 	f := {
 		"resource": i,
 		"field": sprintf("%s.%s", [p.path, src.field]),

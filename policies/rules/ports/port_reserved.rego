@@ -30,7 +30,9 @@ reserved_ports := {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
+	some i, pod in lib.pods
+	_any_reserved_port(pod.spec)
+	r := pod.resource
 	some cp in lib.container_ports(r)
 	reserved_ports[cp.number]
 	f := {
@@ -41,10 +43,35 @@ findings contains f if {
 	}
 }
 
+# _any_reserved_port and _any_proxy_uid look at the raw pod spec (the containers, and ports, of
+# lib.containers and lib.container_ports) so that only the rare workloads that match build those.
+_any_reserved_port(spec) if {
+	some key in ["initContainers", "containers"]
+	containers := object.get(spec, key, [])
+	is_array(containers)
+	some c in containers
+	is_object(c)
+	ports := object.get(c, "ports", [])
+	is_array(ports)
+	some cp in ports
+	is_object(cp)
+	reserved_ports[object.get(cp, "containerPort", 0)]
+}
+
+_any_proxy_uid(spec) if {
+	containers := object.get(spec, "containers", [])
+	is_array(containers)
+	some c in containers
+	is_object(c)
+	object.get(c, ["securityContext", "runAsUser"], null) == 1337
+}
+
 # Init containers may run as 1337 on purpose: it is how they reach the network before the
 # proxy starts (see init-container-network).
 findings contains f if {
-	some i, r in lib.workloads
+	some i, pod in lib.pods
+	_any_proxy_uid(pod.spec)
+	r := pod.resource
 	some x in lib.containers(r)
 	not x.init
 	object.get(x.container, ["securityContext", "runAsUser"], null) == 1337
@@ -57,8 +84,9 @@ findings contains f if {
 }
 
 findings contains f if {
-	some i, r in lib.workloads
-	object.get(lib.pod_spec(r), ["securityContext", "runAsUser"], null) == 1337
+	some i, pod in lib.pods
+	object.get(pod.spec, ["securityContext", "runAsUser"], null) == 1337
+	r := pod.resource
 	apps := {x.name |
 		some x in lib.containers(r)
 		not x.init
@@ -67,7 +95,7 @@ findings contains f if {
 	count(apps) > 0
 	f := {
 		"resource": i,
-		"field": sprintf("%sspec.securityContext.runAsUser", [lib.template_prefix(r.kind)]),
+		"field": sprintf("%sspec.securityContext.runAsUser", [pod.prefix]),
 		"value": "1337",
 		"message": sprintf("%s runs its pod as UID 1337, the istio-proxy UID: traffic of %s bypasses the sidecar", [lib.describe(r), concat(", ", [sprintf("'%s'", [n]) | some n in sort(apps)])]),
 	}

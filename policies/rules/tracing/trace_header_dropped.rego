@@ -79,6 +79,7 @@ findings contains f if {
 	some raw in split(text, "\n")
 	line := trim_space(raw)
 	not startswith(line, "#")
+	_may_set_headers(line) # each regex of _dropped needs one of the directives
 	some what in _dropped(line)
 	f := {
 		"resource": i,
@@ -88,16 +89,28 @@ findings contains f if {
 	}
 }
 
-# _may_set_headers is a cheap necessary condition for the case-insensitive regex above, which
-# is slow on large ConfigMap texts: a lower-cased directive, or a long s (U+017F), which (?i)
-# folds onto "s" but lower() keeps.
+# _may_set_headers is a cheap necessary condition for the case-insensitive regexes here, which
+# are slow on large ConfigMap texts. Every directive they look for holds "_header" or
+# "-request" in some case: patterns starting with a literal "_" or "-" let the regexp engine
+# skip to the candidates; only then is the text lower-cased and searched for the directives.
+# (?i) also folds the long s (U+017F) onto "s", which lower() keeps.
 _may_set_headers(text) if {
+	regex.match(`_(?i:header)`, text)
+	_names_directive(text)
+}
+
+_may_set_headers(text) if {
+	regex.match(`-(?i:request)`, text)
+	_names_directive(text)
+}
+
+_names_directive(text) if {
 	lowered := lower(text)
 	some directive in ["proxy_pass_request_headers", "proxy_set_header", "more_clear_input_headers", "http-request"]
 	contains(lowered, directive)
 }
 
-_may_set_headers(text) if contains(text, "\u017f")
+_names_directive(text) if contains(text, "\u017f")
 
 _dropped(line) := ((({"drops all request headers, trace headers included" |
 	regex.match(`(?i)(^|[;{\s])proxy_pass_request_headers\s+off\b`, line)

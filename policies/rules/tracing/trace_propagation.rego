@@ -23,12 +23,13 @@ import data.meshready.lib
 
 findings contains f if {
 	some i, served in _served
-	r := lib.workloads[i]
-	not lib.manual_trace_propagation(r)
+	pod := lib.pods[i]
+	not lib.manual_trace_propagation_in(pod.annotations)
+	r := pod.resource
 	count(lib.trace_propagation_settings(i, r)) == 0
 	f := {
 		"resource": i,
-		"field": sprintf("%sspec.containers", [lib.template_prefix(r.kind)]),
+		"field": sprintf("%sspec.containers", [pod.prefix]),
 		"value": "",
 		"message": sprintf("%s serves %s but declares no trace header propagation: its outbound requests start new traces", [lib.describe(r), concat(", ", sort(served))]),
 	}
@@ -36,8 +37,9 @@ findings contains f if {
 
 findings contains f if {
 	some i, _ in _served
-	r := lib.workloads[i]
-	not lib.manual_trace_propagation(r)
+	pod := lib.pods[i]
+	not lib.manual_trace_propagation_in(pod.annotations)
+	r := pod.resource
 	format := lib.mesh_trace_format
 	format != ""
 	settings := lib.trace_propagation_settings(i, r)
@@ -57,24 +59,35 @@ findings contains f if {
 # _served[i]: the HTTP or gRPC ports long-running workload i serves, named for the message.
 # A port named http on a binary port (port-protocol-mismatch) serves no HTTP.
 _served[wi] := ports if {
-	some wi, r in lib.workloads
-	r.kind in lib.long_running_kinds
-	ports := _service_ports(wi) | _container_ports(r)
+	some wi, pod in lib.pods
+	pod.resource.kind in lib.long_running_kinds
+	ports := _service_ports(wi) | _container_ports(pod.spec)
 	count(ports) > 0
 }
 
 _service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
 	some si in object.get(lib.workload_services, wi, set())
-	svc := lib.services[si]
-	some p in lib.service_ports(svc)
-	proto := lib.istio_protocol(p.port)
+	some p in lib.svc_ports[si]
+	proto := p.protocol
 	proto in lib.http_protocols
+	svc := lib.services[si]
 	not lib.binary_ports[p.number]
 }
 
-_container_ports(r) := {sprintf("container port '%s' (%v)", [cp.name, cp.number]) |
-	some cp in lib.container_ports(r)
-	not cp.init
-	regex.match(`^(?i)(http|grpc)`, cp.name)
-	not lib.binary_ports[cp.number]
+# _container_ports are the HTTP or gRPC ports the main containers declare, read from the raw pod
+# spec as lib.container_ports does (a name that is not a string never starts with http or grpc).
+_container_ports(spec) := {sprintf("container port '%s' (%v)", [name, number]) |
+	containers := object.get(spec, "containers", [])
+	is_array(containers)
+	some c in containers
+	is_object(c)
+	ports := object.get(c, "ports", [])
+	is_array(ports)
+	some cp in ports
+	is_object(cp)
+	name := object.get(cp, "name", "")
+	is_string(name)
+	regex.match(`^(?i)(http|grpc)`, name)
+	number := object.get(cp, "containerPort", 0)
+	not lib.binary_ports[number]
 }
