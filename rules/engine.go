@@ -55,21 +55,9 @@ type Hit struct {
 // New compiles the modules of all sources, reads rule metadata and prepares
 // the query. Compile errors name the file and line.
 func New(ctx context.Context, sources ...Source) (*Engine, error) {
-	modules := map[string]*ast.Module{}
-	origin := map[string]string{}
-	for _, s := range sources {
-		mods, err := s.Modules(false)
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range sortedKeys(mods) {
-			m, err := ast.ParseModuleWithOpts(name, mods[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-			if err != nil {
-				return nil, fmt.Errorf("policy %s: %w", name, err)
-			}
-			modules[name] = m
-			origin[name] = s.Name()
-		}
+	modules, err := parseModules(sources, false)
+	if err != nil {
+		return nil, err
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
 	compiler.Compile(modules)

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // Source supplies Rego modules: file name -> text. One implementation per
@@ -122,4 +124,24 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// parseModules parses every Rego file of the sources (Rego v1, with
+// METADATA annotations); parse errors name the file and line.
+func parseModules(sources []Source, withTests bool) (map[string]*ast.Module, error) {
+	modules := map[string]*ast.Module{}
+	for _, s := range sources {
+		mods, err := s.Modules(withTests)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range sortedKeys(mods) {
+			m, err := ast.ParseModuleWithOpts(name, mods[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			if err != nil {
+				return nil, fmt.Errorf("policy %s: %w", name, err)
+			}
+			modules[name] = m
+		}
+	}
+	return modules, nil
 }

@@ -25,19 +25,9 @@ type TestResult struct {
 // as `opa test` and `conftest verify` do, with the same restricted
 // built-ins policies get at lint time.
 func RunTests(ctx context.Context, timeout time.Duration, sources ...Source) ([]TestResult, error) {
-	modules := map[string]*ast.Module{}
-	for _, s := range sources {
-		mods, err := s.Modules(true)
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range sortedKeys(mods) {
-			m, err := ast.ParseModuleWithOpts(name, mods[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-			if err != nil {
-				return nil, fmt.Errorf("policy %s: %w", name, err)
-			}
-			modules[name] = m
-		}
+	modules, err := parseModules(sources, true)
+	if err != nil {
+		return nil, err
 	}
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
 	runner := tester.NewRunner().
