@@ -54,6 +54,28 @@ type Node struct {
 	Deps    []*Node
 }
 
+// Owner walks a Helm template path ("# Source:", e.g.
+// top/charts/sub/templates/x.yaml) down the graph: it returns the chain of
+// charts from n to the template's owner, and the template's path inside the
+// owner. The chain is empty when a step names no dependency.
+func (n *Node) Owner(source string) ([]*Node, string) {
+	parts := strings.Split(source, "/")
+	if n == nil || len(parts) < 2 {
+		return nil, ""
+	}
+	chain := []*Node{n}
+	parts = parts[1:]
+	for len(parts) >= 3 && parts[0] == "charts" {
+		c := chain[len(chain)-1].Child(parts[1])
+		if c == nil {
+			return nil, ""
+		}
+		chain = append(chain, c)
+		parts = parts[2:]
+	}
+	return chain, strings.Join(parts, "/")
+}
+
 // Child finds the dependency that Helm calls name (its name or an alias).
 func (n *Node) Child(name string) *Node {
 	for _, d := range n.Deps {

@@ -158,15 +158,11 @@ func templateFile(g *charttree.Node, err error) string {
 	if m == "" || g == nil {
 		return ""
 	}
-	parts := strings.Split(m, "/")[1:]
-	n := g
-	for len(parts) > 2 && parts[0] == "charts" {
-		if n = n.Child(parts[1]); n == nil || n.Dir == "" {
-			return ""
-		}
-		parts = parts[2:]
+	chain, rel := g.Owner(m)
+	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
+		return ""
 	}
-	return filepath.Join(n.Dir, filepath.Join(parts...))
+	return filepath.Join(chain[len(chain)-1].Dir, filepath.FromSlash(rel))
 }
 
 // Load assembles the chart at target with its dependencies.

@@ -45,7 +45,7 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 	if m.graph == nil || r.Source == "" {
 		return rendered(r, field)
 	}
-	chain, rel := m.owner(r.Source)
+	chain, rel := m.graph.Owner(r.Source)
 	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
 		return rendered(r, field)
 	}
@@ -96,29 +96,6 @@ func rendered(r *resource.Resource, field string) Location {
 		line += r.StartLine - 1
 	}
 	return Location{file, line}
-}
-
-// owner walks a "# Source:" path (top/charts/sub/templates/x.yaml) down
-// the graph: it returns the chain of charts from the top to the template's
-// owner, and the template's path inside the owner.
-func (m *Mapper) owner(source string) ([]*charttree.Node, string) {
-	parts := strings.Split(source, "/")
-	if len(parts) < 2 {
-		return nil, ""
-	}
-	n := m.graph
-	chain := []*charttree.Node{n}
-	parts = parts[1:]
-	for len(parts) >= 3 && parts[0] == "charts" {
-		c := n.Child(parts[1])
-		if c == nil {
-			return nil, ""
-		}
-		n = c
-		chain = append(chain, n)
-		parts = parts[2:]
-	}
-	return chain, strings.Join(parts, "/")
 }
 
 // MaxSourceBytes bounds files read for mapping.

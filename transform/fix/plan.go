@@ -143,33 +143,10 @@ func (s *session) plan(ctx context.Context, t render.Target, in planInput) (*cha
 	return p, nil
 }
 
-// ownerOf walks a "# Source:" path (top/charts/sub/templates/x.yaml) down
-// the graph to the chart that owns the template; it returns the chain of
-// charts from the top and the template's path inside its owner.
-func ownerOf(g *charttree.Node, source string) ([]*charttree.Node, string) {
-	parts := strings.Split(source, "/")
-	if g == nil || len(parts) < 2 {
-		return nil, ""
-	}
-	n := g
-	chain := []*charttree.Node{n}
-	parts = parts[1:]
-	for len(parts) >= 3 && parts[0] == "charts" {
-		c := n.Child(parts[1])
-		if c == nil {
-			return nil, ""
-		}
-		n = c
-		chain = append(chain, n)
-		parts = parts[2:]
-	}
-	return chain, strings.Join(parts, "/")
-}
-
 // templateFile returns the owner chain and the file of the template that
 // rendered r.
 func templateFile(g *charttree.Node, r *resource.Resource) ([]*charttree.Node, string, error) {
-	chain, rel := ownerOf(g, r.Source)
+	chain, rel := g.Owner(r.Source)
 	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
 		return nil, "", fmt.Errorf("its template %s is not in a chart folder (a packaged subchart?)", r.Source)
 	}
