@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log"
@@ -464,7 +463,7 @@ func TestProcessDependenciesRenderSame(t *testing.T) {
 				if got[name] == w {
 					continue
 				}
-				n, ok := sameButRandomLines([]byte(w), []byte(again[name]), []byte(got[name]))
+				n, ok := testutil.SameButRandom([]byte(w), []byte(again[name]), []byte(got[name]))
 				if !ok {
 					t.Errorf("%s differs:\n%s", name, cmp.Diff(w, got[name]))
 					continue
@@ -486,27 +485,6 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// sameButRandomLines compares got with a, allowing differences only on
-// lines where two renders a and b differ from each other; it returns the
-// number of such lines.
-func sameButRandomLines(a, b, got []byte) (int, bool) {
-	la, lb, lg := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n")), bytes.Split(got, []byte("\n"))
-	if len(la) != len(lb) || len(la) != len(lg) {
-		return 0, false
-	}
-	n := 0
-	for i := range la {
-		if bytes.Equal(la[i], lg[i]) {
-			continue
-		}
-		if bytes.Equal(la[i], lb[i]) {
-			return 0, false
-		}
-		n++
-	}
-	return n, true
 }
 
 // benchProcessing times one way of processing dependencies on fresh

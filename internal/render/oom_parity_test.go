@@ -87,7 +87,7 @@ func TestOOMParity(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if n, ok := sameButRandom(want, again, []byte(res.Manifest)); !ok {
+					if n, ok := testutil.SameButRandom(want, again, []byte(res.Manifest)); !ok {
 						p := filepath.Join(os.TempDir(), "meshready-parity-"+tc.tree+"-"+name)
 						_ = os.WriteFile(p+".helm.yaml", want, 0o644)
 						_ = os.WriteFile(p+".meshready.yaml", []byte(res.Manifest), 0o644)
@@ -105,25 +105,4 @@ func TestOOMParity(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sameButRandom compares got with helm's output a, allowing differences only
-// on lines where two helm runs (a, b) differ from each other. It returns the
-// number of such lines.
-func sameButRandom(a, b, got []byte) (int, bool) {
-	la, lb, lg := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n")), bytes.Split(got, []byte("\n"))
-	if len(la) != len(lb) || len(la) != len(lg) {
-		return 0, false
-	}
-	n := 0
-	for i := range la {
-		if bytes.Equal(la[i], lg[i]) {
-			continue
-		}
-		if bytes.Equal(la[i], lb[i]) {
-			return 0, false
-		}
-		n++
-	}
-	return n, true
 }

@@ -3,6 +3,7 @@
 package testutil
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,4 +83,26 @@ func Tool(t testing.TB, name string) string {
 	}
 	toolBuilt[name] = out
 	return out
+}
+
+// SameButRandom compares got with a render a, allowing differences only on
+// the lines where two renders a and b differ from each other (templates
+// calling uuidv4 or randAlphaNum differ on every run, Helm's own included).
+// It returns the number of such lines.
+func SameButRandom(a, b, got []byte) (int, bool) {
+	la, lb, lg := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n")), bytes.Split(got, []byte("\n"))
+	if len(la) != len(lb) || len(la) != len(lg) {
+		return 0, false
+	}
+	n := 0
+	for i := range la {
+		if bytes.Equal(la[i], lg[i]) {
+			continue
+		}
+		if bytes.Equal(la[i], lb[i]) {
+			return 0, false
+		}
+		n++
+	}
+	return n, true
 }
