@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 
-	yaml "go.yaml.in/yaml/v3"
-
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/resource"
@@ -133,115 +131,21 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		}
 		return nil, "", refuse("cannot tell which document of %s renders it; add %s by hand", s.display(file), injectKey)
 	}
-	parent, from := -1, reg[0]
-	keys := append(append([]string{}, resource.PodTemplatePath(r.Kind)...), "metadata")
-	for _, k := range keys {
-		i := childKey(ls, parent, from, reg[1], k)
-		if i < 0 {
-			return nil, "", refuse("%s does not write the pod template's %s literally (a helper renders it); add %s under spec.template.metadata.%s by hand", s.display(file), strings.Join(keys, "."), injectKey, where)
-		}
-		parent, from = i, i+1
-	}
-	m := parent
-	ml := ls[m]
-	if ml.rest != "" {
-		if strings.HasPrefix(ml.rest, "{{") {
-			return s.viaHelper(p, chain, file, m+1, ml.rest, where)
-		}
-		return nil, "", refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", s.display(file), m+1, injectKey)
-	}
-	end := blockEnd(ls, m, reg[1])
-	inside := ml.depth + ml.delta
-	childCol, step := -1, 2
-	for j := m + 1; j < end; j++ {
-		if ls[j].kind == kKey {
-			childCol = ls[j].keyCol
-			break
-		}
-	}
-	if childCol < 0 {
-		childCol = ml.keyCol + 2
-	}
-	step = max(childCol-ml.keyCol, 1)
-	// a helper that writes the metadata's content (unless the template
-	// writes the block we need itself: a helper's podAnnotations would then
-	// be a second `annotations:` key, and the last one wins)
-	a := childKey(ls, m, m+1, reg[1], where)
-	for j := m + 1; j < end && a < 0; j++ {
-		l := ls[j]
-		if l.kind != kAction || l.depth != inside || openRE.MatchString(l.text) {
-			continue
-		}
-		mm := includeRE.FindStringSubmatch(l.text)
-		if mm == nil {
-			continue
-		}
-		col := l.indent
-		if mm[3] != "" {
-			fmt.Sscan(mm[3], &col)
-		}
-		if col == childCol {
-			return s.viaHelper(p, chain, file, j+1, strings.TrimSpace(l.text), where)
-		}
-	}
 	value, err := s.injectValue(text, owner)
 	if err != nil {
 		return nil, "", err
 	}
-	entry := injectKey + ": " + value
-	var ins Edit
+	pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, r.Kind, where, value)
 	switch {
-	case a >= 0:
-		al := ls[a]
-		if al.depth != inside {
-			return nil, "", refuse("%s:%d: the pod template's %s sit inside a template conditional; add %s by hand", s.display(file), a+1, where, injectKey)
-		}
-		if al.rest != "" {
-			if strings.HasPrefix(al.rest, "{{") {
-				return s.viaValueRef(p, chain, file, a+1, al.rest, where)
-			}
-			return nil, "", refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", s.display(file), a+1, where, al.rest, injectKey)
-		}
-		aEnd := blockEnd(ls, a, reg[1])
-		entryCol := -1
-		var action string
-		for j := a + 1; j < aEnd; j++ {
-			switch {
-			case ls[j].kind == kKey && entryCol < 0:
-				entryCol = ls[j].keyCol
-			case ls[j].kind == kAction && action == "" && !openRE.MatchString(ls[j].text) && !endRE.MatchString(ls[j].text):
-				action = strings.TrimSpace(ls[j].text)
-			}
-		}
-		if entryCol < 0 {
-			if action != "" {
-				return s.viaValueRef(p, chain, file, a+1, action, where)
-			}
-			entryCol = al.keyCol + step
-		}
-		if singleQuoted(ls[a+1 : aEnd]) {
-			entry = injectKey + ": '" + strings.Trim(value, `"`) + "'"
-		}
-		ins = insertLines(file, text, ls, aEnd, strings.Repeat(" ", entryCol)+entry+"\n")
-	default:
-		if where == "labels" {
-			// pods always have labels: missing ones come from somewhere else
-			return nil, "", refuse("%s does not write the pod template's labels literally; add %s by hand", s.display(file), injectKey)
-		}
-		if lab := childKey(ls, m, m+1, reg[1], "labels"); lab >= 0 {
-			lEnd := blockEnd(ls, lab, reg[1])
-			for j := lab + 1; j < lEnd; j++ {
-				if ls[j].kind == kKey {
-					step = max(ls[j].keyCol-ls[lab].keyCol, 1)
-					break
-				}
-			}
-		}
-		pad := strings.Repeat(" ", childCol)
-		ins = insertLines(file, text, ls, end, pad+"annotations:\n"+pad+strings.Repeat(" ", step)+entry+"\n")
+	case err != nil:
+		return nil, "", err
+	case pt.helper != "":
+		return s.viaHelper(p, chain, file, pt.line, pt.helper, where)
+	case pt.valueRef != "":
+		return s.viaValueRef(p, chain, file, pt.line, pt.valueRef, where)
 	}
-	edits := []Edit{ins}
-	msg := fmt.Sprintf("%s under the pod template's %s (%s:%d)", entry, where, s.display(file), lineOf(text, ins.Off))
+	edits := []Edit{pt.edit}
+	msg := fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off))
 	ve, vmsg, err := s.sidecarValue(owner)
 	if err != nil {
 		return nil, "", err
@@ -251,35 +155,6 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		msg += vmsg
 	}
 	return edits, msg, nil
-}
-
-// singleQuoted tells whether the existing entries quote their values with
-// single quotes only (the new entry then does too).
-func singleQuoted(ls []tline) bool {
-	single, double := 0, 0
-	for _, l := range ls {
-		if l.kind != kKey {
-			continue
-		}
-		switch {
-		case strings.HasPrefix(l.rest, "'"):
-			single++
-		case strings.HasPrefix(l.rest, `"`):
-			double++
-		}
-	}
-	return single > 0 && double == 0
-}
-
-// insertLines inserts whole lines before line i (at the end when i is past the last).
-func insertLines(file, text string, ls []tline, i int, lines string) Edit {
-	if i < len(ls) {
-		return Edit{File: file, Off: ls[i].off, Ins: lines}
-	}
-	if text != "" && !strings.HasSuffix(text, "\n") {
-		lines = "\n" + lines
-	}
-	return Edit{File: file, Off: len(text), Ins: lines}
 }
 
 func lineOf(text string, off int) int { return strings.Count(text[:min(off, len(text))], "\n") + 1 }
@@ -297,22 +172,15 @@ func (s *session) sidecarValue(owner *charttree.Node) (*Edit, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	d, err := parseValues(vf, b)
-	if err != nil {
-		return nil, "", refuse("%v", err)
-	}
-	if v, ok := d.topValue(sidecarValue); ok {
-		if v.Kind == yaml.ScalarNode && v.Value == "true" {
-			return nil, "", nil
-		}
-		return nil, "", refuse("%s:%d sets %s: %s, an opt-out; set it to true by hand if the chart's pods belong in the mesh", s.display(vf), v.Line, sidecarValue, v.Value)
-	}
 	comment := s.treeStyle(owner.Dir).comment
 	if comment == "" {
 		comment = defaultComment
 	}
-	e := d.insertTopLevel(comment + "\n" + sidecarValue + ": true\n")
-	return &e, fmt.Sprintf(", %s: true in %s", sidecarValue, s.display(vf)), nil
+	e, err := insertSidecarValue(vf, s.display(vf), b, comment)
+	if e == nil || err != nil {
+		return nil, "", err
+	}
+	return e, fmt.Sprintf(", %s: true in %s", sidecarValue, s.display(vf)), nil
 }
 
 // viaHelper handles pod metadata rendered by a helper: one that renders
@@ -364,19 +232,14 @@ func (s *session) viaValues(owner *charttree.Node, key, why string) ([]Edit, str
 	if err != nil {
 		return nil, "", refuse("%s: %v", s.display(vf), err)
 	}
-	d, err := parseValues(vf, b)
+	e, err := insertInjectEntry(vf, s.display(vf), b, key, why)
 	if err != nil {
-		return nil, "", refuse("%v", err)
+		return nil, "", err
 	}
-	entry := injectKey + `: "true"`
-	e, changed, err := d.ensureEntry(key, injectKey, entry, "# Istio sidecar injection ("+why+")")
-	if err != nil {
-		return nil, "", refuse("%v", err)
-	}
-	if !changed {
+	if e == nil {
 		return nil, "", refuse("%s already sets %s under %s, yet the pod does not get it: a parent chart or the values given override %s", s.display(vf), injectKey, key, key)
 	}
-	return []Edit{e}, fmt.Sprintf("%s under %s in %s (%s)", entry, key, s.display(vf), why), nil
+	return []Edit{*e}, fmt.Sprintf("%s under %s in %s (%s)", injectEntry, key, s.display(vf), why), nil
 }
 
 var defineRE = regexp.MustCompile(`\{\{-?\s*define\s+"([^"]+)"\s*-?\}\}`)

@@ -56,6 +56,15 @@ func TestInsertTopLevel(t *testing.T) {
 		{"no newline at the end",
 			"image: x:1",
 			"image: x:1\n\n#Istio sidecar injection policy\nistioSidecar: true\n"},
+		{"the file ends in a block value without a newline: before the last entry",
+			"service:\n  type: ClusterIP\n# the config\nconfig: |\n  [mysqld]\n  a = 1",
+			"service:\n  type: ClusterIP\n\n#Istio sidecar injection policy\nistioSidecar: true\n\n# the config\nconfig: |\n  [mysqld]\n  a = 1"},
+		{"a |+ value keeps the blank lines after it: no blank line added",
+			"image: x\nnote: |+\n  hi\n\n",
+			"image: x\nnote: |+\n  hi\n\n#Istio sidecar injection policy\nistioSidecar: true\n"},
+		{"an indented top level",
+			"  image: x\n  tag: 1\n",
+			"  image: x\n  tag: 1\n\n  #Istio sidecar injection policy\n  istioSidecar: true\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := parseValues("values.yaml", []byte(c.in))
@@ -90,7 +99,14 @@ func TestEnsureEntry(t *testing.T) {
 		{"absent: a new paragraph",
 			"image: x\npullPolicy: Always\n\nother: 1\n",
 			"image: x\npullPolicy: Always\n\n# why\npodAnnotations:\n  " + entry + "\n\nother: 1\n", ""},
+		{"last in a file without a trailing newline",
+			"image: x\npodAnnotations:\n  a: b",
+			"image: x\npodAnnotations:\n  a: b\n  " + entry + "\n", ""},
+		{"null before CRLF",
+			"podAnnotations:\r\nother: 1\r\n",
+			"podAnnotations:\r\n  " + entry + "\r\nother: 1\r\n", ""},
 		{"non-empty flow map is refused", "podAnnotations: {a: b}\n", "", "inline (flow) map"},
+		{"an anchored map is refused", "podAnnotations: &p\n  a: b\nother: *p\n", "", "anchored"},
 		{"a scalar is refused", "podAnnotations: none\n", "", "is not a map"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -116,6 +132,25 @@ func TestEnsureEntry(t *testing.T) {
 				t.Errorf("got\n%q\nwant\n%q", got, c.want)
 			}
 		})
+	}
+}
+
+func TestAddToMappingAtTheEnd(t *testing.T) {
+	in := "ports:\n  - port: 80\n    name: web" // no trailing newline
+	d, err := parseValues("values.yaml", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := d.addToMapping(d.find([]any{"ports", 0}), "appProtocol", "http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := applyEdits([]byte(in), []Edit{e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := in + "\n    appProtocol: http\n"; string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 

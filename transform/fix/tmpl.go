@@ -61,22 +61,24 @@ func parseLines(content string) []tline {
 		l.text = text
 		t := strings.TrimLeft(text, " ")
 		l.indent = len(text) - len(t)
+		tmplComment := false // a {{/* */}} comment; a # line is YAML's, its actions run
 		switch {
 		case inComment:
-			l.kind = kComment
+			l.kind, tmplComment = kComment, true
 			if strings.Contains(t, "*/") {
 				inComment = false
 			}
 		case strings.HasPrefix(t, "{{/*") || strings.HasPrefix(t, "{{- /*"):
-			l.kind = kComment
+			l.kind, tmplComment = kComment, true
 			if !strings.Contains(t, "*/") {
 				inComment = true
 			}
-		case t == "":
+		case strings.TrimSpace(t) == "":
 			l.kind = kBlank
-		case strings.HasPrefix(t, "#"):
+		case strings.HasPrefix(strings.TrimLeft(t, " \t"), "#"):
 			l.kind = kComment
-		case strings.TrimSpace(actRE.ReplaceAllString(t, "")) == "" && strings.HasPrefix(t, "{{"):
+		case strings.TrimSpace(actRE.ReplaceAllString(t, "")) == "" && strings.HasPrefix(strings.TrimLeft(t, " \t"), "{{"):
+			// (a tab before an action is trimmed by "{{-" or renders as blank)
 			l.kind = kAction
 		default:
 			l.kind = kOther
@@ -95,7 +97,7 @@ func parseLines(content string) []tline {
 			}
 		}
 		l.inRange = contains(stack, "range")
-		if l.kind != kComment {
+		if !tmplComment {
 			l.delta = len(openRE.FindAllString(text, -1)) - len(endRE.FindAllString(text, -1))
 			depth += l.delta
 			for _, m := range blockRE.FindAllStringSubmatch(text, -1) {

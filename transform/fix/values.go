@@ -16,6 +16,8 @@ type vdoc struct {
 	content string
 	lineOff []int // byte offset of each line (0-based)
 	root    *yaml.Node
+	// top is the document's node as parsed, a null one included.
+	top *yaml.Node
 }
 
 func parseValues(path string, content []byte) (*vdoc, error) {
@@ -32,6 +34,7 @@ func parseValues(path string, content []byte) (*vdoc, error) {
 	}
 	if len(doc.Content) > 0 {
 		d.root = doc.Content[0]
+		d.top = d.root
 		if d.root.Kind != yaml.MappingNode {
 			if d.root.Kind == yaml.ScalarNode && d.root.Tag == "!!null" {
 				d.root = nil
@@ -42,6 +45,8 @@ func parseValues(path string, content []byte) (*vdoc, error) {
 	}
 	return d, nil
 }
+
+const bom = "\ufeff"
 
 func (d *vdoc) lines() int { return len(d.lineOff) }
 
@@ -72,6 +77,9 @@ func (d *vdoc) offset(line, col int) int {
 		return -1
 	}
 	off := d.lineOff[i]
+	if i == 0 && strings.HasPrefix(d.content, bom) {
+		off += len(bom) // the parser does not count it as a column
+	}
 	for n := 1; n < col && off < len(d.content); n++ {
 		_, w := utf8.DecodeRuneInString(d.content[off:])
 		off += w
@@ -94,7 +102,9 @@ func (d *vdoc) topKeys() (keys, vals []*yaml.Node) {
 }
 
 // entryEnd is the last line (0-based) of top-level entry i: the last
-// non-blank line before the next key that is not a column-0 comment.
+// non-blank line before the next key that is not a column-0 comment, and
+// not before the closing quote of a quoted value (whose lines may start
+// with "#").
 func (d *vdoc) entryEnd(keys []*yaml.Node, i int) int {
 	from := keys[i].Line - 1
 	to := d.lines()
@@ -109,7 +119,88 @@ func (d *vdoc) entryEnd(keys []*yaml.Node, i int) int {
 		}
 		last = j
 	}
+	if 2*i+1 < len(d.root.Content) {
+		last = max(last, d.quotedEnd(d.root.Content[2*i+1]))
+	}
+	if d.keepsBlankLines(i) {
+		for last+1 < to && blankLine(d.line(last+1)) {
+			last++
+		}
+	}
 	return last
+}
+
+// blockHeader returns the chomping and indentation indicators of a block
+// scalar ("+", "-2", ...).
+func (d *vdoc) blockHeader(n *yaml.Node) (string, bool) {
+	off := d.offset(n.Line, n.Column)
+	if off < 0 {
+		return "", false
+	}
+	line, _, _ := strings.Cut(d.content[off:], "\n")
+	j := strings.IndexAny(line, "|>") // after any anchor or tag
+	if j < 0 {
+		return "", false
+	}
+	hdr := line[j+1:]
+	k := 0
+	for k < len(hdr) && strings.IndexByte("+-0123456789", hdr[k]) >= 0 {
+		k++
+	}
+	return hdr[:k], true
+}
+
+// keepsBlankLines tells whether top-level entry i ends with a block
+// scalar that keeps the blank lines after it (`|+`, `>+`): a blank line
+// added there would change its value.
+func (d *vdoc) keepsBlankLines(i int) bool {
+	if d.root == nil || 2*i+1 >= len(d.root.Content) {
+		return false
+	}
+	n := d.root.Content[2*i+1]
+	for len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	if n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		return false
+	}
+	hdr, ok := d.blockHeader(n)
+	return !ok || strings.Contains(hdr, "+")
+}
+
+// quotedEnd is the last line (0-based) a quoted scalar in n's tree ends
+// on (-1 when there is none).
+func (d *vdoc) quotedEnd(n *yaml.Node) int {
+	last := -1
+	for _, c := range n.Content {
+		last = max(last, d.quotedEnd(c))
+	}
+	if n.Kind != yaml.ScalarNode || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return last
+	}
+	q := byte('"')
+	if n.Style&yaml.SingleQuotedStyle != 0 {
+		q = '\''
+	}
+	off := d.offset(n.Line, n.Column)
+	if off < 0 {
+		return d.lines() - 1
+	}
+	start := strings.IndexByte(d.content[off:], q) // after any anchor or tag
+	if start < 0 {
+		return d.lines() - 1
+	}
+	for i := off + start + 1; i < len(d.content); i++ {
+		switch c := d.content[i]; {
+		case q == '"' && c == '\\':
+			i++
+		case c == q && q == '\'' && i+1 < len(d.content) && d.content[i+1] == '\'':
+			i++
+		case c == q:
+			return max(last, strings.Count(d.content[:i], "\n"))
+		}
+	}
+	return d.lines() - 1
 }
 
 // topLevelAnchors are the settings the ONAP engineers put istioSidecar
@@ -122,6 +213,11 @@ var topLevelAnchors = []string{"pullPolicy", "image", "replicaCount"}
 // not separated by a blank line. Without an anchor it goes at the end.
 func (d *vdoc) insertTopLevel(block string) Edit {
 	keys, _ := d.topKeys()
+	if ind := d.topIndent(); ind > 0 {
+		// an indented top level: the new lines line up with it
+		pad := strings.Repeat(" ", ind)
+		block = pad + strings.ReplaceAll(strings.TrimSuffix(block, "\n"), "\n", "\n"+pad) + "\n"
+	}
 	at := -1
 	for _, a := range topLevelAnchors {
 		for i, k := range keys {
@@ -134,8 +230,26 @@ func (d *vdoc) insertTopLevel(block string) Edit {
 			break
 		}
 	}
+	if n := len(keys); at < 0 && n > 0 && d.endsInBlockValue() {
+		// appending would give the last value a line break: the new
+		// paragraph goes before the last entry (and its comment) instead
+		i := keys[n-1].Line - 1
+		for i > 0 && strings.HasPrefix(strings.TrimSpace(d.line(i-1)), "#") {
+			i--
+		}
+		ins := block + "\n"
+		if i > 0 && !blankLine(d.line(i-1)) && !(n > 1 && d.keepsBlankLines(n-2)) {
+			ins = "\n" + ins
+		}
+		return Edit{File: d.path, Off: d.lineStart(i), Ins: ins}
+	}
 	if at < 0 {
-		ins := "\n" + block
+		// a blank line first, unless a |+ value would take it in
+		sep := "\n"
+		if n := len(keys); n > 0 && d.keepsBlankLines(n-1) && d.entryEnd(keys, n-1) >= d.lines()-1 {
+			sep = ""
+		}
+		ins := sep + block
 		if d.content != "" && !strings.HasSuffix(d.content, "\n") {
 			ins = "\n" + ins
 		}
@@ -161,10 +275,35 @@ func (d *vdoc) insertTopLevel(block string) Edit {
 	}
 	off := d.lineStart(end + 1)
 	ins := "\n" + block
+	if d.keepsBlankLines(i) {
+		ins = block
+	}
 	if end+1 >= d.lines() && !strings.HasSuffix(d.content, "\n") {
 		ins = "\n" + ins
 	}
 	return Edit{File: d.path, Off: off, Ins: ins}
+}
+
+// insertLinesAt inserts whole lines before line i (0-based), or at the
+// end, after a line break when the file does not end with one.
+func (d *vdoc) insertLinesAt(i int, lines string) Edit {
+	off := d.lineStart(i)
+	if off == len(d.content) && d.content != "" && !strings.HasSuffix(d.content, "\n") {
+		lines = "\n" + lines
+	}
+	return Edit{File: d.path, Off: off, Ins: lines}
+}
+
+// topIndent is how far the top-level keys are indented: the spaces
+// before the first one's line (the map node's column may be that of a
+// tag or anchor above it, a key's that of "? key").
+func (d *vdoc) topIndent() int {
+	keys, _ := d.topKeys()
+	if len(keys) == 0 {
+		return 0
+	}
+	l := strings.TrimPrefix(d.line(keys[0].Line-1), bom)
+	return len(l) - len(strings.TrimLeft(l, " "))
 }
 
 // indentStep is how far the file indents a nested mapping (2 when unsure).
@@ -185,11 +324,15 @@ func (d *vdoc) indentStep() int {
 func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, error) {
 	keys, vals := d.topKeys()
 	step := strings.Repeat(" ", d.indentStep())
-	for i, k := range keys {
+	for i := len(keys) - 1; i >= 0; i-- { // the last of repeated keys is the one Helm reads
+		k := keys[i]
 		if k.Value != key {
 			continue
 		}
 		v := vals[i]
+		if v.Anchor != "" {
+			return Edit{}, false, fmt.Errorf("%s:%d: %s is anchored (&%s), so aliases share it; add %s by hand where it belongs", d.path, k.Line, key, v.Anchor, entry)
+		}
 		switch {
 		case v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0:
 			for j := 0; j+1 < len(v.Content); j += 2 {
@@ -199,7 +342,7 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 			}
 			end := d.entryEnd(keys, i)
 			indent := strings.Repeat(" ", v.Content[0].Column-1)
-			return Edit{File: d.path, Off: d.lineStart(end + 1), Ins: indent + entry + "\n"}, true, nil
+			return d.insertLinesAt(end+1, indent+entry+"\n"), true, nil
 		case v.Kind == yaml.MappingNode && len(v.Content) == 0:
 			off := d.offset(v.Line, v.Column)
 			if off < 0 || !strings.HasPrefix(d.content[off:], "{}") {
@@ -212,14 +355,28 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 			}
 			return Edit{File: d.path, Off: start, Del: off + 2 - start, Ins: "\n" + step + entry}, true, nil
 		case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
+			// the value must be written plainly: nothing, ~ or null, then
+			// at most a comment (a tag such as "!" reads as "" to Helm)
+			off := d.offset(v.Line, v.Column)
+			rest := ""
+			if off >= 0 {
+				rest, _, _ = strings.Cut(d.content[off:], "\n")
+				rest = strings.TrimSuffix(rest, "\r")
+			}
+			after := strings.TrimSpace(strings.TrimPrefix(rest, v.Value))
+			if off < 0 || !strings.HasPrefix(rest, v.Value) || after != "" && !strings.HasPrefix(after, "#") {
+				return Edit{}, false, fmt.Errorf("%s:%d: %s is written %q, not as an empty map; write it as a block or add %s by hand", d.path, k.Line, key, strings.TrimSpace(rest), entry)
+			}
 			if v.Value == "" {
-				lineEnd := d.lineStart(k.Line) // start of the next line
+				lineEnd := d.lineStart(v.Line) // start of the next line
 				if lineEnd > 0 && lineEnd <= len(d.content) && d.content[lineEnd-1] == '\n' {
 					lineEnd--
+					if lineEnd > 0 && d.content[lineEnd-1] == '\r' {
+						lineEnd-- // before a CRLF, not between its two bytes
+					}
 				}
 				return Edit{File: d.path, Off: lineEnd, Ins: "\n" + step + entry}, true, nil
 			}
-			off := d.offset(v.Line, v.Column)
 			start := off
 			for start > 0 && d.content[start-1] == ' ' {
 				start--
@@ -238,11 +395,12 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 	return d.insertTopLevel(block), true, nil
 }
 
-// topValue returns the top-level scalar value of key.
+// topValue returns the top-level value of key (the last one when the key
+// is repeated: Helm reads the last).
 func (d *vdoc) topValue(key string) (*yaml.Node, bool) {
 	keys, vals := d.topKeys()
-	for i, k := range keys {
-		if k.Value == key {
+	for i := len(keys) - 1; i >= 0; i-- {
+		if keys[i].Value == key {
 			return vals[i], true
 		}
 	}
@@ -342,5 +500,5 @@ func (d *vdoc) addToMapping(m *yaml.Node, key, value string) (Edit, error) {
 		return Edit{}, fmt.Errorf("%s:%d: the item's last entry is not a one-line value", d.path, last.Line)
 	}
 	indent := strings.Repeat(" ", m.Content[0].Column-1)
-	return Edit{File: d.path, Off: d.lineStart(last.Line), Ins: indent + key + ": " + value + "\n"}, nil
+	return d.insertLinesAt(last.Line, indent+key+": "+value+"\n"), nil
 }

@@ -1,0 +1,305 @@
+package fix
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// The text-transforming cores of the injection fix: text in, one edit (or
+// a refusal) out, no session state. The session reads the files and picks
+// the document and the value text; FuzzValuesInsert and FuzzTemplatePatch
+// call these same functions. file names the file in the edit, name in
+// messages.
+
+// injectEntry is the values line that switches injection on.
+const injectEntry = injectKey + `: "true"`
+
+// insertSidecarValue plans `istioSidecar: true`, under comment, in the
+// text of a values.yaml. No edit when the file already says true; a
+// refusal when it says anything else or cannot be edited safely.
+func insertSidecarValue(file, name string, content []byte, comment string) (*Edit, error) {
+	d, err := parseValues(file, content)
+	if err != nil {
+		return nil, refuse("%v", err)
+	}
+	if v, ok := d.topValue(sidecarValue); ok {
+		if v.Kind == yaml.ScalarNode && v.Value == "true" {
+			return nil, nil
+		}
+		return nil, refuse("%s:%d sets %s: %s, an opt-out; set it to true by hand if the chart's pods belong in the mesh", name, v.Line, sidecarValue, v.Value)
+	}
+	if err := d.checkTopLevel(sidecarValue + ": true"); err != nil {
+		return nil, refuse("%v", err)
+	}
+	e := d.insertTopLevel(comment + "\n" + sidecarValue + ": true\n")
+	if err := d.checkEnd(e, sidecarValue+": true"); err != nil {
+		return nil, refuse("%v", err)
+	}
+	return &e, nil
+}
+
+// insertInjectEntry plans `sidecar.istio.io/inject: "true"` in the
+// top-level map key of a values.yaml's text (with a comment saying why
+// when key is new). No edit when the map has the entry already.
+func insertInjectEntry(file, name string, content []byte, key, why string) (*Edit, error) {
+	d, err := parseValues(file, content)
+	if err != nil {
+		return nil, refuse("%v", err)
+	}
+	if err := d.checkTopLevel(injectEntry); err != nil {
+		return nil, refuse("%v", err)
+	}
+	e, changed, err := d.ensureEntry(key, injectKey, injectEntry, "# Istio sidecar injection ("+why+")")
+	if err != nil {
+		return nil, refuse("%v", err)
+	}
+	if !changed {
+		return nil, nil
+	}
+	if err := d.checkEnd(e, injectEntry); err != nil {
+		return nil, refuse("%v", err)
+	}
+	return &e, nil
+}
+
+// podPatch is how the injection switch gets into a pod template: an edit
+// inserting the entry line (and `annotations:` when absent), or the
+// template action that renders the block instead (line is 1-based).
+type podPatch struct {
+	edit  Edit
+	entry string
+	line  int
+	// helper renders the pod metadata; valueRef renders its annotations
+	// (or labels) from values.
+	helper, valueRef string
+}
+
+// patchPodTemplate plans `sidecar.istio.io/inject: value` under the pod
+// template's metadata.<where> (annotations or labels) of a kind, in the
+// document reg of a template's text (ls = parseLines(text)), indented and
+// quoted as the file does.
+func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, where, value string) (podPatch, error) {
+	if i := loneCR(text); i >= 0 {
+		return podPatch{}, refuse("%s:%d: %s", name, lineOf(text, i), loneCRMsg)
+	}
+	parent, from := -1, reg[0]
+	keys := append(append([]string{}, resource.PodTemplatePath(kind)...), "metadata")
+	for _, k := range keys {
+		i := childKey(ls, parent, from, reg[1], k)
+		if i < 0 {
+			return podPatch{}, refuse("%s does not write the pod template's %s literally (a helper renders it); add %s under spec.template.metadata.%s by hand", name, strings.Join(keys, "."), injectKey, where)
+		}
+		// each step must be a map: childKey reads past other lines
+		end := reg[1]
+		if parent >= 0 {
+			end = blockEnd(ls, parent, reg[1])
+		}
+		if j := notAMap(ls, from, end, ls[i].keyCol); j >= 0 {
+			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].text), injectKey)
+		}
+		parent, from = i, i+1
+	}
+	m := parent
+	ml := ls[m]
+	if ml.rest != "" {
+		if strings.HasPrefix(ml.rest, "{{") {
+			return podPatch{line: m + 1, helper: ml.rest}, nil
+		}
+		return podPatch{}, refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", name, m+1, injectKey)
+	}
+	end := blockEnd(ls, m, reg[1])
+	inside := ml.depth + ml.delta
+	childCol, step := -1, 2
+	for j := m + 1; j < end; j++ {
+		if ls[j].kind == kKey {
+			childCol = ls[j].keyCol
+			break
+		}
+	}
+	if childCol < 0 {
+		childCol = ml.keyCol + 2
+	}
+	step = max(childCol-ml.keyCol, 1)
+	if j := notAMap(ls, m+1, end, childCol); j >= 0 {
+		return podPatch{}, refuse("%s:%d: the pod metadata is not written as key: value lines (%s); add %s by hand", name, j+1, strings.TrimSpace(ls[j].text), injectKey)
+	}
+	// a helper that writes the metadata's content (unless the template
+	// writes the block we need itself: a helper's podAnnotations would then
+	// be a second `annotations:` key, and the last one wins)
+	a := childKey(ls, m, m+1, reg[1], where)
+	for j := m + 1; j < end && a < 0; j++ {
+		l := ls[j]
+		if l.kind != kAction || l.depth != inside || openRE.MatchString(l.text) {
+			continue
+		}
+		mm := includeRE.FindStringSubmatch(l.text)
+		if mm == nil {
+			continue
+		}
+		col := l.indent
+		if mm[3] != "" {
+			fmt.Sscan(mm[3], &col)
+		}
+		if col == childCol {
+			return podPatch{line: j + 1, helper: strings.TrimSpace(l.text)}, nil
+		}
+	}
+	entry := injectKey + ": " + value
+	var ins Edit
+	switch {
+	case a >= 0:
+		al := ls[a]
+		if al.depth != inside {
+			return podPatch{}, refuse("%s:%d: the pod template's %s sit inside a template conditional; add %s by hand", name, a+1, where, injectKey)
+		}
+		if al.rest != "" {
+			if strings.HasPrefix(al.rest, "{{") {
+				return podPatch{line: a + 1, valueRef: al.rest}, nil
+			}
+			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.rest, injectKey)
+		}
+		aEnd := blockEnd(ls, a, reg[1])
+		entryCol, tmplCol := -1, -1
+		var action string
+		for j := a + 1; j < aEnd; j++ {
+			if templated(ls[j]) && tmplCol < 0 {
+				tmplCol = ls[j].indent
+			}
+			switch {
+			case ls[j].kind == kKey && ls[j].key == injectKey:
+				// written already, yet not rendered: under a condition or
+				// for another value; a second key would be a duplicate
+				return podPatch{}, refuse("%s:%d: the pod template's %s already write %s (under a template condition?); set it to \"true\" by hand", name, j+1, where, injectKey)
+			case ls[j].kind == kKey && entryCol < 0:
+				entryCol = ls[j].keyCol
+			case ls[j].kind == kAction && action == "" && !openRE.MatchString(ls[j].text) && !endRE.MatchString(ls[j].text):
+				action = strings.TrimSpace(ls[j].text)
+			}
+		}
+		if entryCol < 0 {
+			switch {
+			case action != "":
+				return podPatch{line: a + 1, valueRef: action}, nil
+			case tmplCol > al.keyCol:
+				entryCol = tmplCol // beside the templated entries ({{ $k }}: {{ $v }})
+			default:
+				entryCol = al.keyCol + step
+			}
+		}
+		if j := notAMap(ls, a+1, aEnd, entryCol); j >= 0 {
+			return podPatch{}, refuse("%s:%d: the pod template's %s are not written as key: value lines (%s); add %s by hand", name, j+1, where, strings.TrimSpace(ls[j].text), injectKey)
+		}
+		if singleQuoted(ls[a+1 : aEnd]) {
+			entry = injectKey + ": '" + strings.Trim(value, `"`) + "'"
+		}
+		ins = insertLines(file, text, ls, aEnd, strings.Repeat(" ", entryCol)+entry+"\n")
+	default:
+		if where == "labels" {
+			// pods always have labels: missing ones come from somewhere else
+			return podPatch{}, refuse("%s does not write the pod template's labels literally; add %s by hand", name, injectKey)
+		}
+		if lab := childKey(ls, m, m+1, reg[1], "labels"); lab >= 0 {
+			lEnd := blockEnd(ls, lab, reg[1])
+			for j := lab + 1; j < lEnd; j++ {
+				if ls[j].kind == kKey {
+					step = max(ls[j].keyCol-ls[lab].keyCol, 1)
+					break
+				}
+			}
+		}
+		pad := strings.Repeat(" ", childCol)
+		ins = insertLines(file, text, ls, end, pad+"annotations:\n"+pad+strings.Repeat(" ", step)+entry+"\n")
+	}
+	if at := lineAt(ls, ins.Off); !sameDepth(ls, m, at) {
+		return podPatch{}, refuse("%s:%d: the pod template's %s end inside a template block opened or closed within them; add %s by hand", name, lineOf(text, ins.Off), where, injectKey)
+	}
+	return podPatch{edit: ins, entry: entry}, nil
+}
+
+// lineAt is the index of the line starting at off (len(ls) at the end).
+func lineAt(ls []tline, off int) int {
+	for i, l := range ls {
+		if l.off >= off {
+			return i
+		}
+	}
+	return len(ls)
+}
+
+// sameDepth tells whether a line inserted before line at renders exactly
+// when line m does: the template blocks between them open and close
+// there, and none closes one m is in.
+func sameDepth(ls []tline, m, at int) bool {
+	base := ls[m].depth + ls[m].delta
+	for j := m + 1; j < at; j++ {
+		if ls[j].depth+ls[j].delta < base {
+			return false
+		}
+	}
+	if at < len(ls) {
+		return ls[at].depth == base
+	}
+	return ls[at-1].depth+ls[at-1].delta == base
+}
+
+// notAMap returns the first line in [from, to) that keeps a block from
+// being a map with its keys at column col (a scalar, a key left of col, a
+// list item not under a key), or -1: a key line added at col would not be
+// an entry.
+func notAMap(ls []tline, from, to, col int) int {
+	open := false // the last key at col has its value on the lines below
+	for j := from; j < to; j++ {
+		l := ls[j]
+		switch {
+		case !l.content():
+		case l.indent > col: // inside an entry
+		case l.indent == col && templated(l): // an entry, as far as can be told
+		case l.dash && l.indent == col && open: // "key:\n- item" lists at the key's column
+		case l.kind == kKey && !l.dash && l.keyCol == col:
+			open = l.rest == "" || strings.HasPrefix(l.rest, "#") || strings.HasPrefix(l.rest, "&") || strings.HasPrefix(l.rest, "!")
+		default:
+			return j
+		}
+	}
+	return -1
+}
+
+// templated tells whether a content line starts with a template action
+// (`{{ $key }}: {{ $value }}`): what it renders is not known here.
+func templated(l tline) bool {
+	return l.kind == kOther && strings.HasPrefix(strings.TrimSpace(l.text), "{{")
+}
+
+// singleQuoted tells whether the existing entries quote their values with
+// single quotes only (the new entry then does too).
+func singleQuoted(ls []tline) bool {
+	single, double := 0, 0
+	for _, l := range ls {
+		if l.kind != kKey {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(l.rest, "'"):
+			single++
+		case strings.HasPrefix(l.rest, `"`):
+			double++
+		}
+	}
+	return single > 0 && double == 0
+}
+
+// insertLines inserts whole lines before line i (at the end when i is past the last).
+func insertLines(file, text string, ls []tline, i int, lines string) Edit {
+	if i < len(ls) {
+		return Edit{File: file, Off: ls[i].off, Ins: lines}
+	}
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		lines = "\n" + lines
+	}
+	return Edit{File: file, Off: len(text), Ins: lines}
+}
