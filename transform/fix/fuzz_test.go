@@ -132,7 +132,7 @@ func checkInjectEntry(t *testing.T, in []byte) {
 	}
 	if e == nil {
 		// the key is there (the session refuses when its value does not reach the pod)
-		if m, _ := before[podAnnotations].(map[string]any); helmErr == nil && m[injectKey] == nil {
+		if m, _ := before[podAnnotations].(map[string]any); helmErr == nil && !hasKey(m, injectKey) {
 			t.Fatalf("podAnnotations: no edit as if the entry were there, but Helm reads %#v", before[podAnnotations])
 		}
 		return
@@ -225,6 +225,11 @@ func collidingKeys(v any) bool {
 		}
 	}
 	return false
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // annotation is the inject annotation as Helm reads it from values.

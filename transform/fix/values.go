@@ -336,9 +336,15 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 		switch {
 		case v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0:
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				if v.Content[j].Value == entryKey {
+				if v.Content[j].Value != entryKey {
+					continue
+				}
+				// already there: fine when it says true; anything else (an
+				// explicit "false" opt-out, an empty value) is the author's call
+				if ev := v.Content[j+1]; ev.Kind == yaml.ScalarNode && ev.Value == "true" {
 					return Edit{}, false, nil
 				}
+				return Edit{}, false, fmt.Errorf("%s:%d: %s already sets %s to %q; set it to \"true\" by hand if the pods belong in the mesh", d.path, v.Content[j].Line, key, entryKey, v.Content[j+1].Value)
 			}
 			end := d.entryEnd(keys, i)
 			indent := strings.Repeat(" ", v.Content[0].Column-1)
