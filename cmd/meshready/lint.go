@@ -164,18 +164,14 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, render or
 configuration errors (charts that fail to render are reported and the others
 are still linted).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				if g.changedOnly() {
-					return withCode(exitError, fmt.Errorf("--changed-from and --changed-files need the tree to lint, e.g. meshready lint kubernetes --changed-from HEAD~1"))
-				}
-				dir, cleanup, err := demoTree(cmd.ErrOrStderr())
-				if err != nil {
-					return withCode(exitError, err)
-				}
-				defer cleanup()
-				f.workDir = filepath.Dir(dir)
-				args = []string{dir}
+			if len(args) == 0 && g.changedOnly() {
+				return withCode(exitError, fmt.Errorf("--changed-from and --changed-files need the tree to lint, e.g. meshready lint kubernetes --changed-from HEAD~1"))
 			}
+			args, cleanup, err := f.inputsOrDemo(cmd.ErrOrStderr(), args)
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			defer cleanup()
 			return runGate(cmd, f, g, args)
 		},
 	}
@@ -470,6 +466,20 @@ func exitFor(rep *finding.Report, opts report.Options) error {
 		return withCode(exitFindings, nil)
 	}
 	return nil
+}
+
+// inputsOrDemo returns the inputs, or without any the bundled demo tree
+// (extracted to a temporary folder that cleanup removes).
+func (f *lintFlags) inputsOrDemo(stderr io.Writer, args []string) ([]string, func(), error) {
+	if len(args) > 0 {
+		return args, func() {}, nil
+	}
+	dir, cleanup, err := demoTree(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.workDir = filepath.Dir(dir)
+	return []string{dir}, cleanup, nil
 }
 
 // demoTree extracts the bundled charts-fixtures tree into a temporary folder.

@@ -46,15 +46,11 @@ Exit codes, as for lint: 0 nothing at or above --fail-on (with --baseline:
 nothing new at or above it), 1 findings, 2 usage, render or configuration
 errors (the page is still written when charts fail to render).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				dir, cleanup, err := demoTree(cmd.ErrOrStderr())
-				if err != nil {
-					return withCode(exitError, err)
-				}
-				defer cleanup()
-				f.workDir = filepath.Dir(dir)
-				args = []string{dir}
+			args, cleanup, err := f.inputsOrDemo(cmd.ErrOrStderr(), args)
+			if err != nil {
+				return withCode(exitError, err)
 			}
+			defer cleanup()
 			return runReport(cmd, f, args)
 		},
 	}
