@@ -117,13 +117,8 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := rules.NewDefault(ctx, f.policies...)
-	if err == nil && f.policyLimit > 0 {
-		eng.Timeout = f.policyLimit
-	}
-	if err != nil {
-		return nil, nil, err
-	}
+	// Compiling the policies runs while the first charts render.
+	eng := rules.Start(ctx, f.policyLimit, f.policies...)
 	trace := cfg.TraceFormat
 	if trace == "" {
 		trace = "b3"
@@ -139,7 +134,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr
 	}
-	return lint.New(eng, o), cfg, nil
+	return lint.NewPending(eng, o), cfg, nil
 }
 
 func newLintCmd() *cobra.Command {
@@ -397,7 +392,10 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 		}
 	}
 
-	rep := l.RunTargets(ctx, targets)
+	rep, err := l.RunTargets(ctx, targets)
+	if err != nil {
+		return withCode(exitError, err)
+	}
 	if os.Getenv("MESHREADY_TIMINGS") != "" {
 		// for make bench: lint's own cost (evaluation, source mapping) against rendering
 		r, e, m := l.Timings()

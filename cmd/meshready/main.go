@@ -33,6 +33,7 @@ func (e *exitErr) Unwrap() error { return e.err }
 func withCode(code int, err error) error { return &exitErr{code: code, err: err} }
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -31,7 +31,7 @@ and print their streams one after the other, in chart order.`,
 			h := render.NewHelm(opts)
 			results := make([]*render.Result, len(targets))
 			errs := make([]error, len(targets))
-			workpool.Run(len(targets), workers, func(i int) {
+			workpool.RunLargestFirst(render.Costs(targets), workers, func(i int) {
 				results[i], errs[i] = h.Render(cmd.Context(), targets[i].Path)
 			})
 			failed := 0

@@ -94,7 +94,10 @@ func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
 		}
 	}
 
-	rep := l.RunTargets(ctx, targets)
+	rep, err := l.RunTargets(ctx, targets)
+	if err != nil {
+		return withCode(exitError, err)
+	}
 	names := gate.SortedNames(targets)
 	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir, Charts: names}
 	failing := rep

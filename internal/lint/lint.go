@@ -50,12 +50,13 @@ type Options struct {
 
 // Linter runs the pipeline with one compiled engine.
 type Linter struct {
-	Engine *rules.Engine
+	engine *rules.Pending
 	Opts   Options
 	helm   *render.Helm
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
-	lineCache                        sync.Map // file -> []string, for fix suggestions
+	// sources caches the chart files findings are mapped to, for the whole run.
+	sources *sourcemap.Cache
 }
 
 // Timings reports the time spent rendering, evaluating and mapping findings
@@ -66,7 +67,11 @@ func (l *Linter) Timings() (renderT, evalT, mapT time.Duration) {
 }
 
 // New prepares a linter; the engine's prepared query is reused for every chart.
-func New(e *rules.Engine, o Options) *Linter {
+func New(e *rules.Engine, o Options) *Linter { return NewPending(rules.Ready(e), o) }
+
+// NewPending prepares a linter around an engine still compiling: charts
+// render meanwhile, and evaluation waits for it.
+func NewPending(e *rules.Pending, o Options) *Linter {
 	if o.Config == nil {
 		o.Config = &config.Config{}
 	}
@@ -80,7 +85,7 @@ func New(e *rules.Engine, o Options) *Linter {
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
-	return &Linter{Engine: e, Opts: o, helm: render.NewHelm(ro)}
+	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: sourcemap.NewCache()}
 }
 
 func chartName(dir string) string { return filepath.Base(dir) }
@@ -101,15 +106,16 @@ func (l *Linter) Run(ctx context.Context, inputs []string) (*finding.Report, err
 	if err != nil {
 		return nil, err
 	}
-	return l.RunTargets(ctx, targets), nil
+	return l.RunTargets(ctx, targets)
 }
 
-// RunTargets lints already expanded targets.
-func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) *finding.Report {
+// RunTargets lints already expanded targets. Its only error is policies that
+// do not compile; a chart's own errors are in the report.
+func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*finding.Report, error) {
 	results := make([]ChartResult, len(targets))
 	var done int
 	var mu sync.Mutex
-	workpool.Run(len(targets), l.Opts.Workers, func(i int) {
+	workpool.RunLargestFirst(render.Costs(targets), l.Opts.Workers, func(i int) {
 		results[i] = l.LintTarget(ctx, targets[i])
 		if l.Opts.Progress != nil {
 			mu.Lock()
@@ -121,7 +127,11 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) *findi
 	if l.Opts.Progress != nil && len(targets) > 0 {
 		fmt.Fprint(l.Opts.Progress, "\r\033[K")
 	}
-	rep := &finding.Report{Rules: l.Engine.Rules()}
+	eng, err := l.engine.Wait()
+	if err != nil {
+		return nil, err
+	}
+	rep := &finding.Report{Rules: eng.Rules()}
 	for _, r := range results {
 		if r.Err != nil {
 			rep.Errors = append(rep.Errors, *r.Err)
@@ -133,12 +143,15 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) *findi
 	}
 	rep.Sort()
 	rep.Count()
-	return rep
+	return rep, nil
 }
 
 // LintTarget renders and evaluates one target.
 func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 	cr := ChartResult{Target: t}
+	if l.engine.Failed() {
+		return cr // RunTargets reports the policies' error; rendering would be wasted
+	}
 	var rd render.Renderer = l.helm
 	if t.Kind == render.KindManifests {
 		rd = render.Manifests{Stdin: l.Opts.Stdin}
@@ -171,15 +184,19 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	if s.Namespace == "" {
 		s.Namespace = l.Opts.Render.Namespace
 	}
+	eng, err := l.engine.Wait()
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
-	hits, err := l.Engine.Evaluate(ctx, objs, s)
+	hits, err := eng.Evaluate(ctx, objs, s)
 	l.evalNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		return nil, err
 	}
 	start = time.Now()
 	defer func() { l.mapNanos.Add(int64(time.Since(start))) }()
-	mapper := sourcemap.New(res.Graph)
+	mapper := sourcemap.New(res.Graph, l.sources)
 	cfg := l.Opts.Config
 	var out []finding.Finding
 	for _, h := range hits {
@@ -210,7 +227,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			ResourceIndex: r.Index,
 		}
 		redact(r, &f)
-		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.fileLines)
+		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.sources.Lines)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -130,19 +129,4 @@ func lookupList(obj map[string]any, path ...string) ([]any, bool) {
 	}
 	l, ok := m[path[len(path)-1]].([]any)
 	return l, ok
-}
-
-// fileLines reads a file's lines once per linter (for fix suggestions).
-func (l *Linter) fileLines(p string) []string {
-	if v, ok := l.lineCache.Load(p); ok {
-		return v.([]string)
-	}
-	var ls []string
-	if st, err := os.Stat(p); err == nil && st.Size() < 8<<20 {
-		if b, err := os.ReadFile(p); err == nil {
-			ls = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
-		}
-	}
-	l.lineCache.Store(p, ls)
-	return ls
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -39,6 +40,49 @@ var standIns = map[string]string{
 
 var standInRE = regexp.MustCompile(`\b(derivePassword|genPrivateKey|genCA|genCAWithKey|genSelfSignedCert|genSelfSignedCertWithKey|genSignedCert|genSignedCertWithKey)\b`)
 
+// idioms are exact template phrases rewritten to cheaper ones with the same
+// result. OOM's common.subChartDot deep-copies the whole template context
+// (every chart file, walked byte by byte by copystructure) only to add two
+// keys to it: omit already returns a fresh map, and mergeOverwrite then only
+// sets the omitted Values and Chart keys on it, so nothing nested is ever
+// written and the copy changes nothing but the cost, half of lint's CPU.
+var idioms = []struct{ from, to []byte }{{
+	from: []byte(`mergeOverwrite (deepCopy (omit $dot "Values" "Chart")) (dict "Chart" `),
+	to:   []byte(`mergeOverwrite (omit $dot "Values" "Chart") (dict "Chart" `),
+}}
+
+// hasStandIn is a fast filter before the regular expression: most templates
+// name none of the functions, and bytes.Contains is far cheaper than Match.
+func hasStandIn(data []byte) bool {
+	for name := range standIns {
+		if bytes.Contains(data, []byte(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// cheaper returns the lint-mode text of a template, or nil when it has
+// nothing to replace.
+func cheaper(data []byte) []byte {
+	var out []byte
+	if hasStandIn(data) && standInRE.Match(data) {
+		out = standInRE.ReplaceAllFunc(data, func(b []byte) []byte {
+			return []byte(standIns[string(b)])
+		})
+	}
+	for _, id := range idioms {
+		src := data
+		if out != nil {
+			src = out
+		}
+		if bytes.Contains(src, id.from) {
+			out = bytes.ReplaceAll(src, id.from, id.to)
+		}
+	}
+	return out
+}
+
 // rewritten caches stand-in templates per original file, so a shared chart
 // such as common is rewritten once per run.
 var rewritten sync.Map // *chart.File -> *chart.File
@@ -50,10 +94,8 @@ func withStandIns(c *chart.Chart) {
 			continue
 		}
 		nf := f
-		if standInRE.Match(f.Data) {
-			nf = &chart.File{Name: f.Name, Data: standInRE.ReplaceAllFunc(f.Data, func(b []byte) []byte {
-				return []byte(standIns[string(b)])
-			})}
+		if data := cheaper(f.Data); data != nil {
+			nf = &chart.File{Name: f.Name, Data: data}
 		}
 		rewritten.Store(f, nf)
 		c.Templates[i] = nf

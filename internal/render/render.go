@@ -6,6 +6,7 @@ package render
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,4 +105,38 @@ func (t Target) Name() string {
 		}
 	}
 	return t.Path
+}
+
+// Costs estimates the relative rendering cost of each target, for
+// scheduling the largest first: the bytes of the files under a chart folder
+// (its templates, values and embedded subcharts), or the size of a file.
+// Shared dependencies outside the folder, such as common, are left out: every
+// chart pays for them alike.
+func Costs(targets []Target) []int64 {
+	out := make([]int64, len(targets))
+	for i, t := range targets {
+		st, err := os.Stat(t.Path)
+		if err != nil {
+			continue
+		}
+		if !st.IsDir() {
+			out[i] = st.Size()
+			continue
+		}
+		_ = filepath.WalkDir(t.Path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() && p != t.Path && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				if info, err := d.Info(); err == nil {
+					out[i] += info.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return out
 }

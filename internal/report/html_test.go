@@ -47,7 +47,11 @@ func lintTree(t *testing.T, input, workDir string) (*finding.Report, Options) {
 	for _, tg := range targets {
 		o.Charts = append(o.Charts, tg.Name())
 	}
-	return l.RunTargets(ctx, targets), o
+	rep, err := l.RunTargets(ctx, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, o
 }
 
 // The fixtures report and the hand-built sample (in comparison mode, with

@@ -31,7 +31,7 @@ func FuzzLocate(f *testing.F) {
 		if rs, err := resource.Parse("raw", []byte(raw)); err == nil && len(rs) > 0 {
 			r.Object = rs[0].Object
 		}
-		loc := New(g).Locate(r, field, value)
+		loc := New(g, nil).Locate(r, field, value)
 		if loc.File == "" || loc.Line < 0 {
 			t.Fatalf("no location: %+v", loc)
 		}

@@ -24,19 +24,32 @@ type Location struct {
 	Line int
 }
 
-// Mapper locates findings for the charts of one dependency graph. It caches
-// the files it reads; safe for concurrent use.
+// Mapper locates findings for the charts of one dependency graph; safe for
+// concurrent use.
 type Mapper struct {
 	graph *charttree.Node
-	mu    sync.Mutex
-	text  map[string][]string
-	vals  map[string]*valuesFile
+	cache *Cache
 }
 
+// Cache holds the source files a run reads, shared by the mappers of every
+// chart: a tree's charts share most of their sources (common's templates and
+// values), which are then read and parsed once. Safe for concurrent use.
+type Cache struct {
+	text sync.Map // path -> []string
+	vals sync.Map // path -> *valuesFile
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{} }
+
 // New returns a mapper for a rendered chart's dependency graph (nil for
-// manifest input, where findings point at the input file).
-func New(graph *charttree.Node) *Mapper {
-	return &Mapper{graph: graph, text: map[string][]string{}, vals: map[string]*valuesFile{}}
+// manifest input, where findings point at the input file), reading files
+// through cache (nil: a cache of its own).
+func New(graph *charttree.Node, cache *Cache) *Mapper {
+	if cache == nil {
+		cache = NewCache()
+	}
+	return &Mapper{graph: graph, cache: cache}
 }
 
 // Locate finds where to edit field (a path such as spec.ports[2].name) of r,
@@ -101,11 +114,13 @@ func rendered(r *resource.Resource, field string) Location {
 // MaxSourceBytes bounds files read for mapping.
 const MaxSourceBytes = 8 << 20
 
-func (m *Mapper) lines(p string) []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if l, ok := m.text[p]; ok {
-		return l
+func (m *Mapper) lines(p string) []string { return m.cache.Lines(p) }
+
+// Lines returns a file's lines (CRLF read as LF), read once; nil when the
+// file cannot be read or is larger than MaxSourceBytes.
+func (c *Cache) Lines(p string) []string {
+	if l, ok := c.text.Load(p); ok {
+		return l.([]string)
 	}
 	var l []string
 	if st, err := os.Stat(p); err == nil && st.Size() <= MaxSourceBytes {
@@ -113,8 +128,8 @@ func (m *Mapper) lines(p string) []string {
 			l = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 		}
 	}
-	m.text[p] = l
-	return l
+	v, _ := c.text.LoadOrStore(p, l)
+	return v.([]string)
 }
 
 // docRegion narrows a template holding several documents to the one that
@@ -327,18 +342,33 @@ func listItem(lines []string, pos, end, indent, n int) (int, int) {
 
 var valuesRef = regexp.MustCompile(`\$?\.Values\.([A-Za-z0-9_][A-Za-z0-9_.\-]*)`)
 
+// valuesRefs lists the values paths a template line references
+// (.Values.a.b gives "a.b"); most lines reference none, which a substring
+// test settles far faster than the regular expression.
+func valuesRefs(line string) []string {
+	if !strings.Contains(line, ".Values.") {
+		return nil
+	}
+	var refs []string
+	for _, mm := range valuesRef.FindAllStringSubmatch(line, -1) {
+		refs = append(refs, mm[1])
+	}
+	return refs
+}
+
 // fromValuesRef follows `.Values.x.y` references on template lines that
 // write key, and returns the values.yaml line whose value equals value.
 func (m *Mapper) fromValuesRef(chain []*charttree.Node, region []string, key, value string) (Location, bool) {
 	var keyed, other []string
 	for _, l := range region {
-		k, _, _, ok := keyOf(l)
-		for _, mm := range valuesRef.FindAllStringSubmatch(l, -1) {
-			if ok && k == key {
-				keyed = append(keyed, mm[1])
-			} else {
-				other = append(other, mm[1])
-			}
+		refs := valuesRefs(l)
+		if refs == nil {
+			continue
+		}
+		if k, _, _, ok := keyOf(l); ok && k == key {
+			keyed = append(keyed, refs...)
+		} else {
+			other = append(other, refs...)
 		}
 	}
 	for _, refs := range [][]string{keyed, other} {
@@ -502,17 +532,11 @@ func (m *Mapper) valuesOf(n *charttree.Node) *valuesFile {
 		return nil
 	}
 	p := filepath.Join(n.Dir, "values.yaml")
-	m.mu.Lock()
-	vf, ok := m.vals[p]
-	m.mu.Unlock()
-	if ok {
-		return vf
+	if vf, ok := m.cache.vals.Load(p); ok {
+		return vf.(*valuesFile)
 	}
-	vf = loadValues(p)
-	m.mu.Lock()
-	m.vals[p] = vf
-	m.mu.Unlock()
-	return vf
+	vf, _ := m.cache.vals.LoadOrStore(p, loadValues(p))
+	return vf.(*valuesFile)
 }
 
 // parentInValues finds the values.yaml mapping that rendered the object
@@ -532,8 +556,8 @@ func (m *Mapper) parentInValues(chain []*charttree.Node, region []string, r *res
 	}
 	var refs [][]string
 	for _, l := range region {
-		for _, mm := range valuesRef.FindAllStringSubmatch(l, -1) {
-			refs = append(refs, strings.Split(mm[1], "."))
+		for _, ref := range valuesRefs(l) {
+			refs = append(refs, strings.Split(ref, "."))
 		}
 	}
 	var b best

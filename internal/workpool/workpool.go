@@ -3,6 +3,7 @@ package workpool
 
 import (
 	"runtime"
+	"sort"
 	"sync"
 )
 
@@ -28,4 +29,16 @@ func Run(n, workers int, f func(i int)) {
 	}
 	close(jobs)
 	wg.Wait()
+}
+
+// RunLargestFirst is Run with the jobs started in decreasing order of cost.
+// A pool that meets its largest job last idles every other worker while it
+// runs; starting the largest first (LPT scheduling) keeps that tail short.
+func RunLargestFirst(cost []int64, workers int, f func(i int)) {
+	order := make([]int, len(cost))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cost[order[a]] > cost[order[b]] })
+	Run(len(order), workers, func(k int) { f(order[k]) })
 }
