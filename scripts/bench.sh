@@ -11,6 +11,7 @@
 #   (e) the Go benchmarks of the KRM function and the gate.
 #
 # The helm side renders charts vendored once by `meshready deps` (not timed).
+# TREES="casablanca" limits the trees, UMBRELLA=0 skips (d), GOBENCH=0 skips (e).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OOM=${OOM:-../shared/oom}
@@ -77,7 +78,26 @@ helmloop() {
 ratio() { echo "scale=1; $1 / $2" | bc; }
 mib() { echo $(( $1 / 1024 )); }
 
-printf '%-12s %7s | %8s %7s | %8s %7s %7s | %8s %7s %7s | %s\n' tree charts "helm s" "MiB" "lint s" "MiB" "x" "render s" "MiB" "x" "eval+map / render"
+# row TREE CHARTS HELM_S HELM_KB LINT_S LINT_KB RENDER_S RENDER_KB LINT_TIMINGS RENDER_TIMINGS
+row() {
+  local lr lem xr
+  lr=$(sed -nE 's/.*render ([0-9.]+)s.*/\1/p' <<<"$9")
+  lem=$(sed -nE 's/.*evaluate ([0-9.]+)s, map ([0-9.]+)s.*/\1 + \2/p' <<<"$9" | bc)
+  [ -n "$lem" ] && lem=$(printf %.2f "$lem")
+  xr=$(sed -nE 's/.*render ([0-9.]+)s.*/\1/p' <<<"${10}")
+  printf '%-10s %6s | %7s %5s | %6s %5s %5s | %7s %5s %5s | %6s %6s %6s | %6s %6s\n' "$1" "$2" \
+    "$(printf %.2f "$3")" "$(mib "$4")" "$(printf %.2f "$5")" "$(mib "$6")" "$(ratio "$3" "$5")" \
+    "$(if [ "$7" = - ]; then echo -; else printf %.2f "$7"; fi)" "$(if [ "$8" = - ]; then echo -; else mib "$8"; fi)" "$(if [ "$7" = - ]; then echo -; else ratio "$3" "$7"; fi)" \
+    "${lem:--}" "${lr:--}" "${xr:--}" "$(pct "$lem" "$lr")" "$(pct "$lem" "$xr")"
+}
+pct() { if [ -n "$1" ] && [ -n "$2" ]; then echo "$(echo "scale=1; 100 * $1 / $2" | bc)%"; else echo -; fi; }
+
+echo "Wall seconds and peak RSS of one process per tree (meshready) against the helm CLI loop over"
+echo "the same charts vendored; x = helm/meshready. Lint's own cost: evaluation + source mapping,"
+echo "summed over charts, against the render time of the same tree in the same units (per-chart"
+echo "render time summed over workers): lint mode's render in that lint run, and Helm's exact"
+echo "render in the meshready render run."
+printf '%-10s %6s | %7s %5s | %6s %5s %5s | %7s %5s %5s | %6s %6s %6s | %6s %6s\n' tree charts "helm s" MiB "lint s" MiB x "render" MiB x "e+m s" "lint-r" "exact" "/lintr" "/exact"
 VENDOR_FLAGS=()
 for tree in $TREES; do
   root="$OOM/$tree/kubernetes"
@@ -86,17 +106,18 @@ for tree in $TREES; do
   read -r hs hk hn < <(helmloop "$tree")
   MESHREADY_TIMINGS=1 timed "$tmp/lint" "$MR" lint "$root" "${SET[@]}" -o json -q --fail-on none
   read -r ls lk < "$tmp/lint"
-  phases=$(grep '^timings:' "$tmp/stderr" | sed 's/^timings: //')
-  timed "$tmp/render" "$MR" render "$root" "${SET[@]}"
+  phases=$(grep '^timings:' "$tmp/stderr")
+  MESHREADY_TIMINGS=1 timed "$tmp/render" "$MR" render "$root" "${SET[@]}"
   read -r rs rk < "$tmp/render"
-  printf '%-12s %7s | %8s %7s | %8s %7s %7s | %8s %7s %7s | %s\n' "$tree" "$hn" "$hs" "$(mib "$hk")" "$ls" "$(mib "$lk")" "$(ratio "$hs" "$ls")" "$rs" "$(mib "$rk")" "$(ratio "$hs" "$rs")" "${phases:-n/a}"
+  rphases=$(grep '^timings:' "$tmp/stderr")
+  row "$tree" "$hn" "$hs" "$hk" "$ls" "$lk" "$rs" "$rk" "$phases" "$rphases"
 done
 
 # (d) the master umbrella with every component enabled. authentication's
 # oauth2-proxy comes from an external repository and cannot be resolved
 # offline, so the copy of the umbrella leaves that one dependency out.
 master="$OOM/master/kubernetes"
-if [ -d "$master/onap" ]; then
+if [ -d "$master/onap" ] && [ "${UMBRELLA:-1}" != 0 ]; then
   um="$tmp/umbrella/onap"
   mkdir -p "$tmp/umbrella"
   cp -r "$master/onap" "$um"
@@ -118,10 +139,11 @@ PY
   read -r hus huk < "$tmp/hu"
   MESHREADY_TIMINGS=1 timed "$tmp/lu" "$MR" lint "$um" --chart-path "$master" --allow-outside-root "${SET[@]}" "${EN[@]}" -o json -q --fail-on none
   read -r lus luk < "$tmp/lu"
-  phases=$(grep '^timings:' "$tmp/stderr" | sed 's/^timings: //')
-  printf '%-12s %7s | %8s %7s | %8s %7s %7s | %8s %7s %7s | %s\n' "umbrella" "${#conds[@]}" "$hus" "$(mib "$huk")" "$lus" "$(mib "$luk")" "$(ratio "$hus" "$lus")" "-" "-" "-" "${phases:-n/a}"
+  phases=$(grep '^timings:' "$tmp/stderr")
+  row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" - - "$phases" ""
 fi
 
+[ "${GOBENCH:-1}" = 0 ] && exit 0
 echo
 echo "Go benchmarks (side by side in one process):"
 go test -run '^$' -bench 'BenchmarkFn$|BenchmarkReadWriteOnly$' -benchtime 5x ./transform/krmfn/ 2>/dev/null | grep -E '^Benchmark' || true

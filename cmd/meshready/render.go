@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,9 +34,16 @@ and print their streams one after the other, in chart order.`,
 			h := render.NewHelm(opts)
 			results := make([]*render.Result, len(targets))
 			errs := make([]error, len(targets))
+			var spent atomic.Int64
 			workpool.RunLargestFirst(render.Costs(targets), workers, func(i int) {
+				start := time.Now()
 				results[i], errs[i] = h.Render(cmd.Context(), targets[i].Path)
+				spent.Add(int64(time.Since(start)))
 			})
+			if os.Getenv("MESHREADY_TIMINGS") != "" {
+				// for make bench: the render time lint's own cost is compared with
+				fmt.Fprintf(cmd.ErrOrStderr(), "timings: render %.2fs\n", time.Duration(spent.Load()).Seconds())
+			}
 			failed := 0
 			for i, res := range results {
 				if errs[i] != nil {
