@@ -11,6 +11,7 @@
 #   (e) the Go benchmarks of the KRM function and the gate.
 #
 # The helm side renders charts vendored once by `meshready deps` (not timed).
+# Every figure is the median of REPEAT (3) interleaved runs.
 # TREES="casablanca" limits the trees, UMBRELLA=0 skips (d), GOBENCH=0 skips (e).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ MR=${MR:-bin/meshready}
 HELM=${HELM:-bin/helm}
 CACHE=${CACHE:-bin/bench}
 TREES=${TREES:-"master jakarta casablanca"}
+REPEAT=${REPEAT:-3}
 APIS=networking.istio.io/v1,networking.istio.io/v1beta1,networking.istio.io/v1alpha3,security.istio.io/v1,security.istio.io/v1beta1
 SET=(--set global.masterPassword=x)
 
@@ -75,6 +77,23 @@ helmloop() {
   echo "$(echo "$end - $start" | bc) $peak $n"
 }
 
+# median FILE: the line of FILE ("seconds ...") with the median seconds. Every
+# measurement runs REPEAT times, interleaved with the others, so a moment of
+# load on a shared machine moves one sample, not the figure.
+median() {
+  local n
+  n=$(wc -l < "$1")
+  sort -n -k1,1 "$1" | sed -n "$(( (n + 1) / 2 ))p"
+}
+
+# sample OUTFILE CMD...: timed CMD, appending "seconds peakKB timings" to OUTFILE
+# (timings: its MESHREADY_TIMINGS line, spaces as ~)
+sample() {
+  local out=$1; shift
+  MESHREADY_TIMINGS=1 timed "$tmp/one" "$@"
+  echo "$(cat "$tmp/one") $(grep '^timings:' "$tmp/stderr" | tr ' ' '~')" >> "$out"
+}
+
 ratio() { echo "scale=1; $1 / $2" | bc; }
 mib() { echo $(( $1 / 1024 )); }
 
@@ -103,14 +122,16 @@ for tree in $TREES; do
   root="$OOM/$tree/kubernetes"
   mapfile -t cs < <(charts "$root")
   vendor "$tree" "${cs[@]}"
-  read -r hs hk hn < <(helmloop "$tree")
-  MESHREADY_TIMINGS=1 timed "$tmp/lint" "$MR" lint "$root" "${SET[@]}" -o json -q --fail-on none
-  read -r ls lk < "$tmp/lint"
-  phases=$(grep '^timings:' "$tmp/stderr")
-  MESHREADY_TIMINGS=1 timed "$tmp/render" "$MR" render "$root" "${SET[@]}"
-  read -r rs rk < "$tmp/render"
-  rphases=$(grep '^timings:' "$tmp/stderr")
-  row "$tree" "$hn" "$hs" "$hk" "$ls" "$lk" "$rs" "$rk" "$phases" "$rphases"
+  rm -f "$tmp"/{h,l,r}
+  for _ in $(seq "$REPEAT"); do
+    helmloop "$tree" >> "$tmp/h"
+    sample "$tmp/l" "$MR" lint "$root" "${SET[@]}" -o json -q --fail-on none
+    sample "$tmp/r" "$MR" render "$root" "${SET[@]}"
+  done
+  read -r hs hk hn < <(median "$tmp/h")
+  read -r ls lk phases < <(median "$tmp/l")
+  read -r rs rk rphases < <(median "$tmp/r")
+  row "$tree" "$hn" "$hs" "$hk" "$ls" "$lk" "$rs" "$rk" "${phases//\~/ }" "${rphases//\~/ }"
 done
 
 # (d) the master umbrella with every component enabled. authentication's
@@ -135,12 +156,14 @@ PY
     rm -rf "$CACHE/umbrella"; mkdir -p "$CACHE/umbrella"
     "$MR" deps "$um" --vendor "$CACHE/umbrella" --chart-path "$master" --allow-outside-root >/dev/null
   fi
-  timed "$tmp/hu" "$HELM" template onap "$CACHE/umbrella/onap" --namespace onap --api-versions "$APIS" "${SET[@]}" "${EN[@]}"
-  read -r hus huk < "$tmp/hu"
-  MESHREADY_TIMINGS=1 timed "$tmp/lu" "$MR" lint "$um" --chart-path "$master" --allow-outside-root "${SET[@]}" "${EN[@]}" -o json -q --fail-on none
-  read -r lus luk < "$tmp/lu"
-  phases=$(grep '^timings:' "$tmp/stderr")
-  row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" - - "$phases" ""
+  rm -f "$tmp"/{hu,lu}
+  for _ in $(seq "$REPEAT"); do
+    sample "$tmp/hu" "$HELM" template onap "$CACHE/umbrella/onap" --namespace onap --api-versions "$APIS" "${SET[@]}" "${EN[@]}"
+    sample "$tmp/lu" "$MR" lint "$um" --chart-path "$master" --allow-outside-root "${SET[@]}" "${EN[@]}" -o json -q --fail-on none
+  done
+  read -r hus huk _ < <(median "$tmp/hu")
+  read -r lus luk phases < <(median "$tmp/lu")
+  row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" - - "${phases//\~/ }" ""
 fi
 
 [ "${GOBENCH:-1}" = 0 ] && exit 0

@@ -108,19 +108,16 @@ func (t Target) Name() string {
 }
 
 // Costs estimates the relative rendering cost of each target, for
-// scheduling the largest first: the bytes of the files under a chart folder
-// (its templates, values and embedded subcharts), or the size of a file.
-// Shared dependencies outside the folder, such as common, are left out: every
-// chart pays for them alike.
+// scheduling the largest first: the number of files under a chart folder
+// (its templates, values and embedded subcharts; counted from directory
+// listings, without a stat per file), or 1 for a file. Shared dependencies
+// outside the folder, such as common, are left out: every chart pays for
+// them alike.
 func Costs(targets []Target) []int64 {
 	out := make([]int64, len(targets))
 	for i, t := range targets {
-		st, err := os.Stat(t.Path)
-		if err != nil {
-			continue
-		}
-		if !st.IsDir() {
-			out[i] = st.Size()
+		out[i] = 1
+		if t.Kind != KindChart {
 			continue
 		}
 		_ = filepath.WalkDir(t.Path, func(p string, d fs.DirEntry, err error) error {
@@ -131,9 +128,7 @@ func Costs(targets []Target) []int64 {
 				return filepath.SkipDir
 			}
 			if d.Type().IsRegular() {
-				if info, err := d.Info(); err == nil {
-					out[i] += info.Size()
-				}
+				out[i]++
 			}
 			return nil
 		})
