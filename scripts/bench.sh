@@ -109,7 +109,7 @@ row() {
     "$(if [ "$7" = - ]; then echo -; else printf %.2f "$7"; fi)" "$(if [ "$8" = - ]; then echo -; else mib "$8"; fi)" "$(if [ "$7" = - ]; then echo -; else ratio "$3" "$7"; fi)" \
     "${lem:--}" "${lr:--}" "${xr:--}" "$(pct "$lem" "$lr")" "$(pct "$lem" "$xr")"
 }
-pct() { if [ -n "$1" ] && [ -n "$2" ]; then echo "$(echo "scale=1; 100 * $1 / $2" | bc)%"; else echo -; fi; }
+pct() { if [ -n "$1" ] && [ -n "$2" ]; then printf '%.1f%%' "$(echo "scale=3; 100 * $1 / $2" | bc)"; else echo -; fi; }
 
 echo "Wall seconds and peak RSS of one process per tree (meshready) against the helm CLI loop over"
 echo "the same charts vendored; x = helm/meshready. Lint's own cost: evaluation + source mapping,"

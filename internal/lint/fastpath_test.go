@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
@@ -25,13 +28,13 @@ var (
 )
 
 // lintTree lints a real OOM tree once per test process (the fast path, or
-// a plain sequential render exactly as `helm template` does).
+// a plain sequential render exactly as `helm template` does). The tree
+// "umbrella" is master's onap chart with every component enabled.
 func lintTree(t *testing.T, tree string, plain bool) *finding.Report {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping whole-tree lints in -short mode")
 	}
-	root := testutil.OOMTree(t, tree)
 	key := fmt.Sprint(tree, plain)
 	treeMu.Lock()
 	defer treeMu.Unlock()
@@ -44,13 +47,23 @@ func lintTree(t *testing.T, tree string, plain bool) *finding.Report {
 	}
 	o := render.DefaultOptions()
 	o.Set = []string{"global.masterPassword=x"}
+	input := ""
+	if tree == "umbrella" {
+		var enable []string
+		input, enable = allComponents(t)
+		o.Set = append(o.Set, enable...)
+		o.ChartPaths = []string{testutil.OOMTree(t, "master")}
+		o.AllowOutsideRoot = true
+	} else {
+		input = testutil.OOMTree(t, tree)
+	}
 	workers := 0
 	if plain {
 		workers = 1
 	}
 	l := lint.New(eng, lint.Options{Render: o, PlainRender: plain, Workers: workers,
 		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"}, WorkDir: testutil.RepoRoot(t)})
-	rep, err := l.Run(context.Background(), []string{root})
+	rep, err := l.Run(context.Background(), []string{input})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +71,57 @@ func lintTree(t *testing.T, tree string, plain bool) *finding.Report {
 	return rep
 }
 
-// TestFastPathFindingsIdentical lints each real OOM tree twice: with lint
+// allComponents copies master's onap umbrella without the one component
+// that cannot be resolved offline (authentication: oauth2-proxy comes from
+// an https repository) and returns it with --set flags enabling every other.
+func allComponents(t *testing.T) (string, []string) {
+	t.Helper()
+	src := filepath.Join(testutil.OOMTree(t, "master"), "onap")
+	dst := filepath.Join(t.TempDir(), "onap")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dst, "Chart.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta map[string]any
+	if err := yaml.Unmarshal(b, &meta); err != nil {
+		t.Fatal(err)
+	}
+	deps, _ := meta["dependencies"].([]any)
+	var kept []any
+	var enable []string
+	for _, d := range deps {
+		dm, _ := d.(map[string]any)
+		if dm["name"] == "authentication" {
+			continue
+		}
+		kept = append(kept, d)
+		if c, _ := dm["condition"].(string); c != "" {
+			enable = append(enable, c+"=true")
+		}
+	}
+	if len(enable) < 10 {
+		t.Fatalf("the umbrella enables only %d components: not the chart this test expects", len(enable))
+	}
+	meta["dependencies"] = kept
+	if b, err = yaml.Marshal(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "Chart.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst, enable
+}
+
+// TestFastPathFindingsIdentical lints each real OOM tree, and master's
+// umbrella with every component enabled, twice: with lint
 // mode's shortcuts (parallel workers, direct engine render, stand-ins for
 // derivePassword and certificate generation) and with a plain, sequential
 // `helm template`-exact render. The findings must be identical JSON.
 func TestFastPathFindingsIdentical(t *testing.T) {
-	for _, tree := range []string{"casablanca", "jakarta", "master"} {
+	for _, tree := range []string{"casablanca", "jakarta", "master", "umbrella"} {
 		t.Run(tree, func(t *testing.T) {
 			fast, err := json.MarshalIndent(lintTree(t, tree, false), "", " ")
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -88,22 +89,123 @@ func cheaper(data []byte) []byte {
 var rewritten sync.Map // *chart.File -> *chart.File
 
 func withStandIns(c *chart.Chart) {
+	// The slice is the cached chart's (clones share it): write a copy.
+	templates := make([]*chart.File, len(c.Templates))
 	for i, f := range c.Templates {
 		if v, ok := rewritten.Load(f); ok {
-			c.Templates[i] = v.(*chart.File)
+			templates[i] = v.(*chart.File)
 			continue
 		}
 		nf := f
 		if data := cheaper(f.Data); data != nil {
 			nf = &chart.File{Name: f.Name, Data: data}
 		}
-		rewritten.Store(f, nf)
-		c.Templates[i] = nf
+		v, _ := rewritten.LoadOrStore(f, nf)
+		templates[i] = v.(*chart.File)
 	}
+	c.Templates = templates
 	for _, d := range c.Dependencies() {
 		withStandIns(d)
 	}
 }
+
+// shareHelpers keeps one copy of each helper file (a partial, "_*.tpl")
+// that several charts of the tree carry byte for byte, as every OOM
+// component carries common, repositoryGenerator, serviceAccount and the
+// rest. Helm parses every copy into one template set, where the copies all
+// define the same names and the last one parsed wins; and each tpl call
+// clones that whole set, which made copying it most of an umbrella's
+// render. Partials are never rendered themselves, so dropping a copy
+// changes nothing as long as the one Helm parses last stays: the names it
+// defines then resolve to the same text, defined in the same place relative
+// to every other file.
+func shareHelpers(root *chart.Chart) {
+	type helperCopy struct {
+		c    *chart.Chart
+		f    *chart.File
+		name string // the template name Helm gives it
+	}
+	groups := map[int][]helperCopy{}
+	var walk func(c *chart.Chart)
+	walk = func(c *chart.Chart) {
+		base := c.ChartFullPath()
+		for _, f := range c.Templates {
+			if f != nil && strings.HasPrefix(path.Base(f.Name), "_") {
+				id := helperID(f)
+				groups[id] = append(groups[id], helperCopy{c, f, path.Join(base, f.Name)})
+			}
+		}
+		for _, d := range c.Dependencies() {
+			walk(d)
+		}
+	}
+	walk(root)
+	drop := map[*chart.Chart]map[*chart.File]bool{}
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		last := 0
+		for i := range g {
+			if parsedLater(g[i].name, g[last].name) {
+				last = i
+			}
+		}
+		for i, hc := range g {
+			if i == last {
+				continue
+			}
+			if drop[hc.c] == nil {
+				drop[hc.c] = map[*chart.File]bool{}
+			}
+			drop[hc.c][hc.f] = true
+		}
+	}
+	for c, files := range drop {
+		kept := make([]*chart.File, 0, len(c.Templates))
+		for _, f := range c.Templates {
+			if !files[f] {
+				kept = append(kept, f)
+			}
+		}
+		c.Templates = kept
+	}
+}
+
+// parsedLater says whether Helm's engine parses template a after template b:
+// it parses the deepest paths first, and paths of one depth in reverse
+// lexical order (engine.sortTemplates).
+func parsedLater(a, b string) bool {
+	ca, cb := strings.Count(a, "/"), strings.Count(b, "/")
+	if ca != cb {
+		return ca < cb
+	}
+	return a < b
+}
+
+// helperID numbers file contents: files with the same bytes get the same
+// number. Files are immutable and shared between renders, so each is
+// looked at once per run.
+func helperID(f *chart.File) int {
+	if id, ok := helperIDs.Load(f); ok {
+		return id.(int)
+	}
+	helperMu.Lock()
+	id, ok := helperByText[string(f.Data)]
+	if !ok {
+		id = len(helperByText)
+		helperByText[string(f.Data)] = id
+	}
+	helperMu.Unlock()
+	helperIDs.Store(f, id)
+	return id
+}
+
+var (
+	helperIDs    sync.Map // *chart.File -> int
+	helperMu     sync.Mutex
+	helperByText = map[string]int{}
+)
 
 // renderForLint renders straight through Helm's dependency processing,
 // values and engine, and parses each rendered file.
@@ -111,13 +213,11 @@ func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string
 	if t := ch.Metadata.Type; t != "" && t != "application" {
 		return nil, fmt.Errorf("%s charts are not installable", t)
 	}
-	templates := make([]*chart.File, len(ch.Templates))
-	copy(templates, ch.Templates)
-	ch.Templates = templates
 	withStandIns(ch)
 	if err := processDependencies(ch, vals); err != nil {
 		return nil, err
 	}
+	shareHelpers(ch)
 	caps := chartutil.DefaultCapabilities.Copy()
 	if h.Opts.KubeVersion != "" {
 		kv, err := chartutil.ParseKubeVersion(h.Opts.KubeVersion)

@@ -60,6 +60,82 @@ data:
   files: {{ .Files.Get "resources/config.json" | quote }}
 `,
 	}
+	writeChart(t, dir, files)
+	exact, fast := renderBoth(t, dir)
+	if len(exact) != 1 {
+		t.Fatalf("exact render gave %d objects, want 1", len(exact))
+	}
+	if dot, _ := exact[0]["data"].(map[string]any)["dot"].(string); !strings.Contains(dot, `"Files"`) || !strings.Contains(dot, `"Name":"other"`) {
+		t.Fatalf("the test chart does not exercise the idiom: dot = %s", dot)
+	}
+	if diff := cmp.Diff(exact, fast); diff != "" {
+		t.Errorf("lint mode renders differently (-exact +lint):\n%s", diff)
+	}
+}
+
+func TestParsedLater(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"top/templates/_h.tpl", "top/charts/a/templates/_h.tpl", true}, // shallower: parsed after
+		{"top/charts/a/templates/_h.tpl", "top/templates/_h.tpl", false},
+		{"top/charts/a/templates/_h.tpl", "top/charts/b/templates/_h.tpl", true}, // same depth: reverse lexical order
+		{"top/charts/b/templates/_h.tpl", "top/charts/a/templates/_h.tpl", false},
+		{"x/_a.tpl", "x/_a.tpl", false},
+	}
+	for _, c := range cases {
+		if got := parsedLater(c.a, c.b); got != c.want {
+			t.Errorf("parsedLater(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestSharedHelpersRenderSame: identical helper files in several subcharts
+// are parsed once in lint mode, and the names they define still resolve to
+// the copy Helm parses last, even when another file defines the same name
+// between two copies.
+func TestSharedHelpersRenderSame(t *testing.T) {
+	helper := `{{- define "h.name" -}}from-helper{{- end -}}
+{{- define "h.only" -}}only-{{ .Chart.Name }}{{- end -}}
+`
+	cm := func(name string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n" +
+			"  name: {{ include \"h.name\" . }}\n  only: {{ include \"h.only\" . }}\n" +
+			"  tpl: {{ tpl \"{{ include \\\"h.name\\\" . }}\" . }}\n"
+	}
+	dir := t.TempDir()
+	writeChart(t, dir, map[string]string{
+		"Chart.yaml":                             "apiVersion: v2\nname: top\nversion: 1.0.0\n",
+		"templates/cm.yaml":                      cm("top"),
+		"charts/a/Chart.yaml":                    "apiVersion: v2\nname: a\nversion: 1.0.0\n",
+		"charts/a/templates/_h.tpl":              helper,
+		"charts/a/templates/_empty.tpl":          "",
+		"charts/a/templates/cm.yaml":             cm("a"),
+		"charts/b/Chart.yaml":                    "apiVersion: v2\nname: b\nversion: 1.0.0\n",
+		"charts/b/templates/_x.tpl":              `{{- define "h.name" -}}from-b{{- end -}}`,
+		"charts/b/charts/c/Chart.yaml":           "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+		"charts/b/charts/c/templates/_h.tpl":     helper,
+		"charts/b/charts/c/templates/_empty.tpl": "",
+	})
+	exact, lint := renderBoth(t, dir)
+	if len(exact) != 2 {
+		t.Fatalf("exact render gave %d objects, want 2", len(exact))
+	}
+	// Helm parses c's copy, then b's file, then a's copy: a's copy wins.
+	for _, o := range exact {
+		if got := o["data"].(map[string]any)["name"]; got != "from-helper" {
+			t.Fatalf("the test chart does not exercise the parse order: name = %v", got)
+		}
+	}
+	if diff := cmp.Diff(exact, lint); diff != "" {
+		t.Errorf("lint mode renders differently (-exact +lint):\n%s", diff)
+	}
+}
+
+// writeChart writes files (path -> body) under dir.
+func writeChart(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -69,6 +145,11 @@ data:
 			t.Fatal(err)
 		}
 	}
+}
+
+// renderBoth renders dir through Helm's exact path and in lint mode.
+func renderBoth(t *testing.T, dir string) (exact, lint []map[string]any) {
+	t.Helper()
 	render := func(lintMode bool) []map[string]any {
 		o := DefaultOptions()
 		o.LintMode = lintMode
@@ -82,14 +163,5 @@ data:
 		}
 		return objs
 	}
-	exact, fast := render(false), render(true)
-	if len(exact) != 1 {
-		t.Fatalf("exact render gave %d objects, want 1", len(exact))
-	}
-	if dot, _ := exact[0]["data"].(map[string]any)["dot"].(string); !strings.Contains(dot, `"Files"`) || !strings.Contains(dot, `"Name":"other"`) {
-		t.Fatalf("the test chart does not exercise the idiom: dot = %s", dot)
-	}
-	if diff := cmp.Diff(exact, fast); diff != "" {
-		t.Errorf("lint mode renders differently (-exact +lint):\n%s", diff)
-	}
+	return render(false), render(true)
 }
