@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -93,10 +91,10 @@ var baselineAware = map[string]bool{"html": true}
 
 // applyBaseline compares a run with the baseline, limited to the charts the
 // run linted (the others are neither new nor fixed). It returns the report
-// to show, the report whose findings decide the exit code (the new ones),
-// and a wrapper that adds the counts to the text and json output.
+// to show and the report whose findings decide the exit code (the new
+// ones), and sets the diff and the counts the formats write in opts.
 func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.Baseline, rep *finding.Report,
-	targets []render.Target, opts *report.Options) (shown, failing *finding.Report, wrap func(report.Formatter) report.Formatter, err error) {
+	targets []render.Target, opts *report.Options) (shown, failing *finding.Report, err error) {
 	scope := map[string]bool{}
 	for _, t := range targets {
 		scope[t.Name()] = true
@@ -121,7 +119,7 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 	if g.baselineUpdate {
 		pruned := baseline.Prune(base, rep, inScope)
 		if err := pruned.WriteFile(g.baseline); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		fmt.Fprintf(stderr, "meshready: baseline %s updated: %d of %d entries kept\n",
 			g.baseline, len(pruned.Findings), len(base.Findings))
@@ -129,16 +127,8 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 		fmt.Fprintf(stderr, "meshready: %d baseline %s fixed: drop them with --baseline-update\n",
 			fixed, gatePlural(fixed, "finding is", "findings are"))
 	}
-	counts := baselineCounts{file: g.baseline, New: newN, Fixed: fixed, known: known}
-	switch f.format {
-	case "json":
-		wrap = func(fm report.Formatter) report.Formatter { return baselineJSON{fm, counts} }
-	case "text":
-		wrap = func(fm report.Formatter) report.Formatter { return baselineText{fm, counts} }
-	case "gerrit":
-		wrap = func(fm report.Formatter) report.Formatter { return baselineGerrit{fm, counts} }
-	}
-	return shown, failing, wrap, nil
+	opts.BaselineSummary = &report.BaselineSummary{File: g.baseline, New: newN, Known: known, Fixed: fixed}
+	return shown, failing, nil
 }
 
 // onlyNew is the report with only the findings the baseline does not cover.
@@ -152,85 +142,6 @@ func onlyNew(r *finding.Report, d *report.BaselineDiff) *finding.Report {
 	}
 	out.Count()
 	return &out
-}
-
-type baselineCounts struct {
-	file  string
-	New   int `json:"new"`
-	Fixed int `json:"fixed"`
-	known int
-}
-
-// baselineJSON adds a top-level "baseline": {"new":N,"fixed":M} to the json
-// contract's object, after its other fields.
-type baselineJSON struct {
-	inner  report.Formatter
-	counts baselineCounts
-}
-
-func (j baselineJSON) Format(w io.Writer, r *finding.Report) error {
-	var buf bytes.Buffer
-	if err := j.inner.Format(&buf, r); err != nil {
-		return err
-	}
-	body := bytes.TrimRight(buf.Bytes(), " \n")
-	if len(body) < 2 || body[len(body)-1] != '}' || !json.Valid(body) {
-		return fmt.Errorf("json report: not an object, cannot add the baseline counts")
-	}
-	c, _ := json.Marshal(j.counts)
-	var out bytes.Buffer
-	out.Write(bytes.TrimRight(body[:len(body)-1], " \n"))
-	fmt.Fprintf(&out, ",\n  \"baseline\": %s\n}\n", c)
-	_, err := w.Write(out.Bytes())
-	return err
-}
-
-// baselineText adds a line with the baseline counts under the text report.
-type baselineText struct {
-	inner  report.Formatter
-	counts baselineCounts
-}
-
-func (t baselineText) Format(w io.Writer, r *finding.Report) error {
-	if err := t.inner.Format(w, r); err != nil {
-		return err
-	}
-	c := t.counts
-	_, err := fmt.Fprintf(w, "baseline %s: %d new, %d known (not shown), %d fixed\n", filepath.ToSlash(c.file), c.New, c.known, c.Fixed)
-	return err
-}
-
-// baselineGerrit tells reviewers, in the review message, how many known
-// findings were left uncommented and how many are fixed.
-type baselineGerrit struct {
-	inner  report.Formatter
-	counts baselineCounts
-}
-
-func (g baselineGerrit) Format(w io.Writer, r *finding.Report) error {
-	var buf bytes.Buffer
-	if err := g.inner.Format(&buf, r); err != nil {
-		return err
-	}
-	var review map[string]any
-	dec := json.NewDecoder(&buf)
-	dec.UseNumber()
-	if err := dec.Decode(&review); err != nil {
-		return fmt.Errorf("gerrit report: %w", err)
-	}
-	msg, _ := review["message"].(string)
-	c := g.counts
-	review["message"] = msg + fmt.Sprintf("\n\nBaseline %s: %d new, %d known (not commented), %d fixed.",
-		filepath.ToSlash(c.file), c.New, c.known, c.Fixed)
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(review); err != nil {
-		return err
-	}
-	_, err := w.Write(out.Bytes())
-	return err
 }
 
 func oneLineMsg(s string) string { return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" "))) }

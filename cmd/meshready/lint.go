@@ -404,15 +404,14 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	}
 	opts.Charts = gate.SortedNames(targets)
 	shown, failing := rep, rep
-	var wrap func(report.Formatter) report.Formatter
 	if base != nil {
 		var err error
-		shown, failing, wrap, err = applyBaseline(stderr, f, g, base, rep, targets, &opts)
+		shown, failing, err = applyBaseline(stderr, f, g, base, rep, targets, &opts)
 		if err != nil {
 			return withCode(exitError, err)
 		}
 	}
-	if err := writeReportWith(cmd.OutOrStdout(), f, opts, shown, wrap); err != nil {
+	if err := writeReport(cmd.OutOrStdout(), f, opts, shown); err != nil {
 		return withCode(exitError, err)
 	}
 	return exitFor(failing, opts)
@@ -420,21 +419,12 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 
 // writeReport formats the report to stdout or --output-file (atomically).
 func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report) error {
-	return writeReportWith(stdout, f, opts, rep, nil)
-}
-
-// writeReportWith is writeReport with the formatter wrapped (to add the
-// baseline's counts to a format's output).
-func writeReportWith(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report, wrap func(report.Formatter) report.Formatter) error {
 	if f.format == "text" && !f.noColor && f.output == "" && isTerminal(stdout) {
 		opts.Color = true
 	}
 	fm, err := report.New(f.format, opts)
 	if err != nil {
 		return err
-	}
-	if wrap != nil {
-		fm = wrap(fm)
 	}
 	if f.output == "" {
 		return fm.Format(stdout, rep)

@@ -119,6 +119,10 @@ func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 			fmt.Fprintf(&msg, "\n- %s (%s): %s", e.Chart, file, oneLine(e.Message))
 		}
 	}
+	if s := g.opts.BaselineSummary; s != nil {
+		// The known findings get no comment: say how many there are.
+		fmt.Fprintf(&msg, "\n\nBaseline %s.", s.line("commented"))
+	}
 	review.Message = msg.String()
 
 	if g.opts.GerritLabel != "" {

@@ -27,6 +27,11 @@ func TestFormatsRegistered(t *testing.T) {
 func TestGolden(t *testing.T) {
 	color := sampleOptions()
 	color.Color = true
+	// As lint --baseline gives formats that are not baseline-aware: the new
+	// findings only, every one marked new, with the counts of the whole run.
+	withBase := sampleOptions()
+	withBase.Baseline = &BaselineDiff{New: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true, 5: true}}
+	withBase.BaselineSummary = &BaselineSummary{File: "ci/.meshready-baseline.json", New: 6, Known: 41, Fixed: 2}
 	tests := []struct {
 		golden string
 		format string
@@ -39,6 +44,9 @@ func TestGolden(t *testing.T) {
 		{"junit.golden", "junit", sampleOptions()},
 		{"gerrit.golden", "gerrit", sampleOptions()},
 		{"github.golden", "github", sampleOptions()},
+		{"text-baseline.golden", "text", withBase},
+		{"json-baseline.golden", "json", withBase},
+		{"gerrit-baseline.golden", "gerrit", withBase},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {

@@ -7,13 +7,16 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("json", func(Options) Formatter { return jsonFormat{} }) }
+func init() {
+	register("json", func(o Options) Formatter { return jsonFormat{baseline: o.BaselineSummary} })
+}
 
 // jsonFormat is the machine-readable contract:
-// {"findings":[...],"errors":[...],"summary":{...}}.
-type jsonFormat struct{}
+// {"findings":[...],"errors":[...],"summary":{...}}, and with a baseline
+// "baseline":{"new":N,"fixed":M} last.
+type jsonFormat struct{ baseline *BaselineSummary }
 
-func (jsonFormat) Format(w io.Writer, r *finding.Report) error {
+func (j jsonFormat) Format(w io.Writer, r *finding.Report) error {
 	out := *r
 	if out.Findings == nil {
 		out.Findings = []finding.Finding{}
@@ -21,7 +24,20 @@ func (jsonFormat) Format(w io.Writer, r *finding.Report) error {
 	if out.Errors == nil {
 		out.Errors = []finding.ChartError{}
 	}
+	doc := struct {
+		finding.Report
+		Baseline *jsonBaseline `json:"baseline,omitempty"`
+	}{Report: out}
+	if s := j.baseline; s != nil {
+		doc.Baseline = &jsonBaseline{New: s.New, Fixed: s.Fixed}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(doc)
+}
+
+// jsonBaseline is what the json contract says of a baseline comparison.
+type jsonBaseline struct {
+	New   int `json:"new"`
+	Fixed int `json:"fixed"`
 }

@@ -6,6 +6,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -36,6 +37,12 @@ type Options struct {
 	FailOn string
 	// Baseline, when set, marks findings as new or known and lists the fixed ones.
 	Baseline *BaselineDiff
+	// BaselineSummary, when set, has json, text and gerrit state the
+	// comparison's counts. It is not derived from Baseline: the diff's indexes
+	// refer to the findings shown, which for formats that are not
+	// baseline-aware are only the new ones, while the counts describe the
+	// whole comparison (the known findings too).
+	BaselineSummary *BaselineSummary
 	// ToolVersion is meshready's version, for SARIF and JUnit.
 	ToolVersion string
 	// Charts names every chart linted. A Report only names charts with
@@ -50,6 +57,22 @@ type BaselineDiff struct {
 	New map[int]bool
 	// Fixed are baseline findings that no longer occur.
 	Fixed []finding.Finding
+}
+
+// BaselineSummary counts a run's findings against a baseline file.
+type BaselineSummary struct {
+	// File is the baseline file as the user named it.
+	File string
+	// New are findings not in the baseline, Known those in it, Fixed the
+	// baseline's findings that no longer occur.
+	New, Known, Fixed int
+}
+
+// line is the counts as text and gerrit state them; hidden says what the
+// format did with the known findings ("shown", "commented").
+func (s *BaselineSummary) line(hidden string) string {
+	return fmt.Sprintf("%s: %d new, %d known (not %s), %d fixed",
+		filepath.ToSlash(s.File), s.New, s.Known, hidden, s.Fixed)
 }
 
 // Failed reports whether the report fails under opts.FailOn.

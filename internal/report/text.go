@@ -11,11 +11,17 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("text", func(o Options) Formatter { return textFormat{color: o.Color} }) }
+func init() {
+	register("text", func(o Options) Formatter { return textFormat{color: o.Color, baseline: o.BaselineSummary} })
+}
 
 // textFormat is for people at a terminal: findings grouped by chart, each at
-// the line to edit, then a per-rule table and the totals.
-type textFormat struct{ color bool }
+// the line to edit, then a per-rule table, the totals and, with a baseline,
+// its counts (the known findings are not listed).
+type textFormat struct {
+	color    bool
+	baseline *BaselineSummary
+}
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -97,6 +103,9 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 	s := r.Summary
 	fmt.Fprintf(&b, "charts %d, resources %d, errors %d, warnings %d, infos %d, failed to render %d\n",
 		s.Charts, s.Resources, s.Error, s.Warning, s.Info, failedCharts(r))
+	if t.baseline != nil {
+		fmt.Fprintf(&b, "baseline %s\n", t.baseline.line("shown"))
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
