@@ -114,8 +114,12 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 		opts.Baseline = &report.BaselineDiff{New: all, Fixed: diff.Fixed}
 	}
 	newN, fixed, known := len(diff.New), len(diff.Fixed), len(rep.Findings)-len(diff.New)
-	fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d known (not reported), %d fixed\n",
-		g.baseline, gateCount(newN, "new finding", "new findings"), known, fixed)
+	knownAre := "not reported"
+	if baselineAware[f.format] {
+		knownAre = "marked in the report"
+	}
+	fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d known (%s), %d fixed\n",
+		g.baseline, gateCount(newN, "new finding", "new findings"), known, knownAre, fixed)
 	if g.baselineUpdate {
 		pruned := baseline.Prune(base, rep, inScope)
 		if err := pruned.WriteFile(g.baseline); err != nil {
@@ -124,7 +128,7 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 		fmt.Fprintf(stderr, "meshready: baseline %s updated: %d of %d entries kept\n",
 			g.baseline, len(pruned.Findings), len(base.Findings))
 	} else if fixed > 0 {
-		fmt.Fprintf(stderr, "meshready: %d baseline %s fixed: drop them with --baseline-update\n",
+		fmt.Fprintf(stderr, "meshready: %d baseline %s fixed: drop them with --baseline-update (meshready lint)\n",
 			fixed, gatePlural(fixed, "finding is", "findings are"))
 	}
 	opts.BaselineSummary = &report.BaselineSummary{File: g.baseline, New: newN, Known: known, Fixed: fixed}

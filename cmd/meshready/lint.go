@@ -346,28 +346,53 @@ func runLint(cmd *cobra.Command, f *lintFlags, args []string) error {
 	return runGate(cmd, f, &gateFlags{}, args)
 }
 
-// runGate lints the inputs, or the charts a change affects, and compares
-// with the baseline when one is given.
-func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) error {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
+// lintRun is what lint and report set up before any chart renders.
+type lintRun struct {
+	ctx     context.Context
+	linter  *lint.Linter
+	cfg     *config.Config
+	targets []render.Target
+	base    *baseline.Baseline // nil without --baseline
+}
+
+// prepare builds the linter, expands the inputs and loads the baseline
+// file, so that bad flags, configuration or baselines fail before a chart
+// is rendered.
+func (f *lintFlags) prepare(cmd *cobra.Command, args []string, baselineFile string) (*lintRun, error) {
+	run := &lintRun{ctx: cmd.Context()}
+	if run.ctx == nil {
+		run.ctx = context.Background()
 	}
 	// Helm logs value-coalescing warnings on the global logger; the helm
 	// CLI prints them, but in a lint report they are noise.
 	log.SetOutput(io.Discard)
+	var err error
+	if run.linter, run.cfg, err = f.linter(run.ctx, args, cmd.ErrOrStderr()); err != nil {
+		return nil, err
+	}
+	if run.targets, err = render.Expand(args); err != nil {
+		return nil, err
+	}
+	if baselineFile != "" {
+		if run.base, err = baseline.Load(baselineFile); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+// runGate lints the inputs, or the charts a change affects, and compares
+// with the baseline when one is given.
+func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) error {
 	stderr := cmd.ErrOrStderr()
 	if err := g.validate(f, args); err != nil {
 		return withCode(exitError, err)
 	}
-	l, cfg, err := f.linter(ctx, args, stderr)
+	run, err := f.prepare(cmd, args, g.baseline)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	targets, err := render.Expand(args)
-	if err != nil {
-		return withCode(exitError, err)
-	}
+	ctx, l, cfg, targets := run.ctx, run.linter, run.cfg, run.targets
 	repoRoot, err := g.root(ctx, f.format, args)
 	if err != nil {
 		return withCode(exitError, err)
@@ -384,13 +409,6 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 		targets = gate.Selected(ds)
 		opts.ChangedFiles = change.Set()
 	}
-	var base *baseline.Baseline
-	if g.baseline != "" {
-		// before linting: a bad baseline should not cost a render
-		if base, err = baseline.Load(g.baseline); err != nil {
-			return withCode(exitError, err)
-		}
-	}
 
 	rep, err := l.RunTargets(ctx, targets)
 	if err != nil {
@@ -404,9 +422,9 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	}
 	opts.Charts = gate.SortedNames(targets)
 	shown, failing := rep, rep
-	if base != nil {
+	if run.base != nil {
 		var err error
-		shown, failing, err = applyBaseline(stderr, f, g, base, rep, targets, &opts)
+		shown, failing, err = applyBaseline(stderr, f, g, run.base, rep, targets, &opts)
 		if err != nil {
 			return withCode(exitError, err)
 		}

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshready/meshready/internal/baseline"
 	"github.com/meshready/meshready/internal/gate"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/report"
@@ -63,11 +59,6 @@ errors (the page is still written when charts fail to render).`,
 }
 
 func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	log.SetOutput(io.Discard) // Helm's value-coalescing warnings, as in lint
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if f.output == "" {
 		return withCode(exitError, fmt.Errorf("report: -o needs a file name (or - for stdout)"))
@@ -78,40 +69,22 @@ func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
 			return withCode(exitError, fmt.Errorf("report: cannot write %s: folder %s does not exist", f.output, filepath.Dir(f.output)))
 		}
 	}
-	l, cfg, err := f.linter(ctx, args, stderr)
+	run, err := f.prepare(cmd, args, f.baseline)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	targets, err := render.Expand(args)
+	rep, err := run.linter.RunTargets(run.ctx, run.targets)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	var base *baseline.Baseline
-	if f.baseline != "" {
-		// before linting: a bad baseline should not cost a render
-		if base, err = baseline.Load(f.baseline); err != nil {
+	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: version, WorkDir: run.linter.Opts.WorkDir,
+		Charts: gate.SortedNames(run.targets)}
+	failing := rep
+	if run.base != nil {
+		// as lint --baseline: only new findings fail the run
+		if _, failing, err = applyBaseline(stderr, &f.lintFlags, &gateFlags{baseline: f.baseline}, run.base, rep, run.targets, &opts); err != nil {
 			return withCode(exitError, err)
 		}
-	}
-
-	rep, err := l.RunTargets(ctx, targets)
-	if err != nil {
-		return withCode(exitError, err)
-	}
-	names := gate.SortedNames(targets)
-	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir, Charts: names}
-	failing := rep
-	if base != nil {
-		// Only the charts linted now: the others are neither new nor fixed.
-		linted := map[string]bool{}
-		for _, n := range names {
-			linted[n] = true
-		}
-		opts.Baseline = baseline.Compare(base.Only(func(e baseline.Entry) bool { return linted[e.Chart] }), rep)
-		failing = onlyNew(rep, opts.Baseline) // as lint --baseline: only new findings fail the run
-		fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d unchanged, %d fixed\n", f.baseline,
-			gateCount(len(opts.Baseline.New), "new finding", "new findings"),
-			len(rep.Findings)-len(opts.Baseline.New), len(opts.Baseline.Fixed))
 	}
 
 	lf := f.lintFlags
