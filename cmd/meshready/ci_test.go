@@ -251,7 +251,7 @@ func TestPreCommitHook(t *testing.T) {
 
 	// Run the entry as pre-commit would, in an OOM-style repository with a
 	// staged change, the meshready binary on PATH.
-	repo := gateFixturesRepo(t)
+	repo := testutil.FixturesRepo(t)
 	mr := testutil.Tool(t, "meshready")
 	env := []string{"PATH=" + filepath.Dir(mr) + string(os.PathListSeparator) + os.Getenv("PATH")}
 	words := shellWords(t, h.Entry)
@@ -262,7 +262,7 @@ func TestPreCommitHook(t *testing.T) {
 	if rec := gateRecordBaseline(t, repo, ".meshready-baseline.json", "kubernetes"); rec.code != 0 {
 		t.Fatalf("baseline: %s", rec.stderr)
 	}
-	gateCommitAll(t, repo, "baseline")
+	testutil.CommitAll(t, repo, "baseline")
 
 	appendTo := func(rel, text string) {
 		f, err := os.OpenFile(filepath.Join(repo, rel), os.O_APPEND|os.O_WRONLY, 0)
@@ -275,7 +275,7 @@ func TestPreCommitHook(t *testing.T) {
 		}
 	}
 	appendTo("kubernetes/bad-ports/values.yaml", "\n# staged edit\n")
-	gateGit(t, repo, "add", "kubernetes/bad-ports/values.yaml")
+	testutil.Git(t, repo, "add", "kubernetes/bad-ports/values.yaml")
 	appendTo("kubernetes/bad-tracing/values.yaml", "\n# unstaged edit: pre-commit stashes it\n")
 
 	r := run()
@@ -290,7 +290,7 @@ func TestPreCommitHook(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "0 new findings") {
 		t.Errorf("hook with --baseline: exit %d, want 0 (nothing new)\n%s", r.code, r.stderr)
 	}
-	gateGit(t, repo, "reset", "-q")
+	testutil.Git(t, repo, "reset", "-q")
 	r = run()
 	if r.code != 0 || !strings.Contains(r.stderr, "no chart selected") {
 		t.Errorf("hook with nothing staged: exit %d, want 0 and nothing selected\n%s", r.code, r.stderr)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,20 +16,15 @@ var update = flag.Bool("update", false, "rewrite golden files (docs/rules.md)")
 // runCLI runs the built binary from the repository root.
 func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	bin := testutil.Tool(t, "meshready")
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = testutil.RepoRoot(t)
-	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
+	r := gateCLI(t, testutil.RepoRoot(t), stdin, args...)
+	return r.stdout, r.stderr, r.code
+}
+
+// runIn runs the built binary in dir, with nothing on stdin.
+func runIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	r := gateCLI(t, dir, "", args...)
+	return r.stdout, r.stderr, r.code
 }
 
 func TestBadInputExitCodes(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -38,23 +36,6 @@ func fixtureCopy(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-// runIn runs the built binary in dir.
-func runIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	cmd := exec.Command(testutil.Tool(t, "meshready"), args...)
-	cmd.Dir = dir
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
 }
 
 func snapshot(t *testing.T, dir string) map[string]string {

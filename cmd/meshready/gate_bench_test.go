@@ -19,10 +19,10 @@ import (
 //
 //	go test ./cmd/meshready -run '^$' -bench GateOneComponent -benchtime 3x
 func BenchmarkGateOneComponent(b *testing.B) {
-	repo := gateRepo(b, testutil.OOMTree(b, "master"))
+	repo := testutil.GitRepo(b, testutil.OOMTree(b, "master"))
 	values := filepath.Join(repo, "kubernetes", "so", "components", "so-bpmn-infra", "values.yaml")
 	gateReplace(b, values, "  - port: *containerPort\n    name: http\n", "  - port: *containerPort\n    name: web\n")
-	gateCommitAll(b, repo, "so-bpmn-infra: unprefixed port name")
+	testutil.CommitAll(b, repo, "so-bpmn-infra: unprefixed port name")
 	mr := testutil.Tool(b, "meshready")
 	so := filepath.Join(repo, "kubernetes", "so")
 	opts := render.DefaultOptions()

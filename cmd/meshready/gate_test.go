@@ -48,48 +48,6 @@ func gateCLI(t testing.TB, dir, stdin string, args ...string) gateResult {
 	return gateExec(t, dir, nil, stdin, testutil.Tool(t, "meshready"), args...)
 }
 
-// gateGit runs git with a fixed identity and no user or system configuration.
-func gateGit(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	base := []string{"-c", "user.email=gate@example.org", "-c", "user.name=gate test",
-		"-c", "commit.gpgsign=false", "-c", "init.defaultBranch=master", "-c", "core.hooksPath=/dev/null"}
-	r := gateExec(t, dir, []string{"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"}, "", "git", append(base, args...)...)
-	if r.code != 0 {
-		t.Fatalf("git %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
-	}
-	return r.stdout
-}
-
-// gateRepo copies tree to a new repository's kubernetes/ and commits it.
-func gateRepo(t testing.TB, tree string) string {
-	t.Helper()
-	repo := t.TempDir()
-	if real, err := filepath.EvalSymlinks(repo); err == nil {
-		repo = real
-	}
-	if err := os.CopyFS(filepath.Join(repo, "kubernetes"), os.DirFS(tree)); err != nil {
-		t.Fatal(err)
-	}
-	gateGit(t, repo, "init", "-q")
-	gateCommitAll(t, repo, "base")
-	return repo
-}
-
-func gateFixturesRepo(t testing.TB) string {
-	t.Helper()
-	tree, err := chartsfixtures.Extract(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gateRepo(t, tree)
-}
-
-func gateCommitAll(t testing.TB, repo, msg string) {
-	t.Helper()
-	gateGit(t, repo, "add", "-A")
-	gateGit(t, repo, "commit", "-q", "--allow-empty", "-m", msg)
-}
-
 // gateReplace replaces one exact occurrence of old in a file and returns
 // the 1-based line the new text starts on.
 func gateReplace(t testing.TB, path, old, new string) int {
@@ -214,7 +172,7 @@ func TestGateFlagErrors(t *testing.T) {
 
 // TestGateFixtures runs the gate on a repository of the charts-fixtures tree.
 func TestGateFixtures(t *testing.T) {
-	repo := gateFixturesRepo(t)
+	repo := testutil.FixturesRepo(t)
 	rec := gateRecordBaseline(t, repo, ".meshready-baseline.json", "kubernetes")
 	if rec.code != 0 {
 		t.Fatalf("baseline: exit %d\n%s", rec.code, rec.stderr)
@@ -226,7 +184,7 @@ func TestGateFixtures(t *testing.T) {
 	if len(base.Findings) == 0 || !strings.Contains(rec.stderr, "recorded ") {
 		t.Fatalf("baseline recorded %d findings; stderr:\n%s", len(base.Findings), rec.stderr)
 	}
-	gateCommitAll(t, repo, "baseline")
+	testutil.CommitAll(t, repo, "baseline")
 
 	t.Run("nothing selected", func(t *testing.T) {
 		r := gateCLI(t, repo, "kubernetes/README.md\nREADME.md\n", "lint", "kubernetes", "--changed-files", "-", "--format", "gerrit", "--gerrit-label", "Verified")
@@ -246,8 +204,8 @@ func TestGateFixtures(t *testing.T) {
 		if err := os.WriteFile(tmpl, append([]byte("# reviewed\n"), b...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		gateCommitAll(t, repo, "template comment")
-		defer gateGit(t, repo, "reset", "-q", "--hard", "HEAD~1")
+		testutil.CommitAll(t, repo, "template comment")
+		defer testutil.Git(t, repo, "reset", "-q", "--hard", "HEAD~1")
 
 		r := gateCLI(t, repo, "", "lint", "kubernetes", "--changed-from", "HEAD~1", "--format", "gerrit", "--gerrit-label", "Verified")
 		if r.code != 1 {
@@ -286,8 +244,8 @@ func TestGateFixtures(t *testing.T) {
 	t.Run("a renamed port: one new, one fixed; --baseline-update drops the fixed one", func(t *testing.T) {
 		values := filepath.Join(repo, "kubernetes", "bad-ports", "values.yaml")
 		line := gateReplace(t, values, "- name: api\n", "- name: apx\n")
-		gateCommitAll(t, repo, "rename port api")
-		defer gateGit(t, repo, "reset", "-q", "--hard", "HEAD~1")
+		testutil.CommitAll(t, repo, "rename port api")
+		defer testutil.Git(t, repo, "reset", "-q", "--hard", "HEAD~1")
 
 		r := gateCLI(t, repo, "", "lint", "kubernetes", "--changed-from", "HEAD~1", "--baseline", ".meshready-baseline.json", "-o", "json")
 		if r.code != 1 {
@@ -373,7 +331,7 @@ func TestGateOOMMaster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders all of OOM master")
 	}
-	repo := gateRepo(t, testutil.OOMTree(t, "master"))
+	repo := testutil.GitRepo(t, testutil.OOMTree(t, "master"))
 	const pw = "--set=global.masterPassword=x"
 	rec := gateRecordBaseline(t, repo, ".meshready-baseline.json", "kubernetes", pw, "-q")
 	// authentication needs a chart from the internet: that is reported, and
@@ -386,12 +344,12 @@ func TestGateOOMMaster(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("baseline of OOM master: %d findings (%s)", len(base.Findings), strings.TrimSpace(strings.Split(rec.stderr, "\n")[0]))
-	gateCommitAll(t, repo, "baseline")
+	testutil.CommitAll(t, repo, "baseline")
 
 	values := filepath.Join(repo, "kubernetes", "cps", "components", "cps-temporal", "values.yaml")
 	line := gateReplace(t, values, "- name: http-management\n", "- name: management\n")
-	gateCommitAll(t, repo, "cps-temporal: rename the management port")
-	head := strings.TrimSpace(gateGit(t, repo, "rev-parse", "HEAD"))
+	testutil.CommitAll(t, repo, "cps-temporal: rename the management port")
+	head := strings.TrimSpace(testutil.Git(t, repo, "rev-parse", "HEAD"))
 	const file = "kubernetes/cps/components/cps-temporal/values.yaml"
 
 	t.Run("gerrit: one comment on the changed line", func(t *testing.T) {
@@ -462,8 +420,8 @@ cat > "$FAKE_SSH_DIR/stdin"
 		if err := os.WriteFile(filepath.Join(repo, "kubernetes", "README.md"), []byte("docs only\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		gateCommitAll(t, repo, "docs")
-		head2 := strings.TrimSpace(gateGit(t, repo, "rev-parse", "HEAD"))
+		testutil.CommitAll(t, repo, "docs")
+		head2 := strings.TrimSpace(testutil.Git(t, repo, "rev-parse", "HEAD"))
 		env = append(env, "GERRIT_PATCHSET_REVISION="+head2) // the last one wins
 		r = gateExec(t, repo, env, "", "sh", verify)
 		stdin, _ = os.ReadFile(filepath.Join(fake, "stdin"))

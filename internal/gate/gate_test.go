@@ -3,61 +3,16 @@ package gate_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	chartsfixtures "github.com/meshready/meshready/charts-fixtures"
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/gate"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
 )
-
-// gitIn runs git in dir with a fixed identity and no user configuration.
-func gitIn(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	base := []string{"-c", "user.email=gate@example.org", "-c", "user.name=gate test",
-		"-c", "commit.gpgsign=false", "-c", "init.defaultBranch=master", "-c", "core.hooksPath=/dev/null"}
-	cmd := exec.Command("git", append(base, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// newRepo makes a throwaway git repository holding tree as kubernetes/,
-// committed once. It returns the repository and its kubernetes/ folder.
-func newRepo(t testing.TB, tree string) (repo, root string) {
-	t.Helper()
-	repo = t.TempDir()
-	if real, err := filepath.EvalSymlinks(repo); err == nil {
-		repo = real
-	}
-	root = filepath.Join(repo, "kubernetes")
-	if err := os.CopyFS(root, os.DirFS(tree)); err != nil {
-		t.Fatal(err)
-	}
-	gitIn(t, repo, "init", "-q")
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-q", "-m", "base")
-	return repo, root
-}
-
-// fixturesRepo is newRepo over a copy of charts-fixtures.
-func fixturesRepo(t testing.TB) (repo, root string) {
-	t.Helper()
-	tree, err := chartsfixtures.Extract(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newRepo(t, tree)
-}
 
 func appendTo(t testing.TB, path, text string) {
 	t.Helper()
@@ -81,8 +36,8 @@ func commitEdit(t testing.TB, repo string, files ...string) {
 		}
 		appendTo(t, filepath.Join(repo, f), text)
 	}
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-q", "-m", "edit "+strings.Join(files, " "))
+	testutil.Git(t, repo, "add", "-A")
+	testutil.Git(t, repo, "commit", "-q", "-m", "edit "+strings.Join(files, " "))
 }
 
 // selector resolves graphs as lint does: render.Helm's Load, with the
@@ -134,7 +89,8 @@ func TestSelectOOMMaster(t *testing.T) {
 		t.Skip("loads every chart of OOM master")
 	}
 	tree := testutil.OOMTree(t, "master")
-	repo, root := newRepo(t, tree)
+	repo := testutil.GitRepo(t, tree)
+	root := filepath.Join(repo, "kubernetes")
 	ctx := context.Background()
 	users := declaredUsers(t, root)
 
@@ -335,7 +291,8 @@ func fileExists(p string) bool {
 // TestSelectFixtures covers the cases OOM master does not have, on the
 // small charts-fixtures tree.
 func TestSelectFixtures(t *testing.T) {
-	repo, root := fixturesRepo(t)
+	repo := testutil.FixturesRepo(t)
+	root := filepath.Join(repo, "kubernetes")
 	for _, c := range []struct {
 		name    string
 		files   []string
@@ -492,10 +449,10 @@ func TestReadList(t *testing.T) {
 }
 
 func TestDiff(t *testing.T) {
-	repo, _ := fixturesRepo(t)
+	repo := testutil.FixturesRepo(t)
 	ctx := context.Background()
 	// A rename out of one chart into another counts for both charts.
-	gitIn(t, repo, "mv", "kubernetes/bad-ports/templates/db.yaml", "kubernetes/bad-mtls/templates/db.yaml")
+	testutil.Git(t, repo, "mv", "kubernetes/bad-ports/templates/db.yaml", "kubernetes/bad-mtls/templates/db.yaml")
 	commitEdit(t, repo, "kubernetes/good/values.yaml")
 	c, err := gate.Diff(ctx, repo, "HEAD~1")
 	if err != nil {
