@@ -300,13 +300,9 @@ func present(c *chart.Chart, req *chart.Dependency) bool {
 // locate finds the directory of a dependency, offline.
 func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 	repo := strings.TrimSpace(req.Repository)
-	switch {
-	case strings.HasPrefix(repo, "file://"):
-		p := strings.TrimPrefix(repo, "file://")
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		p = filepath.Clean(p)
+	origin, p := OriginOf(dir, repo)
+	switch origin {
+	case FromFolder:
 		if err := a.checkInside(p); err != nil {
 			return "", fmt.Errorf("dependency %q: %w", req.Name, err)
 		}
@@ -318,7 +314,7 @@ func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 			return "", fmt.Errorf("dependency %q: %s has version %s, which does not match %q", req.Name, repo, md.Version, req.Version)
 		}
 		return p, nil
-	case repo == "" || strings.HasPrefix(repo, "@") || strings.HasPrefix(repo, "alias:"):
+	case FromIndex:
 		e, err := a.Index.Find(req.Name, req.Version)
 		if err != nil {
 			return "", fmt.Errorf("dependency %q (repository %q): %w", req.Name, repo, err)

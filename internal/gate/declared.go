@@ -97,19 +97,15 @@ func (d *declared) node(dir string, embedded bool) (*charttree.Node, error) {
 
 func (d *declared) locate(dir string, dep declaredDep) (string, bool) {
 	repo := strings.TrimSpace(dep.Repository)
-	switch {
-	case strings.HasPrefix(repo, "file://"):
-		p := strings.TrimPrefix(repo, "file://")
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		p = filepath.Clean(p)
+	origin, p := charttree.OriginOf(dir, repo)
+	switch origin {
+	case charttree.FromFolder:
 		if !charttree.IsChartDir(p) {
 			d.unresolved = append(d.unresolved, fmt.Sprintf("%s: %s is not a chart directory", dep.Name, repo))
 			return "", false
 		}
 		return p, true
-	case repo == "" || strings.HasPrefix(repo, "@") || strings.HasPrefix(repo, "alias:"):
+	case charttree.FromIndex:
 		e, err := d.ix.Find(dep.Name, dep.Version)
 		if err != nil {
 			d.unresolved = append(d.unresolved, fmt.Sprintf("%s: %v", dep.Name, err))
