@@ -35,15 +35,7 @@ func chart(t *testing.T, dir, name string, files map[string]string) string {
 	t.Helper()
 	d := filepath.Join(dir, name)
 	files["Chart.yaml"] = fmt.Sprintf("apiVersion: v2\nname: %s\nversion: 1.0.0\n", name) + files["Chart.yaml"]
-	for p, body := range files {
-		full := filepath.Join(d, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, d, files)
 	return d
 }
 

@@ -2,12 +2,12 @@ package render
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 func TestCheaperRewrites(t *testing.T) {
@@ -60,7 +60,7 @@ data:
   files: {{ .Files.Get "resources/config.json" | quote }}
 `,
 	}
-	writeChart(t, dir, files)
+	testutil.WriteFiles(t, dir, files)
 	exact, fast := renderBoth(t, dir)
 	if len(exact) != 1 {
 		t.Fatalf("exact render gave %d objects, want 1", len(exact))
@@ -105,7 +105,7 @@ func TestSharedHelpersRenderSame(t *testing.T) {
 			"  tpl: {{ tpl \"{{ include \\\"h.name\\\" . }}\" . }}\n"
 	}
 	dir := t.TempDir()
-	writeChart(t, dir, map[string]string{
+	testutil.WriteFiles(t, dir, map[string]string{
 		"Chart.yaml":                             "apiVersion: v2\nname: top\nversion: 1.0.0\n",
 		"templates/cm.yaml":                      cm("top"),
 		"charts/a/Chart.yaml":                    "apiVersion: v2\nname: a\nversion: 1.0.0\n",
@@ -130,20 +130,6 @@ func TestSharedHelpersRenderSame(t *testing.T) {
 	}
 	if diff := cmp.Diff(exact, lint); diff != "" {
 		t.Errorf("lint mode renders differently (-exact +lint):\n%s", diff)
-	}
-}
-
-// writeChart writes files (path -> body) under dir.
-func writeChart(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

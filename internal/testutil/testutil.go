@@ -106,3 +106,18 @@ func SameButRandom(a, b, got []byte) (int, bool) {
 	}
 	return n, true
 }
+
+// WriteFiles writes files (slash-separated path under dir -> content),
+// making the folders they need.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
