@@ -14,7 +14,7 @@ import (
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
-	"sigs.k8s.io/yaml"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Entry is one chart found in a search root.
@@ -85,8 +85,8 @@ func NewIndex(roots ...string) (*Index, error) {
 }
 
 type meta struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
+	Name    string `json:"name" yaml:"name"`
+	Version string `json:"version" yaml:"version"`
 }
 
 func readMeta(path string) (meta, error) {
@@ -95,6 +95,9 @@ func readMeta(path string) (meta, error) {
 	if err != nil {
 		return m, err
 	}
+	// yaml.v3 straight into the struct: the tree's index reads every
+	// Chart.yaml before the first chart renders, and sigs.k8s.io/yaml's
+	// detour through JSON took most of that time.
 	err = yaml.Unmarshal(b, &m)
 	return m, err
 }

@@ -73,6 +73,14 @@ data:
 	}
 }
 
+func TestStandInPrefixes(t *testing.T) {
+	for name := range standIns {
+		if !hasStandIn([]byte("{{ " + name + " }}")) {
+			t.Errorf("no prefix in standInPrefixes starts %s: templates calling it would keep the real function", name)
+		}
+	}
+}
+
 func TestParsedLater(t *testing.T) {
 	cases := []struct {
 		a, b string
