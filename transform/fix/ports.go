@@ -178,7 +178,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 		return pr
 	}
 	pm := pl[idx].(map[string]any)
-	_, tpName := protocol.IntOrName(pm["targetPort"])
+	_, tpName, _ := protocol.IntOrName(pm["targetPort"])
 	bs := backends(res, svc)
 	if tpName == old {
 		pr.fields = append(pr.fields, fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].targetPort", idx)})
@@ -233,7 +233,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 			ops, _ := resource.Lookup(o.Object, "spec.ports")
 			for i, x := range asList(ops) {
 				if xm, _ := x.(map[string]any); xm != nil {
-					if _, n := protocol.IntOrName(xm["targetPort"]); n == old {
+					if _, n, _ := protocol.IntOrName(xm["targetPort"]); n == old {
 						pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.ports[%d].targetPort", i)})
 					}
 				}
@@ -264,7 +264,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 		switch {
 		case o.Kind == "ServiceMonitor" && strings.HasPrefix(o.APIVersion, "monitoring.coreos.com/"):
 			sel, _ := resource.Lookup(o.Object, "spec.selector")
-			if !labelSelector(sel, asMap(svcLabels)) || !monitorNamespace(o, svc.Namespace) {
+			if !labelSelector(sel, labelSet(svcLabels)) || !monitorNamespace(o, svc.Namespace) {
 				continue
 			}
 			eps, _ := resource.Lookup(o.Object, "spec.endpoints")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/selector"
 )
 
 func asList(v any) []any { l, _ := v.([]any); return l }
@@ -22,15 +23,33 @@ func asMaps(v any) []map[string]any {
 }
 
 // podLabels are a workload's pod template labels.
-func podLabels(w *resource.Resource) map[string]any {
+func podLabels(w *resource.Resource) map[string]string {
 	v, _ := resource.Lookup(w.Object, fieldPath(podPath(w.Kind), "metadata", "labels"))
-	return asMap(v)
+	return labelSet(v)
+}
+
+// labelSet reads a label map of a rendered object as the strings the API
+// holds (a number or a bool reads as its text, null as "").
+func labelSet(v any) map[string]string {
+	out := map[string]string{}
+	for k, x := range asMap(v) {
+		out[k] = text(x)
+	}
+	return out
+}
+
+// text is a scalar as the API's string fields hold it.
+func text(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 // backends are the workloads a Service selects, in its namespace.
 func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
 	sel, _ := resource.Lookup(svc.Object, "spec.selector")
-	sm := asMap(sel)
+	sm := labelSet(sel)
 	if len(sm) == 0 {
 		return nil
 	}
@@ -39,7 +58,7 @@ func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
 		if !resource.IsWorkload(r.Kind) || r.Namespace != svc.Namespace {
 			continue
 		}
-		if matchLabels(sm, podLabels(r)) {
+		if selector.Selects(sm, podLabels(r)) {
 			out = append(out, r)
 		}
 	}
@@ -57,52 +76,24 @@ func podSpecs(ws []*resource.Resource) []map[string]any {
 	return out
 }
 
-func matchLabels(sel, labels map[string]any) bool {
-	for k, v := range sel {
-		if fmt.Sprint(labels[k]) != fmt.Sprint(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// labelSelector evaluates a LabelSelector (matchLabels and the simple
-// matchExpressions); an empty selector selects everything.
-func labelSelector(sel any, labels map[string]any) bool {
+// labelSelector evaluates a LabelSelector of a rendered object (see
+// internal/selector); a missing one selects nothing here.
+func labelSelector(sel any, labels map[string]string) bool {
 	s := asMap(sel)
 	if s == nil {
 		return false
 	}
-	if !matchLabels(asMap(s["matchLabels"]), labels) {
-		return false
-	}
+	ls := selector.LabelSelector{MatchLabels: labelSet(s["matchLabels"])}
 	for _, e := range asMaps(s["matchExpressions"]) {
 		key, _ := e["key"].(string)
-		v, has := labels[key]
-		in := false
+		op, _ := e["operator"].(string)
+		r := selector.Requirement{Key: key, Operator: op}
 		for _, x := range asList(e["values"]) {
-			in = in || fmt.Sprint(x) == fmt.Sprint(v)
+			r.Values = append(r.Values, text(x))
 		}
-		switch e["operator"] {
-		case "In":
-			if !has || !in {
-				return false
-			}
-		case "NotIn":
-			if has && in {
-				return false
-			}
-		case "Exists":
-			if !has {
-				return false
-			}
-		case "DoesNotExist":
-			if has {
-				return false
-			}
-		}
+		ls.MatchExpressions = append(ls.MatchExpressions, r)
 	}
-	return true
+	return ls.Matches(labels)
 }
 
 // monitorNamespace tells whether a monitor's namespaceSelector covers ns.

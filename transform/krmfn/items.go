@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/selector"
 )
 
 // item is one input object with what the operations look up repeatedly.
@@ -96,57 +97,12 @@ func isBuiltinGroup(group string) bool {
 	return group == "apps" || group == "batch" || group == "extensions"
 }
 
-// selects reports whether a label selector map picks labels (an empty
-// selector picks nothing: a Service without selector has no pods).
-func selects(selector, labels map[string]string) bool {
-	if len(selector) == 0 {
-		return false
-	}
-	for k, v := range selector {
-		if lv, ok := labels[k]; !ok || lv != v {
-			return false
-		}
-	}
-	return true
-}
-
-// labelSelector evaluates a metav1.LabelSelector node (matchLabels and
-// matchExpressions); an empty selector selects everything, as in the API.
+// labelSelector evaluates a metav1.LabelSelector node (see
+// internal/selector): an empty or missing selector selects everything.
 func labelSelector(sel *yaml.Node, labels map[string]string) bool {
-	for k, v := range stringMap(get(sel, "matchLabels")) {
-		if lv, ok := labels[k]; !ok || lv != v {
-			return false
-		}
+	var s selector.LabelSelector
+	if sel = deref(sel); sel != nil {
+		_ = sel.Decode(&s) // a field that does not decode is left out, as a lookup would skip it
 	}
-	for _, e := range seq(sel, "matchExpressions") {
-		key, op := str(e, "key"), str(e, "operator")
-		lv, has := labels[key]
-		in := false
-		for _, v := range seq(e, "values") {
-			if v.Value == lv {
-				in = true
-			}
-		}
-		switch op {
-		case "In":
-			if !has || !in {
-				return false
-			}
-		case "NotIn":
-			if has && in {
-				return false
-			}
-		case "Exists":
-			if !has {
-				return false
-			}
-		case "DoesNotExist":
-			if has {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
+	return s.Matches(labels)
 }

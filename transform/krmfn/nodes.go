@@ -192,6 +192,19 @@ func intOrString(n *yaml.Node) (num int32, name string, ok bool) {
 	return 0, n.Value, true
 }
 
+// plain decodes n into plain Go values (maps, slices, strings, ints) for
+// the code shared with the chart fixer (internal/protocol). Like the
+// fixer's parser it keeps quoted digits a string and plain ones a number,
+// so an IntOrString keeps the meaning intOrString gives it. What does not
+// decode (a bad explicit tag) is left out, as a lookup would skip it.
+func plain(n *yaml.Node) any {
+	var v any
+	if n = deref(n); n != nil {
+		_ = n.Decode(&v)
+	}
+	return v
+}
+
 // stringMap reads a mapping of scalars (labels, selectors).
 func stringMap(n *yaml.Node) map[string]string {
 	n = deref(n)

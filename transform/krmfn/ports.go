@@ -2,13 +2,12 @@ package krmfn
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/selector"
 )
 
 // portRenames records what moved, so references can follow.
@@ -41,26 +40,14 @@ func (r *run) ports() {
 			if !isMap(pn) {
 				continue
 			}
-			name, app, transport := str(pn, "name"), str(pn, "appProtocol"), str(pn, "protocol")
-			if strings.EqualFold(transport, "UDP") || strings.EqualFold(transport, "SCTP") {
-				continue // Istio does not proxy them
-			}
+			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
-			declared := protocol.Select(protocol.Port{Name: name, AppProtocol: app, Port: num, Protocol: transport})
-			ev := r.evidence(num, name, get(pn, "targetPort"), backends)
-			var inf protocol.Inference
-			switch {
-			case declared == protocol.Unsupported:
-				inf = protocol.Infer(ev)
-			case app != "":
-				continue // an explicit appProtocol is the user's word
-			default:
-				m, ok := protocol.Mismatch(declared, ev)
-				if !ok {
-					continue
-				}
-				inf = m
+			port := protocol.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
+			inf, ok := protocol.Decide(port, r.evidence(port, get(pn, "targetPort"), backends))
+			if !ok {
+				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
+			declared := protocol.Select(port)
 			field := fmt.Sprintf("spec.ports[%d]", i)
 			what := fmt.Sprintf("port %d", num)
 			if name != "" {
@@ -113,7 +100,7 @@ func (r *run) backends(svc *item) []*item {
 	}
 	var out []*item
 	for _, w := range r.items {
-		if w.template != nil && w.ns == svc.ns && selects(sel, w.podLabels()) {
+		if w.template != nil && w.ns == svc.ns && selector.Selects(sel, w.podLabels()) {
 			out = append(out, w)
 		}
 	}
@@ -124,102 +111,15 @@ func (r *run) backends(svc *item) []*item {
 func containers(w *item) []*yaml.Node { return seq(w.podSpec(), "containers") }
 
 // evidence collects what the backends show about the port a Service port
-// targets: the container port, probes hitting it, TLS settings.
-func (r *run) evidence(num int32, name string, tp *yaml.Node, backends []*item) protocol.Evidence {
-	ev := protocol.Evidence{Port: num, Name: name, Table: r.spec.Ports.Protocols}
-	tpNum, tpName, ok := intOrString(tp)
-	if !ok {
-		tpNum = num
-	}
+// targets, with the code the chart fixer uses: it reads plain maps, so the
+// nodes are decoded afresh for each port (renames edit them as we go).
+func (r *run) evidence(p protocol.Port, targetPort *yaml.Node, backends []*item) protocol.Evidence {
+	specs := make([]map[string]any, 0, len(backends))
 	for _, w := range backends {
-		for _, c := range containers(w) {
-			cports := seq(c, "ports")
-			for _, cp := range cports {
-				cpNum, _ := intValue(get(cp, "containerPort"))
-				cpName := str(cp, "name")
-				if tpName != "" && cpName != tpName || tpName == "" && cpNum != tpNum {
-					continue
-				}
-				ev.TargetPort, ev.TargetName = cpNum, cpName
-				probeEvidence(c, cpNum, cpName, &ev)
-				tlsEvidence(c, len(cports), cpNum, cpName, &ev)
-				return ev
-			}
-		}
+		// the containers are all the evidence reads of a pod spec
+		specs = append(specs, map[string]any{"containers": plain(get(w.podSpec(), "containers"))})
 	}
-	if tpName == "" {
-		ev.TargetPort = tpNum
-		for _, w := range backends {
-			for _, c := range containers(w) {
-				probeEvidence(c, tpNum, "", &ev)
-			}
-		}
-	}
-	return ev
-}
-
-var probeKeys = []string{"livenessProbe", "readinessProbe", "startupProbe"}
-
-// probeEvidence notes httpGet probes on the port and their scheme.
-func probeEvidence(c *yaml.Node, num int32, name string, ev *protocol.Evidence) {
-	for _, k := range probeKeys {
-		hg := path(c, k, "httpGet")
-		if hg == nil {
-			continue
-		}
-		pNum, pName, ok := intOrString(get(hg, "port"))
-		if !ok || pName != "" && pName != name || pName == "" && pNum != num {
-			continue
-		}
-		if strings.EqualFold(str(hg, "scheme"), "HTTPS") {
-			ev.HTTPSProbe = true
-		} else {
-			ev.HTTPProbe = true
-		}
-	}
-}
-
-// tlsEvidence looks for TLS switched on for the port: an env variable
-// like *TLS*/*SSL*/*HTTPS* = true, or server certificates mounted. Both are
-// container-wide, so they count for a container with one port, or when the
-// variable's name mentions the port.
-func tlsEvidence(c *yaml.Node, nports int, num int32, name string, ev *protocol.Evidence) {
-	cname := str(c, "name")
-	for _, e := range seq(c, "env") {
-		k := strings.ToUpper(str(e, "name"))
-		if !(strings.Contains(k, "TLS") || strings.Contains(k, "SSL") || strings.Contains(k, "HTTPS")) {
-			continue
-		}
-		switch strings.ToLower(str(e, "value")) {
-		case "true", "yes", "on", "enabled":
-		default:
-			continue
-		}
-		mentions := name != "" && strings.Contains(k, strings.ToUpper(strings.ReplaceAll(name, "-", "_"))) ||
-			strings.Contains(k, strconv.Itoa(int(num)))
-		if nports <= 1 || mentions {
-			ev.TLS = true
-			ev.TLSReason = fmt.Sprintf("container %s sets %s=%s", cname, str(e, "name"), str(e, "value"))
-			return
-		}
-	}
-	if nports > 1 {
-		return
-	}
-	for _, m := range seq(c, "volumeMounts") {
-		p := strings.ToLower(str(m, "mountPath"))
-		if !(strings.Contains(p, "tls") || strings.Contains(p, "cert") || strings.Contains(p, "ssl") || strings.Contains(p, "keystore")) {
-			continue
-		}
-		// Trust bundles are for calling out, not for serving TLS.
-		if strings.Contains(p, "truststore") || strings.Contains(p, "cacert") || strings.Contains(p, "ca-cert") ||
-			strings.Contains(p, "ca-bundle") || strings.HasPrefix(p, "/etc/ssl/certs") || strings.Contains(p, "/ca/") {
-			continue
-		}
-		ev.TLS = true
-		ev.TLSReason = fmt.Sprintf("container %s mounts certificates at %s", cname, str(m, "mountPath"))
-		return
-	}
+	return protocol.PortEvidence(p, plain(targetPort), specs, r.spec.Ports.Protocols)
 }
 
 // renameContainerPort renames the container port `old` to `new` in the
@@ -319,7 +219,7 @@ func (r *run) renameContainerPort(ns string, backends []*item, old, new string, 
 // renameProbePorts moves probe and lifecycle-hook ports that name `old`.
 func renameProbePorts(c *yaml.Node, old, new string) {
 	var handlers []*yaml.Node
-	for _, k := range probeKeys {
+	for _, k := range protocol.ProbeKeys {
 		handlers = append(handlers, get(c, k))
 	}
 	handlers = append(handlers, path(c, "lifecycle", "postStart"), path(c, "lifecycle", "preStop"))

@@ -1,0 +1,34 @@
+package protocol
+
+import "strings"
+
+// Decide applies the rule the KRM function and the chart fixer share to one
+// Service port: a port that declares no protocol gets Infer's; one whose
+// declared protocol Mismatch contradicts gets the corrected one. ok is false
+// when the port stays as it is: UDP and SCTP (Istio does not proxy them), an
+// explicit appProtocol (the user's word), or a declared protocol nothing
+// contradicts.
+func Decide(p Port, ev Evidence) (inf Inference, ok bool) {
+	if strings.EqualFold(p.Protocol, "UDP") || strings.EqualFold(p.Protocol, "SCTP") {
+		return Inference{}, false
+	}
+	declared := Select(p)
+	switch {
+	case declared == Unsupported:
+		return Infer(ev), true
+	case p.AppProtocol != "":
+		return Inference{}, false
+	}
+	return Mismatch(declared, ev)
+}
+
+// PortOf reads a Service port item of a decoded object.
+func PortOf(item map[string]any) Port {
+	n, _ := Number(item["port"])
+	return Port{
+		Name:        text(item["name"]),
+		AppProtocol: text(item["appProtocol"]),
+		Port:        n,
+		Protocol:    text(item["protocol"]),
+	}
+}
