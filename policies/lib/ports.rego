@@ -126,12 +126,13 @@ selected_workloads[si] contains wi if {
 	[si, wi] := pair
 }
 
-# named_target is a Service port's targetPort when it names a container port.
+# named_target is a Service port's targetPort when it names a container port. A quoted
+# number ("8080") is a name too, as the API server reads an IntOrString (and then rejects it:
+# port names need a letter), the way the fixer and the KRM function read it.
 named_target(p) := t if {
 	t := p.targetPort
 	is_string(t)
 	t != ""
-	not regex.match(`^[0-9]+$`, t)
 }
 
 # target_numbers are the container port numbers Service port p reaches in workload w:
@@ -142,10 +143,6 @@ target_numbers(p, w) := {n |
 	n := cp.number
 } if {
 	named_target(p)
-} else := {to_number(t)} if {
-	t := p.targetPort
-	is_string(t)
-	regex.match(`^[0-9]+$`, t)
 } else := {t} if {
 	t := p.targetPort
 	is_number(t)

@@ -90,7 +90,7 @@ test_target_numbers if {
 	lib.target_numbers({"port": 80, "targetPort": "api"}, w) == {8080}
 	lib.target_numbers({"port": 80, "targetPort": "missing"}, w) == set()
 	lib.target_numbers({"port": 80, "targetPort": 9000}, w) == {9000}
-	lib.target_numbers({"port": 80, "targetPort": "9000"}, w) == {9000}
+	lib.target_numbers({"port": 80, "targetPort": "9000"}, w) == set() # a name, not port 9000
 	lib.target_numbers({"port": 80}, w) == {80}
 	lib.target_numbers({"port": 80, "targetPort": ""}, w) == {80}
 }
