@@ -35,7 +35,7 @@ and print their streams one after the other, in chart order.`,
 			results := make([]*render.Result, len(targets))
 			errs := make([]error, len(targets))
 			var spent atomic.Int64
-			workpool.RunLargestFirst(render.Costs(targets), workers, func(i int) {
+			workpool.RunLargestFirst(h.Costs(targets), workers, func(i int) {
 				start := time.Now()
 				results[i], errs[i] = h.Render(cmd.Context(), targets[i].Path)
 				spent.Add(int64(time.Since(start)))

@@ -196,3 +196,18 @@ func SharedIndex(roots ...string) (*Index, error) {
 	indexCache[key] = ix
 	return ix, nil
 }
+
+// ChartsUnder counts the charts indexed at dir or below it (dir absolute):
+// a chart with its subcharts, for estimating how much it takes to render.
+func (ix *Index) ChartsUnder(dir string) int {
+	n := 0
+	prefix := dir + string(filepath.Separator)
+	for _, es := range ix.byName {
+		for _, e := range es {
+			if e.Dir == dir || strings.HasPrefix(e.Dir, prefix) {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -115,7 +115,7 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 	results := make([]ChartResult, len(targets))
 	var done int
 	var mu sync.Mutex
-	workpool.RunLargestFirst(render.Costs(targets), l.Opts.Workers, func(i int) {
+	workpool.RunLargestFirst(l.helm.Costs(targets), l.Opts.Workers, func(i int) {
 		results[i] = l.LintTarget(ctx, targets[i])
 		if l.Opts.Progress != nil {
 			mu.Lock()

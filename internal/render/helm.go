@@ -210,6 +210,29 @@ func (h *Helm) assembler(chartDir string) (*charttree.Assembler, error) {
 	return a, nil
 }
 
+// Costs estimates the relative rendering cost of each target, for
+// scheduling the largest first: the number of charts in a chart folder (it
+// and its subcharts, from the tree's index, which the first render needs
+// anyway), or 1 for anything else. Shared dependencies outside the folder,
+// such as common, are left out: every chart pays for them alike.
+func (h *Helm) Costs(targets []Target) []int64 {
+	out := make([]int64, len(targets))
+	for i, t := range targets {
+		out[i] = 1
+		if t.Kind != KindChart {
+			continue
+		}
+		dir, err := filepath.Abs(t.Path)
+		if err != nil {
+			continue
+		}
+		if a, err := h.assembler(dir); err == nil {
+			out[i] += int64(a.Index.ChartsUnder(dir))
+		}
+	}
+	return out
+}
+
 // Values merges, for one chart: the umbrella's globals, the chart's extra
 // values files from the configuration, then the user's -f/--set flags.
 // The result is a fresh copy each call (Helm mutates it).

@@ -6,7 +6,6 @@ package render
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,33 +104,4 @@ func (t Target) Name() string {
 		}
 	}
 	return t.Path
-}
-
-// Costs estimates the relative rendering cost of each target, for
-// scheduling the largest first: the number of files under a chart folder
-// (its templates, values and embedded subcharts; counted from directory
-// listings, without a stat per file), or 1 for a file. Shared dependencies
-// outside the folder, such as common, are left out: every chart pays for
-// them alike.
-func Costs(targets []Target) []int64 {
-	out := make([]int64, len(targets))
-	for i, t := range targets {
-		out[i] = 1
-		if t.Kind != KindChart {
-			continue
-		}
-		_ = filepath.WalkDir(t.Path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() && p != t.Path && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if d.Type().IsRegular() {
-				out[i]++
-			}
-			return nil
-		})
-	}
-	return out
 }

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/meshready/meshready/internal/finding"
@@ -34,20 +35,24 @@ type htmlFormat struct{ opts Options }
 //go:embed htmlassets
 var htmlAssets embed.FS
 
-var (
-	htmlCSS  = mustAsset("htmlassets/report.css")
-	htmlJS   = mustAsset("htmlassets/report.js")
-	htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+// htmlAssetsParsed reads and parses the page's assets on first use, not
+// at start-up: every run of the binary would pay for them otherwise.
+var htmlAssetsParsed = sync.OnceValue(func() (a struct {
+	css, js, scriptCSP string
+	tmpl               *template.Template
+}) {
+	a.css = mustAsset("htmlassets/report.css")
+	a.js = mustAsset("htmlassets/report.js")
+	a.tmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 		"plural": plural,
 		"upper":  strings.ToUpper,
 	}).Parse(mustAsset("htmlassets/report.html.tmpl")))
-	// htmlScriptCSP allows exactly our inline script: anything injected
-	// despite the escaping would still not run.
-	htmlScriptCSP = func() string {
-		sum := sha256.Sum256([]byte(htmlJS))
-		return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-	}()
-)
+	// The CSP allows exactly our inline script: anything injected despite
+	// the escaping would still not run.
+	sum := sha256.Sum256([]byte(a.js))
+	a.scriptCSP = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	return a
+})
 
 func mustAsset(name string) string {
 	b, err := htmlAssets.ReadFile(name)
@@ -274,7 +279,7 @@ func (h htmlFormat) Format(w io.Writer, r *finding.Report) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := htmlTmpl.Execute(&b, page); err != nil {
+	if err := htmlAssetsParsed().tmpl.Execute(&b, page); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	_, err = w.Write(b.Bytes())
@@ -289,6 +294,7 @@ func sevClass(s finding.Severity) string {
 }
 
 func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
+	assets := htmlAssetsParsed()
 	rules := map[string]finding.Rule{}
 	for _, ru := range r.Rules {
 		rules[ru.ID] = ru
@@ -386,7 +392,7 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 	slices.Sort(names)
 
 	page := &htmlPage{
-		CSS: template.CSS(htmlCSS), JS: template.JS(htmlJS), ScriptCSP: htmlScriptCSP,
+		CSS: template.CSS(assets.css), JS: template.JS(assets.js), ScriptCSP: assets.scriptCSP,
 		Version: o.ToolVersion, SummaryLine: summaryLine(r), Summary: r.Summary,
 		Formula: scoreFormula, Total: len(r.Findings), Baseline: base,
 		SnippetBudget: fmt.Sprintf("%d KiB", snippetBudget>>10),
