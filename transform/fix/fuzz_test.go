@@ -17,6 +17,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 // The two fuzz targets drive the text cores of the injection fix
@@ -559,7 +560,7 @@ func keyText(l string) string {
 // text leave real charts alone: no values.yaml is refused but for an
 // istioSidecar opt-out, no template for not being a map.
 func TestPatchPropertiesOnOOM(t *testing.T) {
-	root := filepath.Join(repoRoot(t), "..", "shared", "oom")
+	root := filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("no OOM trees at %s: %v", root, err)
 	}
@@ -619,7 +620,7 @@ func TestPatchPropertiesOnOOM(t *testing.T) {
 // repository's charts-fixtures.
 func seedFiles(f *testing.F, want func(string) bool) [][]byte {
 	f.Helper()
-	root := repoRoot(f)
+	root := testutil.RepoRoot(f)
 	var out [][]byte
 	for _, dir := range []string{filepath.Join(root, "transform", "fix", "testdata"), filepath.Join(root, "charts-fixtures")} {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -647,23 +648,4 @@ func seedFiles(f *testing.F, want func(string) bool) [][]byte {
 		f.Fatal("no seed files found")
 	}
 	return out
-}
-
-// repoRoot is the folder holding go.mod.
-func repoRoot(tb testing.TB) string {
-	tb.Helper()
-	d, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-		up := filepath.Dir(d)
-		if up == d {
-			tb.Fatal("go.mod not found above the package")
-		}
-		d = up
-	}
 }

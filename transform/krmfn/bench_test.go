@@ -14,6 +14,7 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 var (
@@ -31,7 +32,7 @@ var (
 func benchResourceList(b *testing.B) []byte {
 	b.Helper()
 	benchOnce.Do(func() {
-		root := filepath.Join(repoRoot(b), "..", "shared", "oom", "master", "kubernetes")
+		root := filepath.Join(testutil.RepoRoot(b), "..", "shared", "oom", "master", "kubernetes")
 		charts, err := charttree.Discover(root)
 		if err != nil {
 			benchSkip = "the OOM master tree is not available: " + err.Error()

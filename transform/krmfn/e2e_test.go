@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 // e2eValidator lints the function's output in the end-to-end tests. It is
@@ -22,29 +23,10 @@ import (
 // _test.go file of this package and Readiness adds its error findings.
 var e2eValidator Validator
 
-// repoRoot is the directory holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // oomChart is a chart of the shared master tree, or a skip.
 func oomChart(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "oom", "master", "kubernetes", name)
+	dir := filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom", "master", "kubernetes", name)
 	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err != nil {
 		t.Skipf("the OOM tree is not available (%s): %v", dir, err)
 	}
@@ -81,7 +63,7 @@ func meshreadyBin(t testing.TB) string {
 			return
 		}
 		cmd := exec.Command("go", "build", "-o", filepath.Join(toolsDir, "bin", "meshready"), "./cmd/meshready")
-		cmd.Dir = repoRoot(t)
+		cmd.Dir = testutil.RepoRoot(t)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			toolsErr = errors.New("go build ./cmd/meshready: " + err.Error() + "\n" + string(out))
 		}
@@ -95,7 +77,7 @@ func meshreadyBin(t testing.TB) string {
 // kustomizeBin is bin/kustomize, or kustomize built from go.mod's tool.
 func kustomizeBin(t testing.TB) string {
 	t.Helper()
-	root := repoRoot(t)
+	root := testutil.RepoRoot(t)
 	if p := filepath.Join(root, "bin", "kustomize"); fileExists(p) {
 		return p
 	}
@@ -328,7 +310,7 @@ func TestE2EDuplicateKeys(t *testing.T) {
 
 // TestExamples runs examples/kustomize and examples/kpt as a user would.
 func TestExamples(t *testing.T) {
-	root := repoRoot(t)
+	root := testutil.RepoRoot(t)
 	bin := meshreadyBin(t)
 	dir := t.TempDir()
 	mustLink(t, bin, filepath.Join(dir, "bin", "meshready"))
