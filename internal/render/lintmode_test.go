@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
@@ -22,6 +23,10 @@ func TestCheaperRewrites(t *testing.T) {
 		{"subChartDot", `{{ mergeOverwrite (deepCopy (omit $dot "Values" "Chart")) (dict "Chart" $c "Values" $v) | toJson }}`,
 			`{{ mergeOverwrite (omit $dot "Values" "Chart") (dict "Chart" $c "Values" $v) | toJson }}`},
 		{"other deepCopy kept", `{{ mergeOverwrite (deepCopy $initRoot) (dict "global" .g) }}`, ""},
+		{"AsSecrets", `{{ tpl (.Files.Glob "resources/auth/*").AsSecrets . | indent 2 }}`, `{{ tpl ((.Files.Glob "resources/auth/*").Get "") . | indent 2 }}`},
+		{"AsSecrets of a variable's files", `{{ ($g.Files.Glob $p).AsSecrets | indent 2 }}`, `{{ (($g.Files.Glob $p).Get "") | indent 2 }}`},
+		{"AsConfig kept", `{{ tpl (.Files.Glob "resources/config/*").AsConfig . | indent 2 }}`, ""},
+		{"AsSecretsOther kept", `{{ (.Files.Glob "x").AsSecretsOther }}`, ""},
 		{"both", `{{ derivePassword 1 "x" "y" "z" "w" }}{{ mergeOverwrite (deepCopy (omit $dot "Values" "Chart")) (dict "Chart" 1) }}`,
 			`{{ print 1 "x" "y" "z" "w" }}{{ mergeOverwrite (omit $dot "Values" "Chart") (dict "Chart" 1) }}`},
 	}
@@ -158,4 +163,59 @@ func renderBoth(t *testing.T, dir string) (exact, lint []map[string]any) {
 		return objs
 	}
 	return render(false), render(true)
+}
+
+// TestAsSecretsStandIn renders OOM's Secret-from-files phrase both ways: lint
+// mode keeps every object and field but the Secret's data (read by no rule),
+// and the ConfigMap built from files the same way is left exact.
+func TestAsSecretsStandIn(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"Chart.yaml":                      "apiVersion: v2\nname: sec\nversion: 1.0.0\n",
+		"resources/config/auth/keystore":  "\x00\x01binary{{ not a template }}\xff",
+		"resources/config/auth/realm.txt": "user: {{ .Release.Name }}\n",
+		"resources/config/app.properties": "tracing.propagation=b3\nname={{ .Chart.Name }}\n",
+		"templates/secret.yaml": `apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Chart.Name }}-auth
+type: Opaque
+data:
+{{ tpl (.Files.Glob "resources/config/auth/*").AsSecrets . | indent 2 }}
+`,
+		"templates/configmap.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Chart.Name }}-config
+data:
+{{ tpl (.Files.Glob "resources/config/*").AsConfig . | indent 2 }}
+`,
+	})
+	exact, lint := renderBoth(t, dir)
+	if len(exact) != 2 || len(lint) != 2 {
+		t.Fatalf("rendered %d objects exactly and %d in lint mode, want 2 each", len(exact), len(lint))
+	}
+	secret := func(objs []map[string]any) map[string]any {
+		for _, o := range objs {
+			if o["kind"] == "Secret" {
+				return o
+			}
+		}
+		t.Fatal("no Secret rendered")
+		return nil
+	}
+	if data, _ := secret(exact)["data"].(map[string]any); len(data) != 2 {
+		t.Fatalf("the test chart does not exercise AsSecrets: exact data = %v", secret(exact)["data"])
+	}
+	if data := secret(lint)["data"]; data != nil {
+		t.Errorf("lint mode Secret data = %v, want none", data)
+	}
+	delete(secret(exact), "data")
+	delete(secret(lint), "data")
+	for _, objs := range [][]map[string]any{exact, lint} { // lint mode does not sort like Helm
+		sort.Slice(objs, func(i, j int) bool { return objs[i]["kind"].(string) < objs[j]["kind"].(string) })
+	}
+	if diff := cmp.Diff(exact, lint); diff != "" {
+		t.Errorf("lint mode differs beyond the Secret's data (-exact +lint):\n%s", diff)
+	}
 }
