@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	// First: sets the garbage collector before the heavy package inits.
+	_ "github.com/meshready/meshready/internal/gctune"
 )
 
 // Exit codes, the same for every command and format.
@@ -33,7 +36,6 @@ func (e *exitErr) Unwrap() error { return e.err }
 func withCode(code int, err error) error { return &exitErr{code: code, err: err} }
 
 func main() {
-	tuneGC()
 	os.Exit(run(os.Args[1:]))
 }
 
