@@ -157,18 +157,27 @@ func (a *Assembler) load(dir string) (*chart.Chart, error) {
 	}
 	a.mu.Unlock()
 	l.once.Do(func() {
-		if l.err = a.checkDir(dir); l.err == nil {
-			l.chart, l.err = loadDir(dir)
+		var files []*loader.BufferedFile
+		if files, l.err = a.readDir(dir); l.err == nil {
+			l.chart, l.err = loadDir(dir, files)
 		}
 	})
 	return l.chart, l.err
 }
 
-func loadDir(dir string) (*chart.Chart, error) {
+// loadDir loads the chart at dir from the files readDir read, or with
+// Helm's LoadDir when files is nil.
+func loadDir(dir string, files []*loader.BufferedFile) (*chart.Chart, error) {
 	if !IsChartDir(dir) {
 		return nil, &ChartError{Chart: dir, File: filepath.Join(dir, "Chart.yaml"), Err: errors.New("no Chart.yaml: not a chart directory")}
 	}
-	c, err := loader.LoadDir(dir)
+	var c *chart.Chart
+	var err error
+	if files != nil {
+		c, err = loader.LoadFiles(files)
+	} else {
+		c, err = loader.LoadDir(dir)
+	}
 	if err != nil {
 		return nil, &ChartError{Chart: dir, File: faultyFile(dir, err), Err: err}
 	}

@@ -1,6 +1,7 @@
 package charttree
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -27,22 +28,28 @@ func init() {
 	loader.MaxDecompressedFileSize = 4 << 20
 }
 
-// checkDir walks a chart folder the way Helm's loader will (honouring
-// .helmignore) without following symlinks, and refuses symlinks that leave
-// the linted tree, and folders too large to be charts.
-func (a *Assembler) checkDir(dir string) error {
+// readDir walks a chart folder the way Helm's loader.LoadDir does (sorted,
+// honouring .helmignore) without following symlinks: it refuses symlinks
+// that leave the linted tree and folders too large to be charts, and reads
+// the files LoadDir would read, so the folder is walked once rather than
+// once to check and once more to load. It returns nil files (and no error)
+// when LoadDir itself must read the folder: it follows symlinks, and its
+// own errors name irregular and unreadable files.
+func (a *Assembler) readDir(dir string) ([]*loader.BufferedFile, error) {
 	rules := ignore.Empty()
 	if p := filepath.Join(dir, ignore.HelmIgnore); fileExists(p) {
 		r, err := ignore.ParseFile(p)
 		if err != nil {
-			return &ChartError{Chart: dir, File: p, Err: err}
+			return nil, &ChartError{Chart: dir, File: p, Err: err}
 		}
 		rules = r
 	}
 	rules.AddDefaults()
 	var total int64
-	files := 0
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	count := 0
+	var files []*loader.BufferedFile
+	helmReads := false // LoadDir must read the folder itself
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &ChartError{Chart: dir, File: p, Err: err}
 		}
@@ -54,7 +61,8 @@ func (a *Assembler) checkDir(dir string) error {
 		if err != nil {
 			return &ChartError{Chart: dir, File: p, Err: err}
 		}
-		if rules.Ignore(filepath.ToSlash(rel), fi) {
+		name := filepath.ToSlash(rel)
+		if rules.Ignore(name, fi) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -68,25 +76,46 @@ func (a *Assembler) checkDir(dir string) error {
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
 				total += st.Size()
 			}
+			helmReads = true
 			return nil
 		}
 		if d.IsDir() {
 			return nil
 		}
-		files++
+		count++
 		total += fi.Size()
 		if fi.Size() > loader.MaxDecompressedFileSize {
 			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("%d bytes is larger than the maximum file size %d for a chart file", fi.Size(), loader.MaxDecompressedFileSize)}
 		}
-		if files > MaxChartFiles {
+		if count > MaxChartFiles {
 			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("the chart folder holds more than %d files: too many to be a chart", MaxChartFiles)}
 		}
 		if total > MaxChartBytes {
 			return &ChartError{Chart: dir, File: p, Err: fmt.Errorf("the chart folder holds more than %d bytes: too large to be a chart", MaxChartBytes)}
 		}
+		if helmReads || !fi.Mode().IsRegular() {
+			helmReads = true
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			helmReads = true
+			return nil
+		}
+		files = append(files, &loader.BufferedFile{Name: name, Data: bytes.TrimPrefix(data, utf8BOM)})
 		return nil
 	})
+	if err != nil || helmReads {
+		return nil, err
+	}
+	if files == nil {
+		files = []*loader.BufferedFile{}
+	}
+	return files, nil
 }
+
+// utf8BOM is stripped from every file, as LoadDir does.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
