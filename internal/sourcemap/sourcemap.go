@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -340,20 +339,39 @@ func listItem(lines []string, pos, end, indent, n int) (int, int) {
 	return -1, 0
 }
 
-var valuesRef = regexp.MustCompile(`\$?\.Values\.([A-Za-z0-9_][A-Za-z0-9_.\-]*)`)
-
 // valuesRefs lists the values paths a template line references
-// (.Values.a.b gives "a.b"); most lines reference none, which a substring
-// test settles far faster than the regular expression.
+// (.Values.a.b gives "a.b"), as the regular expression
+// `\.Values\.([A-Za-z0-9_][A-Za-z0-9_.\-]*)` would find them (TestValuesRefs):
+// a scan, because this runs on every line of every region mapped.
 func valuesRefs(line string) []string {
-	if !strings.Contains(line, ".Values.") {
-		return nil
-	}
+	const marker = ".Values."
 	var refs []string
-	for _, mm := range valuesRef.FindAllStringSubmatch(line, -1) {
-		refs = append(refs, mm[1])
+	for i := 0; ; {
+		j := strings.Index(line[i:], marker)
+		if j < 0 {
+			return refs
+		}
+		start := i + j + len(marker)
+		end := start
+		for end < len(line) && isPathByte(line[end], end == start) {
+			end++
+		}
+		if end == start { // no path after the marker: look again one byte on
+			i += j + 1
+			continue
+		}
+		refs = append(refs, line[start:end])
+		i = end
 	}
-	return refs
+}
+
+// isPathByte: letters, digits and _ start a values path; . and - may follow.
+func isPathByte(b byte, first bool) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', b == '_':
+		return true
+	}
+	return !first && (b == '.' || b == '-')
 }
 
 // fromValuesRef follows `.Values.x.y` references on template lines that
