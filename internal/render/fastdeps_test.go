@@ -160,11 +160,11 @@ func compareProcessing(t *testing.T, p *processedPair) int {
 	}
 	caps := capsFor(p.opts)
 	hr, herr := chartutil.ToRenderValues(hc, hv, releaseOpts, caps)
-	fr, ferr := chartutil.ToRenderValues(fc, fv, releaseOpts, caps)
+	fr, ferr := toRenderValues(fc, fv, releaseOpts, caps)
 	if fmt.Sprint(herr) != fmt.Sprint(ferr) {
 		t.Fatalf("%s: ToRenderValues errors differ: helm %v, ours %v", dir, herr, ferr)
 	}
-	if d := cmp.Diff(hr["Values"], fr["Values"]); d != "" {
+	if d := cmp.Diff(hr, fr); d != "" {
 		t.Errorf("%s: render values differ (-helm +ours):\n%s", dir, d)
 	}
 	return countCharts(hc)

@@ -250,7 +250,7 @@ func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string
 		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.String())
 	}
 	opts := chartutil.ReleaseOptions{Name: h.Opts.ReleaseName, Namespace: h.Opts.Namespace, Revision: 1, IsInstall: true}
-	rv, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, opts, caps, false)
+	rv, err := toRenderValues(ch, vals, opts, caps)
 	if err != nil {
 		return nil, err
 	}
