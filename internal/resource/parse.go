@@ -20,6 +20,15 @@ const (
 // empty or hold only comments are skipped; "# Source:" comments set Source.
 // CRLF line ends and duplicate mapping keys are tolerated.
 func Parse(name string, data []byte) ([]*Resource, error) {
+	return parse(name, data, docParser)
+}
+
+// docParser parses one document for Parse; tests swap in the yaml.v3 path
+// (or a counting one) to compare both on real renders.
+var docParser = parseDoc
+
+// parse is Parse with the document parser as a parameter.
+func parse(name string, data []byte, parseDoc func(string) (*Resource, error)) ([]*Resource, error) {
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	var out []*Resource
 	for _, d := range splitDocs(text) {
@@ -79,15 +88,18 @@ func isSeparator(l string) bool {
 	return rest == "" || strings.HasPrefix(rest, " #") || strings.HasPrefix(rest, "#")
 }
 
-// parseDoc returns nil for a document without content.
+// parseDoc returns nil for a document without content. Most rendered
+// documents take the hand-written fast path (fastyaml.go); anything it does
+// not accept goes through yaml.v3, so errors and exotic YAML behave as before.
 func parseDoc(text string) (*Resource, error) {
-	source := ""
-	for _, l := range strings.SplitN(text, "\n", 3) {
-		if s, ok := strings.CutPrefix(l, "# Source: "); ok {
-			source = strings.TrimSpace(s)
-			break
-		}
+	if r, ok := parseDocFast(text); ok {
+		return r, nil
 	}
+	return parseDocYAML(text)
+}
+
+// parseDocYAML parses a document with yaml.v3.
+func parseDocYAML(text string) (*Resource, error) {
 	var n yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(text)))
 	if err := dec.Decode(&n); err != nil {
@@ -108,14 +120,26 @@ func parseDoc(text string) (*Resource, error) {
 	if !ok {
 		return nil, fmt.Errorf("document is a %s, not a Kubernetes object", kindName(n.Content[0]))
 	}
-	r := &Resource{Raw: text, Object: obj, Source: source, Warnings: conv.warnings}
+	return newResource(text, obj, conv.warnings), nil
+}
+
+// newResource wraps a parsed document; "# Source:" in its first two lines sets Source.
+func newResource(text string, obj map[string]any, warnings []string) *Resource {
+	source := ""
+	for _, l := range strings.SplitN(text, "\n", 3) {
+		if s, ok := strings.CutPrefix(l, "# Source: "); ok {
+			source = strings.TrimSpace(s)
+			break
+		}
+	}
+	r := &Resource{Raw: text, Object: obj, Source: source, Warnings: warnings}
 	r.APIVersion, _ = obj["apiVersion"].(string)
 	r.Kind, _ = obj["kind"].(string)
 	if md, ok := obj["metadata"].(map[string]any); ok {
 		r.Name, _ = md["name"].(string)
 		r.Namespace, _ = md["namespace"].(string)
 	}
-	return r, nil
+	return r
 }
 
 func kindName(n *yaml.Node) string {
