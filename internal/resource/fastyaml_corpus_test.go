@@ -17,9 +17,10 @@ import (
 
 // TestFastYAMLOnOOM: every document of every chart of the real OOM trees,
 // rendered as lint renders it, parses to the same resource with the fast
-// path as with yaml.v3 alone; so does every document of casablanca's charts
-// rendered exactly as `helm template` prints them, and every values.yaml. The fast path
-// must take nearly all rendered documents, or it would not pay for itself.
+// path as with yaml.v3 alone; so does every document of casablanca's
+// charts rendered exactly as `helm template` prints them, and every
+// values.yaml. The fast path must take nearly all rendered documents, or it
+// would not pay for itself.
 func TestFastYAMLOnOOM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the whole-tree render in -short mode")
@@ -30,20 +31,12 @@ func TestFastYAMLOnOOM(t *testing.T) {
 		exact bool // also compare helm's exact output (slow for trees full of derivePassword)
 	}{{"casablanca", true}, {"jakarta", false}, {"master", false}} {
 		t.Run(tc.tree, func(t *testing.T) {
-			root := testutil.OOMTree(t, tc.tree)
-			charts, err := charttree.Discover(root)
-			if err != nil {
-				t.Fatal(err)
-			}
 			modes := []bool{true}
 			if tc.exact {
 				modes = append(modes, false)
 			}
 			for _, lint := range modes {
-				opts := render.DefaultOptions()
-				opts.Set = []string{"global.masterPassword=x"}
-				opts.LintMode = lint
-				h := render.NewHelm(opts)
+				h, charts := oomRenderer(t, tc.tree, lint)
 				var mu sync.Mutex
 				docs, fast, diffs := 0, 0, 0
 				resource.CompareParsers(func(text string, took bool, diff string) {
@@ -75,9 +68,22 @@ func TestFastYAMLOnOOM(t *testing.T) {
 					t.Errorf("the fast path took only %.1f%% of the documents (want at least 90%%)", share)
 				}
 			}
-			checkValuesFiles(t, root)
+			checkValuesFiles(t, testutil.OOMTree(t, tc.tree))
 		})
 	}
+}
+
+// oomRenderer returns a renderer (in lint mode or exact) and the top-level
+// charts of an OOM tree.
+func oomRenderer(tb testing.TB, tree string, lint bool) (*render.Helm, []string) {
+	charts, err := charttree.Discover(testutil.OOMTree(tb, tree))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := render.DefaultOptions()
+	opts.Set = []string{"global.masterPassword=x"}
+	opts.LintMode = lint
+	return render.NewHelm(opts), charts
 }
 
 // checkValuesFiles compares both paths on every values.yaml under root:
@@ -125,14 +131,7 @@ func checkValuesFiles(t *testing.T, root string) {
 // `helm template` prints it) with the fast path and with yaml.v3 alone;
 // compare the two ns/op figures of one run.
 func BenchmarkParse(b *testing.B) {
-	root := testutil.OOMTree(b, "casablanca")
-	charts, err := charttree.Discover(root)
-	if err != nil {
-		b.Fatal(err)
-	}
-	opts := render.DefaultOptions()
-	opts.Set = []string{"global.masterPassword=x"}
-	h := render.NewHelm(opts)
+	h, charts := oomRenderer(b, "casablanca", false)
 	var streams [][]byte
 	size := 0
 	for _, dir := range charts {
