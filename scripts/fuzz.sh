@@ -8,8 +8,10 @@ t=${1:-60s}
 targets=(
   "./internal/resource FuzzParse"
   "./internal/resource FuzzParsePath"
+  "./internal/resource FuzzFastYAML"
   "./internal/config FuzzParse"
   "./internal/sourcemap FuzzLocate"
+  "./internal/sourcemap FuzzValuesRefs"
   "./internal/charttree FuzzDependencies"
   "./transform/krmfn FuzzResourceList"
   "./transform/fix FuzzValuesInsert"
