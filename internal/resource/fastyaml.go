@@ -532,6 +532,7 @@ func flowNode(v string, i, depth int) (any, int) {
 	}
 	for {
 		var key string
+		ks := i
 		if i < len(v) && (v[i] == '"' || v[i] == '\'') {
 			k, tail, closed := quoted(v[i:])
 			if !closed {
@@ -542,8 +543,10 @@ func flowNode(v string, i, depth int) (any, int) {
 			j := flowPlainEnd(v, i)
 			key, i = v[i:j], j // keys keep their text, as the converter takes them
 		}
-		if _, dup := m[key]; dup || !strings.HasPrefix(v[i:], ": ") {
-			bail() // duplicates (warned with a line by yaml.v3's path), "k:v", "k : v", "k"
+		if _, dup := m[key]; dup || !strings.HasPrefix(v[i:], ": ") || i-ks > 1000 {
+			// duplicates (warned with a line by yaml.v3's path), "k:v",
+			// "k : v", "k", and keys near yaml.v3's 1024-character limit
+			bail()
 		}
 		var x any
 		x, i = flowEntry(v, skipSpaces(v, i+2), depth+1)

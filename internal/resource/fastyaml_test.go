@@ -138,6 +138,11 @@ spec:
 	{"escaped tab", "a: \"x\\\ty\"\n", false},
 	{"flow null", "a: [~]\n", false},
 	{"escaped key", "\"a\\tb\": 1\n", false},
+	{"long flow key", "a: {" + strings.Repeat("k", 1025) + ": v}\n", false},
+	{"long quoted flow key", "a: {'" + strings.Repeat("k", 1023) + "': v}\n", false},
+	{"long later flow key", "a: {x: 1, " + strings.Repeat("k", 1025) + ": v}\n", false},
+	{"long flow key in a sequence", "a: [{" + strings.Repeat("k", 1025) + ": v}]\n", false},
+	{"flow key of 1000", "a: {" + strings.Repeat("k", 1000) + ": v}\n", true},
 	{"flow dash start", "a: [-1]\n", false},
 
 	{"flow mappings", "env:\n- valueFrom: { fieldRef: { fieldPath: metadata.name } }\n- secretKeyRef: {name: s, key: k}\n  m: {'a b': 1, \"c\": [x, {d: e}], f: []}\n", true},
