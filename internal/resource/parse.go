@@ -28,11 +28,11 @@ func Parse(name string, data []byte) ([]*Resource, error) {
 var docParser = parseDoc
 
 // parse is Parse with the document parser as a parameter.
-func parse(name string, data []byte, parseDoc func(string) (*Resource, error)) ([]*Resource, error) {
+func parse(name string, data []byte, parseOne func(string) (*Resource, error)) ([]*Resource, error) {
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	var out []*Resource
 	for _, d := range splitDocs(text) {
-		r, err := parseDoc(d.text)
+		r, err := parseOne(d.text)
 		if err != nil {
 			return out, fmt.Errorf("%s: document at line %d: %w", name, d.line, err)
 		}
