@@ -9,6 +9,7 @@ targets=(
   "./internal/resource FuzzParse"
   "./internal/resource FuzzParsePath"
   "./internal/resource FuzzFastYAML"
+  "./internal/fastyaml FuzzParse"
   "./internal/config FuzzParse"
   "./internal/sourcemap FuzzLocate"
   "./internal/sourcemap FuzzValuesRefs"

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // fastCases are documents the fast path must accept (fast: true) or leave
@@ -329,58 +327,6 @@ func TestParseWithFastPath(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].Name != "a" || got[0].Namespace != "n" || got[1].Source != "a/templates/y.yaml" {
 		t.Fatalf("unexpected resources: %+v", got)
-	}
-}
-
-// TestPlainValue: plainValue's shortcuts resolve every value the way
-// scalar() resolves yaml.v3's node for it.
-func TestPlainValue(t *testing.T) {
-	values := []string{
-		"0", "-0", "+0", "00", "01", "08", "0777", "0x1F", "0X1F", "0o17", "0b101", "-0b101", "-0o17", "1_000", "1__0",
-		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-		"18446744073709551615", "18446744073709551616", "123456789012345678", "-123456789012345678",
-		"1234567890123456789", "1e3", "1E3", "1e+3", "-1e-3", ".5", "-.5", "+.5", "1.", "1.5", ".inf", "-.Inf", "+.INF",
-		".nan", ".NaN", ".NAN", ".", "..", "-", "+", "--", "1-", "1e", "e1", "0.0.0", "1:20", "1:20:30", "190:20:30",
-		"true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On",
-		"off", "Off", "y", "Y", "n", "N", "~", "null", "Null", "NULL", "nil", "<<", "=", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
-		"2001-12-14 21:59:43.10", "2001-12-14T02:59:43.1Z", "2001-1-1", "20011-1-1", "12:30", "v1", "apps/v1", "onap",
-		"http://x", "repo:5000/x:1.0", "-Dx=y", "+x", ".x", "0x", "0b", "0o", "0xg", "1_", "_1", "ノ", "t", "f", "o", "O",
-	}
-	// and every short combination of the characters that steer resolution
-	const alphabet = "0123456789+-._eExXoObBtTfFnNyY~:a"
-	for _, a := range alphabet {
-		values = append(values, string(a))
-		for _, b := range alphabet {
-			values = append(values, string(a)+string(b))
-			for _, c := range alphabet {
-				values = append(values, string(a)+string(b)+string(c))
-			}
-		}
-	}
-	for i := range 2000 {
-		values = append(values, fmt.Sprint(i-1000), fmt.Sprint(int64(i)*4611686018427387), fmt.Sprintf("%d.%d", i, i))
-	}
-	for _, v := range values {
-		n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
-		want := scalar(&n)
-		got := plainValue(v)
-		if !cmp.Equal(want, got, cmpopts.EquateNaNs()) {
-			t.Errorf("plainValue(%q) = %#v, scalar() = %#v", v, got, want)
-		}
-	}
-	// and the node yaml.v3 itself builds (its tag set by the parser)
-	for _, v := range values[:200] {
-		if strings.ContainsAny(v, ":") {
-			continue
-		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal([]byte("k: "+v+"\n"), &doc); err != nil {
-			continue
-		}
-		want := scalar(doc.Content[0].Content[1])
-		if got := plainValue(v); !cmp.Equal(want, got, cmpopts.EquateNaNs()) {
-			t.Errorf("plainValue(%q) = %#v, yaml.v3 = %#v", v, got, want)
-		}
 	}
 }
 

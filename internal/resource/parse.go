@@ -3,15 +3,15 @@ package resource
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/meshready/meshready/internal/fastyaml"
 	yaml "go.yaml.in/yaml/v3"
 )
 
 // Limits bound what the parser accepts, so hostile input cannot exhaust memory.
 const (
-	MaxDepth     = 200
+	MaxDepth     = fastyaml.MaxDepth
 	MaxAliasRefs = 10000
 )
 
@@ -89,13 +89,24 @@ func isSeparator(l string) bool {
 }
 
 // parseDoc returns nil for a document without content. Most rendered
-// documents take the hand-written fast path (fastyaml.go); anything it does
-// not accept goes through yaml.v3, so errors and exotic YAML behave as before.
+// documents take the hand-written fast path (internal/fastyaml); anything it
+// does not accept goes through yaml.v3, so errors and exotic YAML behave as
+// before.
 func parseDoc(text string) (*Resource, error) {
 	if r, ok := parseDocFast(text); ok {
 		return r, nil
 	}
 	return parseDocYAML(text)
+}
+
+// parseDocFast is parseDoc on the fast path; ok is false when fastyaml
+// leaves the document to yaml.v3.
+func parseDocFast(text string) (*Resource, bool) {
+	obj, warnings, ok := fastyaml.Parse(text)
+	if !ok || obj == nil {
+		return nil, ok // nil: an empty or null document, which yaml.v3's path skips
+	}
+	return newResource(text, obj, warnings), true
 }
 
 // parseDocYAML parses a document with yaml.v3.
@@ -208,7 +219,7 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 		}
 		return s, nil
 	case yaml.ScalarNode:
-		return scalar(n), nil
+		return fastyaml.Scalar(n), nil
 	}
 	return nil, nil
 }
@@ -235,32 +246,4 @@ func (c *converter) merge(m map[string]any, v *yaml.Node, depth int) error {
 		}
 	}
 	return nil
-}
-
-// scalar resolves a scalar by its YAML 1.1-compatible tag as yaml.v3 reports it.
-func scalar(n *yaml.Node) any {
-	switch n.ShortTag() {
-	case "!!null":
-		return nil
-	case "!!bool":
-		b, err := strconv.ParseBool(n.Value)
-		if err == nil {
-			return b
-		}
-		var v bool
-		if n.Decode(&v) == nil {
-			return v
-		}
-	case "!!int":
-		var v int64
-		if n.Decode(&v) == nil {
-			return v
-		}
-	case "!!float":
-		var v float64
-		if n.Decode(&v) == nil {
-			return v
-		}
-	}
-	return n.Value
 }

@@ -1,4 +1,9 @@
-package resource
+// Package fastyaml parses the YAML that Helm renders into plain Go values
+// (map[string]any, []any, string, int64, float64, bool, nil) exactly as
+// internal/resource's yaml.v3 path would, about four times quicker. It
+// reads a subset; for anything outside it Parse returns ok=false and the
+// caller takes yaml.v3.
+package fastyaml
 
 import (
 	"fmt"
@@ -14,57 +19,57 @@ import (
 // as toYaml prints long strings), block scalars, comments, and flow
 // collections of simple scalars that close on their line. yaml.v3 (a
 // libyaml port) spent most of `meshready lint`'s parse time on exactly
-// this; the fast path is about four times quicker (BenchmarkParse). It
-// mirrors libyaml's rules for the subset, so its result is the value
-// yaml.v3 plus the converter would give (TestFastYAMLOnOOM, FuzzFastYAML);
-// for anything else (anchors, tags, multi-line plain scalars, tabs in
-// block structure, explicit indentation, errors, ...) it bails out and
-// parseDoc takes the yaml.v3 path, which then decides as before.
+// this; the fast path is about four times quicker (resource's
+// BenchmarkParse). It mirrors libyaml's rules for the subset, so its result
+// is the value yaml.v3 plus resource's converter would give
+// (TestFastYAMLOnOOM, FuzzFastYAML in internal/resource, which holds that
+// reference); for anything else (anchors, tags, multi-line plain scalars,
+// tabs in block structure, explicit indentation, errors, ...) Parse returns
+// ok=false and the caller takes the yaml.v3 path, which then decides.
+//
+// Every step that meets something outside the subset calls p.fail and
+// returns at once; the parser's later steps see p.bad and return too.
 
-// unsupported is panicked (and recovered in parseDocFast) to bail out from
-// anywhere in the recursive descent; bailing is rare, so this keeps every
-// step free of error plumbing.
-type unsupported struct{}
+// MaxDepth bounds nesting; deeper documents are left to the yaml.v3 path,
+// which rejects them with the same limit.
+const MaxDepth = 200
 
-func bail() { panic(unsupported{}) }
-
-// parseDocFast parses a document of the subset. ok is false when the
-// document is outside it; the yaml.v3 path must then decide.
-func parseDocFast(text string) (r *Resource, ok bool) {
+// Parse parses one document of the subset whose root is a block mapping, a
+// flow mapping, null or nothing (an empty or comments-only document): v is
+// the mapping (nil for the others), warnings note duplicate keys (the last
+// one wins, as the Kubernetes API server reads them). ok is false when the
+// document is outside the subset, or its root is a sequence or a scalar;
+// the yaml.v3 path must then decide, and word any error.
+func Parse(text string) (v map[string]any, warnings []string, ok bool) {
 	if !plainText(text) {
-		return nil, false
+		return nil, nil, false
 	}
-	defer func() {
-		if e := recover(); e != nil {
-			if _, bailed := e.(unsupported); !bailed {
-				panic(e)
-			}
-			r, ok = nil, false
-		}
-	}()
 	p := fastParser{src: text, num: 1}
 	l, more := p.peek()
 	if !more {
-		return nil, true // empty, or comments only
+		return nil, nil, !p.bad // empty, or comments only
 	}
-	var v any
-	if _, _, isKey := splitKey(l.text); isKey || isEntry(l.text) {
-		v = p.node(l, 0)
-	} else {
+	var root any
+	if _, _, isKey := p.splitKey(l.text); !p.bad && (isKey || isEntry(l.text)) {
+		root = p.node(l, 0)
+	} else if !p.bad {
 		p.have = false
-		v = p.scalar(l.text, -1, 0) // "null" and "{}" documents
+		root = p.scalar(l.text, -1, 0) // "null" and "{}" documents
 	}
 	if _, more := p.peek(); more {
-		bail() // content after the root: an error for yaml.v3
+		p.fail() // content after the root: an error for yaml.v3
 	}
-	if v == nil {
-		return nil, true // a null document, which yaml.v3's path skips
+	if p.bad {
+		return nil, nil, false
 	}
-	obj, isMap := v.(map[string]any)
+	if root == nil {
+		return nil, nil, true // a null document
+	}
+	m, isMap := root.(map[string]any)
 	if !isMap {
-		bail() // yaml.v3's path words the error
+		return nil, nil, false // yaml.v3's path words the error
 	}
-	return newResource(text, obj, p.warnings), true
+	return m, p.warnings, true
 }
 
 // plainText reports whether text holds only characters the fast path reads
@@ -96,7 +101,11 @@ type fastParser struct {
 	cur      fline
 	have     bool // cur is the next line with content, not consumed yet
 	warnings []string
+	bad      bool // the document is outside the subset (see fail)
 }
+
+// fail marks the document as outside the subset: Parse returns ok=false.
+func (p *fastParser) fail() { p.bad = true }
 
 // fline is a line with content. After "- " the rest of the line is a line
 // of its own at a deeper column (YAML's compact nested collections).
@@ -108,6 +117,9 @@ type fline struct {
 
 // peek returns the next line with content, skipping blank and comment lines.
 func (p *fastParser) peek() (fline, bool) {
+	if p.bad {
+		return fline{}, false
+	}
 	for !p.have {
 		if p.pos >= len(p.src) {
 			return fline{}, false
@@ -129,10 +141,12 @@ func (p *fastParser) peek() (fline, bool) {
 			continue
 		}
 		if strings.IndexByte(line, '\t') >= 0 {
-			bail() // tabs as separators or indentation: let yaml.v3 judge
+			p.fail() // tabs as separators or indentation: let yaml.v3 judge
+			return fline{}, false
 		}
 		if i == 0 && (line[0] == '%' || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "...")) {
-			bail() // directives and document markers
+			p.fail() // directives and document markers
+			return fline{}, false
 		}
 		p.cur, p.have = fline{i, line[i:], num}, true
 	}
@@ -142,7 +156,8 @@ func (p *fastParser) peek() (fline, bool) {
 // node parses the block collection whose first entry is l (not consumed yet).
 func (p *fastParser) node(l fline, depth int) any {
 	if depth > MaxDepth {
-		bail()
+		p.fail()
+		return nil
 	}
 	if isEntry(l.text) {
 		return p.seq(l.indent, depth)
@@ -159,11 +174,13 @@ func (p *fastParser) mapping(n, depth int) map[string]any {
 			return m
 		}
 		if l.indent > n {
-			bail() // a continuation line, or an error
+			p.fail() // a continuation line, or an error
+			return nil
 		}
-		key, rest, isKey := splitKey(l.text)
+		key, rest, isKey := p.splitKey(l.text)
 		if !isKey {
-			bail()
+			p.fail()
+			return nil
 		}
 		p.have = false
 		if _, dup := m[key]; dup {
@@ -184,7 +201,8 @@ func (p *fastParser) seq(n, depth int) []any {
 			return s
 		}
 		if l.indent > n {
-			bail()
+			p.fail()
+			return nil
 		}
 		if !isEntry(l.text) {
 			return s
@@ -206,7 +224,9 @@ func (p *fastParser) item(l fline, depth int) any {
 		return p.value("", l.indent, false, depth)
 	}
 	// "- - x" and "- key: v" start a collection at the column after "- ".
-	if _, _, isKey := splitKey(rest); isKey || isEntry(rest) {
+	if _, _, isKey := p.splitKey(rest); p.bad {
+		return nil
+	} else if isKey || isEntry(rest) {
 		sub := fline{l.indent + 1 + sp, rest, l.num}
 		p.cur, p.have = sub, true
 		return p.node(sub, depth)
@@ -219,7 +239,8 @@ func (p *fastParser) item(l fline, depth int) any {
 // that follow.
 func (p *fastParser) value(rest string, n int, inMapping bool, depth int) any {
 	if depth > MaxDepth {
-		bail()
+		p.fail()
+		return nil
 	}
 	for rest != "" && rest[0] == ' ' {
 		rest = rest[1:]
@@ -250,17 +271,22 @@ func (p *fastParser) scalar(v string, n, depth int) any {
 		if !closed {
 			s, tail = p.quotedScalar(v) // multi-line, or escapes
 		}
-		endOfLine(tail)
+		p.endOfLine(tail)
 		return s
 	case '[', '{':
-		x, i := flowNode(v, 0, depth)
-		endOfLine(v[i:])
+		x, i := p.flowNode(v, 0, depth)
+		if p.bad {
+			return nil
+		}
+		p.endOfLine(v[i:])
 		return x
 	case '&', '*', '!', '%', '@', '`', ',', ']', '}', '?', ':', '#':
-		bail() // anchors, aliases, tags and reserved indicators
+		p.fail() // anchors, aliases, tags and reserved indicators
+		return nil
 	case '-':
 		if len(v) == 1 || v[1] == ' ' {
-			bail() // "key: - x" is an error
+			p.fail() // "key: - x" is an error
+			return nil
 		}
 	}
 	end := len(v)
@@ -269,14 +295,15 @@ func (p *fastParser) scalar(v string, n, depth int) any {
 	}
 	s := strings.TrimRight(v[:end], " ")
 	if strings.Contains(s, ": ") || strings.HasSuffix(s, ":") {
-		bail() // "key: a: b" is an error
+		p.fail() // "key: a: b" is an error
+		return nil
 	}
 	return plainValue(s)
 }
 
-// plainValue resolves a plain scalar exactly as scalar() resolves yaml.v3's
+// plainValue resolves a plain scalar exactly as Scalar resolves yaml.v3's
 // node for it, with shortcuts for the common cases (proved equal to
-// scalar() in TestPlainValue).
+// Scalar in TestPlainValue).
 func plainValue(s string) any {
 	switch s {
 	case "true", "True", "TRUE":
@@ -296,7 +323,7 @@ func plainValue(s string) any {
 		return v
 	}
 	n := yaml.Node{Kind: yaml.ScalarNode, Value: s}
-	return scalar(&n) // yaml.v3's own resolution: octal, hex, floats, timestamps, ...
+	return Scalar(&n) // yaml.v3's own resolution: octal, hex, floats, timestamps, ...
 }
 
 // isSmallDecimal: an optional "-", then "0" or at most 18 digits without a
@@ -351,11 +378,11 @@ func quoted(v string) (s, tail string, closed bool) {
 	}
 }
 
-// endOfLine bails unless tail (after a scalar) is blank or a comment.
-func endOfLine(tail string) {
+// endOfLine fails unless tail (after a scalar) is blank or a comment.
+func (p *fastParser) endOfLine(tail string) {
 	t := strings.TrimLeft(tail, " ")
 	if t != "" && (t[0] != '#' || len(t) == len(tail)) {
-		bail()
+		p.fail()
 	}
 }
 
@@ -366,8 +393,8 @@ func isEntry(t string) bool {
 
 // splitKey splits the mapping entry "key: rest" (rest empty or starting
 // with a space). isKey is false when t is not a mapping entry; keys that are
-// not simple scalars bail.
-func splitKey(t string) (key, rest string, isKey bool) {
+// not simple scalars fail.
+func (p *fastParser) splitKey(t string) (key, rest string, isKey bool) {
 	if t[0] == '\'' || t[0] == '"' {
 		k, tail, closed := quoted(t)
 		if !closed {
@@ -377,7 +404,8 @@ func splitKey(t string) (key, rest string, isKey bool) {
 			return "", "", false // a quoted scalar, no key
 		}
 		if len(t)-len(tail) > 1000 {
-			bail() // yaml.v3 allows simple keys of up to 1024 characters
+			p.fail() // yaml.v3 allows simple keys of up to 1024 characters
+			return "", "", false
 		}
 		return k, tail[1:], true
 	}
@@ -395,7 +423,8 @@ func splitKey(t string) (key, rest string, isKey bool) {
 	}
 	key = strings.TrimRight(t[:i], " ") // "name : x" has the key "name"
 	if key == "" || strings.IndexByte("-?:,[]{}#&*!|>'\"%@`", key[0]) >= 0 || key == "<<" || i > 1000 {
-		bail() // complex, empty or merge keys, and keys yaml.v3 may reject
+		p.fail() // complex, empty or merge keys, and keys yaml.v3 may reject
+		return "", "", false
 	}
 	return key, t[i+1:], true
 }
@@ -415,9 +444,12 @@ func (p *fastParser) blockScalar(h string, n int) string {
 		h = h[1:]
 	}
 	if h != "" && h[0] >= '0' && h[0] <= '9' {
-		bail() // explicit indentation
+		p.fail() // explicit indentation
+		return ""
 	}
-	endOfLine(h)
+	if p.endOfLine(h); p.bad {
+		return ""
+	}
 
 	src := p.src
 	i, num := p.pos, p.num // read position, and its line's number
@@ -436,7 +468,8 @@ func (p *fastParser) blockScalar(h string, n int) string {
 			}
 			maxIndent = max(maxIndent, col)
 			if (indent == 0 || col < indent) && i < len(src) && src[i] == '\t' {
-				bail() // a tab where indentation is expected: an error
+				p.fail() // a tab where indentation is expected: an error
+				return
 			}
 			if i >= len(src) || src[i] != '\n' {
 				break
@@ -454,7 +487,7 @@ func (p *fastParser) blockScalar(h string, n int) string {
 	var b strings.Builder
 	leadingBreak, leadingBlank := false, false
 	breaks()
-	for col == indent && i < len(src) {
+	for col == indent && i < len(src) && !p.bad {
 		trailingBlank := src[i] == ' ' || src[i] == '\t'
 		// Folded scalars join lines with a space, except around
 		// more-indented lines and where empty lines stand for the breaks.
@@ -503,11 +536,12 @@ func (p *fastParser) blockScalar(h string, n int) string {
 // flowNode reads the flow sequence or mapping at v[i] if it closes on its
 // line and holds only flow collections, quoted scalars without escapes and
 // plain scalars of a safe alphabet (`command: ["/bin/sh", "-c"]`,
-// `secretKeyRef: {name: s, key: k}`); anything else bails. It returns the
-// index after the closing bracket.
-func flowNode(v string, i, depth int) (any, int) {
+// `secretKeyRef: {name: s, key: k}`); anything else fails. It returns the
+// index after the closing bracket (len(v) on failure).
+func (p *fastParser) flowNode(v string, i, depth int) (any, int) {
 	if depth > MaxDepth {
-		bail()
+		p.fail()
+		return nil, len(v)
 	}
 	if v[i] == '[' {
 		s := []any{}
@@ -517,10 +551,10 @@ func flowNode(v string, i, depth int) (any, int) {
 		}
 		for {
 			var x any
-			x, i = flowEntry(v, i, depth+1)
+			x, i = p.flowEntry(v, i, depth+1)
 			s = append(s, x)
 			var closed bool
-			if i, closed = flowNext(v, i, ']'); closed {
+			if i, closed = p.flowNext(v, i, ']'); closed {
 				return s, i
 			}
 		}
@@ -536,73 +570,86 @@ func flowNode(v string, i, depth int) (any, int) {
 		if i < len(v) && (v[i] == '"' || v[i] == '\'') {
 			k, tail, closed := quoted(v[i:])
 			if !closed {
-				bail()
+				p.fail()
+				return nil, len(v)
 			}
 			key, i = k, len(v)-len(tail)
 		} else {
-			j := flowPlainEnd(v, i)
+			j := p.flowPlainEnd(v, i)
 			key, i = v[i:j], j // keys keep their text, as the converter takes them
 		}
-		if _, dup := m[key]; dup || !strings.HasPrefix(v[i:], ": ") || i-ks > 1000 {
+		if _, dup := m[key]; p.bad || dup || !strings.HasPrefix(v[i:], ": ") || i-ks > 1000 {
 			// duplicates (warned with a line by yaml.v3's path), "k:v",
 			// "k : v", "k", and keys near yaml.v3's 1024-character limit
-			bail()
+			p.fail()
+			return nil, len(v)
 		}
 		var x any
-		x, i = flowEntry(v, skipSpaces(v, i+2), depth+1)
+		x, i = p.flowEntry(v, skipSpaces(v, i+2), depth+1)
 		m[key] = x
 		var closed bool
-		if i, closed = flowNext(v, i, '}'); closed {
+		if i, closed = p.flowNext(v, i, '}'); closed {
 			return m, i
 		}
 	}
 }
 
 // flowEntry reads one value in a flow collection.
-func flowEntry(v string, i, depth int) (any, int) {
+func (p *fastParser) flowEntry(v string, i, depth int) (any, int) {
 	if depth > MaxDepth || i >= len(v) {
-		bail()
+		p.fail()
+		return nil, len(v)
 	}
 	switch v[i] {
 	case '[', '{':
-		return flowNode(v, i, depth)
+		return p.flowNode(v, i, depth)
 	case '"', '\'':
 		s, tail, closed := quoted(v[i:])
 		if !closed {
-			bail()
+			p.fail()
+			return nil, len(v)
 		}
 		return s, len(v) - len(tail)
 	}
-	j := flowPlainEnd(v, i)
+	j := p.flowPlainEnd(v, i)
+	if p.bad {
+		return nil, len(v)
+	}
 	return plainValue(v[i:j]), j
 }
 
-// flowPlainEnd returns the end of the plain scalar at v[i], bailing if there
-// is none (an indicator, an empty entry).
-func flowPlainEnd(v string, i int) int {
+// flowPlainEnd returns the end of the plain scalar at v[i], failing if
+// there is none (an indicator, an empty entry).
+func (p *fastParser) flowPlainEnd(v string, i int) int {
 	j := i
 	for j < len(v) && isFlowPlain(v[j], j == i) {
 		j++
 	}
 	if j == i {
-		bail()
+		p.fail()
 	}
 	return j
 }
 
 // flowNext moves past the "," before the next entry (closed false) or past
-// the closing bracket end (closed true).
-func flowNext(v string, i int, end byte) (next int, closed bool) {
+// the closing bracket end (closed true). After a failure (p.bad, set here
+// or by the entry before) it returns len(v) and closed, ending the loop.
+func (p *fastParser) flowNext(v string, i int, end byte) (next int, closed bool) {
+	if p.bad {
+		return len(v), true
+	}
 	i = skipSpaces(v, i)
 	if i < len(v) && v[i] == end {
 		return i + 1, true
 	}
 	if i >= len(v) || v[i] != ',' {
-		bail() // continues on the next line, or an indicator
+		p.fail() // continues on the next line, or an indicator
+		return len(v), true
 	}
 	i = skipSpaces(v, i+1)
 	if i < len(v) && (v[i] == ']' || v[i] == '}') {
-		bail() // a trailing comma
+		p.fail() // a trailing comma
+		return len(v), true
 	}
 	return i, false
 }
@@ -630,7 +677,7 @@ func skipSpaces(v string, i int) int {
 // read, through as many lines as it spans, mirroring libyaml's
 // yaml_parser_scan_flow_scalar: escapes, folding of line breaks into
 // spaces, escaped line breaks. Like libyaml it does not ask continuation
-// lines to be indented; a document marker at column 0 bails (an error for
+// lines to be indented; a document marker at column 0 fails (an error for
 // yaml.v3). tail is the rest of the line holding the closing quote.
 func (p *fastParser) quotedScalar(v string) (string, string) {
 	src := p.src
@@ -640,7 +687,8 @@ func (p *fastParser) quotedScalar(v string) (string, string) {
 	}
 	i := lineEnd - len(v)
 	if i < 0 || src[i:lineEnd] != v {
-		bail() // not a suffix of the current line: cannot happen, but stay safe
+		p.fail() // not a suffix of the current line: cannot happen, but stay safe
+		return "", ""
 	}
 	quote := v[0]
 	single := quote == '\''
@@ -652,10 +700,12 @@ func (p *fastParser) quotedScalar(v string) (string, string) {
 	leadingBreak, trailingBreaks := false, 0
 	for {
 		if i >= len(src) {
-			bail() // unterminated
+			p.fail() // unterminated
+			return "", ""
 		}
 		if i == lineStart && (strings.HasPrefix(src[i:], "---") || strings.HasPrefix(src[i:], "...")) {
-			bail() // a document marker (or text like one) at column 0
+			p.fail() // a document marker (or text like one) at column 0
+			return "", ""
 		}
 		leadingBlanks := false
 	content:
@@ -674,7 +724,9 @@ func (p *fastParser) quotedScalar(v string) (string, string) {
 				leadingBlanks = true
 				break content
 			case !single && c == '\\':
-				b, i = escape(b, src, i)
+				if b, i = p.escape(b, src, i); p.bad {
+					return "", ""
+				}
 			default:
 				b = append(b, c)
 				i++
@@ -728,10 +780,11 @@ func (p *fastParser) quotedScalar(v string) (string, string) {
 
 // escape appends the character of the escape sequence at src[i] ("\\n",
 // "\\x41", ...) to b as libyaml does, and returns the index after it;
-// unknown escapes and invalid code points bail.
-func escape(b []byte, src string, i int) ([]byte, int) {
+// unknown escapes and invalid code points fail.
+func (p *fastParser) escape(b []byte, src string, i int) ([]byte, int) {
 	if i+1 >= len(src) {
-		bail()
+		p.fail()
+		return b, len(src)
 	}
 	code := 0 // hex digits that follow
 	switch src[i+1] {
@@ -770,18 +823,51 @@ func escape(b []byte, src string, i int) ([]byte, int) {
 	case 'U':
 		code = 8
 	default:
-		bail() // yaml.v3 rejects it ("\\/" included)
+		p.fail() // yaml.v3 rejects it ("\\/" included)
+		return b, len(src)
 	}
 	i += 2
 	if code == 0 {
 		return b, i
 	}
 	if i+code > len(src) {
-		bail()
+		p.fail()
+		return b, len(src)
 	}
 	v, err := strconv.ParseUint(src[i:i+code], 16, 32)
 	if err != nil || v >= 0xD800 && v <= 0xDFFF || v > 0x10FFFF {
-		bail() // not hex digits (base 16 takes no sign or "_"), or not a code point
+		p.fail() // not hex digits (base 16 takes no sign or "_"), or not a code point
+		return b, len(src)
 	}
 	return utf8.AppendRune(b, rune(v)), i + code
+}
+
+// Scalar resolves a scalar node by its YAML 1.1-compatible tag as yaml.v3
+// reports it; the fast path (plainValue) and resource's yaml.v3 converter
+// both resolve with it.
+func Scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		b, err := strconv.ParseBool(n.Value)
+		if err == nil {
+			return b
+		}
+		var v bool
+		if n.Decode(&v) == nil {
+			return v
+		}
+	case "!!int":
+		var v int64
+		if n.Decode(&v) == nil {
+			return v
+		}
+	case "!!float":
+		var v float64
+		if n.Decode(&v) == nil {
+			return v
+		}
+	}
+	return n.Value
 }
