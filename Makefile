@@ -4,7 +4,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build tools demo test test-short lint docs bench fuzz clean
+.PHONY: build tools demo test test-short lint docs golden bench fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/meshready ./cmd/meshready
@@ -35,6 +35,12 @@ lint:
 
 docs: build
 	$(BIN)/meshready rules --format markdown > docs/rules.md
+
+# Rewrite every golden file from the tests' output with the repository's one
+# -update flag (internal/testutil.Golden), in each package whose tests import
+# internal/testutil; review `git diff` before committing.
+golden:
+	$(GO) test -count=1 -short $$($(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | awk '/internal\/testutil( |$$)/{print $$1}') -update
 
 bench: build tools
 	./scripts/bench.sh

@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -20,10 +19,9 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current rules")
 
 var compileBuiltin = sync.OnceValues(func() (*rules.Engine, error) {
 	return rules.New(context.Background(), rules.Builtin())
@@ -209,19 +207,7 @@ func TestMixedChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	golden := filepath.Join("testdata", "mixed.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./policies/ -run TestMixedChart -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("findings differ from %s (rerun with -update and review the diff):\n%s", golden, got)
-	}
+	testutil.Golden(t, filepath.Join("testdata", "mixed.golden.json"), got)
 }
 
 // TestHostileInput feeds nulls and wrong types everywhere a chart could

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/meshready/meshready/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files (docs/rules.md)")
 
 // runCLI runs the built binary from the repository root.
 func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -173,19 +170,7 @@ func TestRulesDoc(t *testing.T) {
 	if code != 0 {
 		t.Fatal("rules --format markdown failed")
 	}
-	p := filepath.Join(testutil.RepoRoot(t), "docs", "rules.md")
-	if *update {
-		if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(want) != out {
-		t.Errorf("docs/rules.md is stale: run `make docs` or `go test ./cmd/meshready -run TestRulesDoc -update`")
-	}
+	testutil.Golden(t, filepath.Join(testutil.RepoRoot(t), "docs", "rules.md"), []byte(out))
 }
 
 // TestCLIReference keeps the README's command reference generated from the
@@ -193,25 +178,5 @@ func TestRulesDoc(t *testing.T) {
 func TestCLIReference(t *testing.T) {
 	var b strings.Builder
 	writeCLIReference(&b, newRootCmd())
-	p := filepath.Join(testutil.RepoRoot(t), "README.md")
-	readme, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const begin, end = "<!-- cli-reference:begin -->\n", "<!-- cli-reference:end -->"
-	s := string(readme)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q ... %q markers", begin, end)
-	}
-	want := s[:i+len(begin)] + "\n" + b.String() + "\n" + s[j:]
-	if *update {
-		if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if want != s {
-		t.Errorf("README.md's command reference is stale: run `go test ./cmd/meshready -run TestCLIReference -update`")
-	}
+	testutil.GoldenSection(t, filepath.Join(testutil.RepoRoot(t), "README.md"), "cli-reference", "\n"+b.String()+"\n", nil)
 }

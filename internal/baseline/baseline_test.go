@@ -3,7 +3,6 @@ package baseline_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,10 +15,9 @@ import (
 	"github.com/meshready/meshready/internal/lint"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // lintChart runs the real pipeline on one chart of a charts-fixtures copy.
 func lintChart(t *testing.T, tree, chart string) *finding.Report {
@@ -260,22 +258,7 @@ func TestWriteLoadRoundTripAndGolden(t *testing.T) {
 	if err := b.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "baseline.golden.json")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("Write output differs from %s:\n%s", golden, buf.String())
-	}
+	testutil.Golden(t, filepath.Join("testdata", "baseline.golden.json"), buf.Bytes())
 	p := filepath.Join(t.TempDir(), "b.json")
 	if err := b.WriteFile(p); err != nil {
 		t.Fatal(err)

@@ -2,16 +2,13 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/report")
 
 // goldenDir holds the golden files and sample-repo, a tiny repository whose
 // kubernetes/ directory is the working directory of the sample report.
@@ -153,18 +150,5 @@ func render(t *testing.T, format string, o Options, r *finding.Report) []byte {
 // checkGolden compares got with testdata/report/name, or rewrites it under -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(goldenDir, name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report/ -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testutil.Golden(t, filepath.Join(goldenDir, name), got)
 }

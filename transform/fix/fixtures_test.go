@@ -3,7 +3,6 @@ package fix
 import (
 	"context"
 	"crypto/sha256"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,13 +15,12 @@ import (
 	"testing"
 
 	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/rules"
 )
 
 // problemLine matches the first line of each self-check problem ("chart (variant): ...").
 var problemLine = regexp.MustCompile(`^[a-z0-9][-a-z0-9/]* [(:]`)
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 var (
 	engineOnce sync.Once
@@ -87,32 +85,7 @@ func summary(res *Result) string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run `go test ./transform/fix -update` if the change is intended):\n%s", p, lineDiff2(string(want), got))
-	}
-}
-
-// lineDiff2 shows a golden mismatch as a unified diff.
-func lineDiff2(want, got string) string {
-	var b strings.Builder
-	for _, h := range hunks(want, got) {
-		b.WriteString(h.header() + h.Body)
-	}
-	return b.String()
+	testutil.Golden(t, filepath.Join("testdata", "golden", name), []byte(got))
 }
 
 // TestFixtures runs the fixer over the fixture charts (dry run) and keeps

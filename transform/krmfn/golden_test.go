@@ -3,7 +3,6 @@ package krmfn
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,9 +15,8 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the actual output")
 
 // FindingAnnotation lets a golden input ask the fake validator for a
 // finding: "severity|field|message".
@@ -82,14 +80,14 @@ func TestGolden(t *testing.T) {
 		TestDataDirectory:        "testdata/golden",
 		Command:                  goldenCommand(false),
 		ExpectedErrorFilename:    "no-such-file",
-		UpdateExpectedFromActual: *update,
+		UpdateExpectedFromActual: testutil.Update(),
 	}
 	out.Assert(t)
 	codes := frameworktestutil.CommandResultsChecker{
 		TestDataDirectory:        "testdata/golden",
 		Command:                  goldenCommand(true),
 		ErrorAssertionFunc:       frameworktestutil.RequireStrippedStringsEqual,
-		UpdateExpectedFromActual: *update,
+		UpdateExpectedFromActual: testutil.Update(),
 	}
 	codes.Assert(t)
 	if n := len(out.TestCasesRun()); n < 15 {
