@@ -138,34 +138,17 @@ func TestFastPathFindingsIdentical(t *testing.T) {
 			if d := cmp.Diff(string(plain), string(fast)); d != "" {
 				t.Fatalf("lint mode changed the report (-plain +fast):\n%s", d)
 			}
-			fmt.Printf("fast path %s: %d findings identical to the plain sequential render\n", tree, len(lintTree(t, tree, false).Findings))
+			t.Logf("fast path %s: %d findings identical to the plain sequential render", tree, len(lintTree(t, tree, false).Findings))
 		})
 	}
 }
 
-// TestRealTreeFindings prints the findings per rule per tree and checks
-// port-protocol-name against Istio's own protocol selection: master flags
+// TestRealTreeFindings checks port-protocol-name against Istio's own
+// protocol selection: master flags
 // exactly aai-resources and aai-traversal `metrics`, policy-pap
 // `debug-port` and robot `httpd`, each at the values.yaml line where the
 // name is written (not common's template that prints it).
 func TestRealTreeFindings(t *testing.T) {
-	for _, tree := range []string{"casablanca", "jakarta", "master"} {
-		rep := lintTree(t, tree, false)
-		count := map[string]int{}
-		for _, f := range rep.Findings {
-			count[f.Rule]++
-		}
-		var ids []string
-		for id := range count {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		var b strings.Builder
-		for _, id := range ids {
-			fmt.Fprintf(&b, " %s=%d", id, count[id])
-		}
-		fmt.Printf("findings per rule, %s (%d charts, %d resources, %d charts not rendered):%s\n", tree, rep.Summary.Charts, rep.Summary.Resources, len(rep.Errors), b.String())
-	}
 	var got []string
 	for _, f := range lintTree(t, "master", false).Findings {
 		if f.Rule != "port-protocol-name" {
@@ -199,7 +182,7 @@ func TestRealTreeFindings(t *testing.T) {
 		if want := unsupportedPorts(t, tree); n != want {
 			t.Errorf("%s: %d port-protocol-name findings, Istio's selection finds %d ports without a protocol", tree, n, want)
 		} else {
-			fmt.Printf("port-protocol-name %s: %d findings = %d Service ports Istio's selection leaves without a protocol\n", tree, n, want)
+			t.Logf("port-protocol-name %s: %d findings = %d Service ports Istio's selection leaves without a protocol", tree, n, want)
 		}
 	}
 }

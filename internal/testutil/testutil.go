@@ -31,9 +31,13 @@ func RepoRoot(t testing.TB) string {
 }
 
 // OOM returns ../shared/oom (beside the repository), skipping the test with
-// a clear message when it is absent.
+// a clear message under -short and when it is absent. Every test that reads
+// the real OOM trees goes through it.
 func OOM(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping: reads the real OOM trees (../shared/oom), not run under -short")
+	}
 	d := filepath.Join(RepoRoot(t), "..", "shared", "oom")
 	if _, err := os.Stat(filepath.Join(d, "SOURCE.md")); err != nil {
 		t.Skipf("skipping: the real OOM trees are not at %s (they sit beside the checkout as ../shared/oom)", d)

@@ -560,10 +560,7 @@ func keyText(l string) string {
 // text leave real charts alone: no values.yaml is refused but for an
 // istioSidecar opt-out, no template for not being a map.
 func TestPatchPropertiesOnOOM(t *testing.T) {
-	root := filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no OOM trees at %s: %v", root, err)
-	}
+	root := testutil.OOM(t)
 	var values, templates int
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -2,7 +2,6 @@ package fix
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -78,9 +77,7 @@ func TestOOMCharts(t *testing.T) {
 			if err := res.Write(); err != nil {
 				t.Fatal(err)
 			}
-			report := fmt.Sprintf("%s %v: %d fixes in %d files", c.tree, c.charts, len(res.Changes), len(res.Files))
-			fmt.Println(report)
-			t.Log(report)
+			t.Logf("%s %v: %d fixes in %d files", c.tree, c.charts, len(res.Changes), len(res.Files))
 
 			l := lint.New(o.Engine, lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: filepath.Dir(root)})
 			rep, err := l.Run(context.Background(), []string{root})

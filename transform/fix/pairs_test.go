@@ -98,7 +98,6 @@ func TestPairs(t *testing.T) {
 				}
 				report += fmt.Sprintf("; protocol inference alone matches %d/%d ports", n, m)
 			}
-			fmt.Println(report)
 			t.Log(report)
 			if same < c.floor {
 				t.Errorf("%d identical hunks, below the measured floor %d", same, c.floor)

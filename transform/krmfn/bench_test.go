@@ -32,7 +32,7 @@ var (
 func benchResourceList(b *testing.B) []byte {
 	b.Helper()
 	benchOnce.Do(func() {
-		root := filepath.Join(testutil.RepoRoot(b), "..", "shared", "oom", "master", "kubernetes")
+		root := filepath.Join(testutil.RepoRoot(b), "..", "shared", "oom", "master", "kubernetes") // not OOMTree: it skips from inside a sync.Once
 		charts, err := charttree.Discover(root)
 		if err != nil {
 			benchSkip = "the OOM master tree is not available: " + err.Error()

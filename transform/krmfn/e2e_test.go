@@ -26,9 +26,9 @@ var e2eValidator Validator
 // oomChart is a chart of the shared master tree, or a skip.
 func oomChart(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom", "master", "kubernetes", name)
+	dir := filepath.Join(testutil.OOMTree(t, "master"), name)
 	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err != nil {
-		t.Skipf("the OOM tree is not available (%s): %v", dir, err)
+		t.Fatalf("%s is not a chart of the OOM master tree: %v", name, err)
 	}
 	return dir
 }
