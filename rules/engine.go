@@ -73,13 +73,7 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 		e.ordered = append(e.ordered, r)
 	}
 	sort.Slice(e.ordered, func(i, j int) bool { return e.ordered[i].ID < e.ordered[j].ID })
-	q := "out := [[p, f] | some p; some f in data." + RulesPackage + "[p].findings]"
-	e.query, err = rego.New(
-		rego.Query(q),
-		rego.Compiler(compiler),
-		rego.Capabilities(Capabilities()),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
+	e.query, err = prepareFindings(ctx, compiler, nil)
 	if err != nil {
 		return nil, fmt.Errorf("preparing policies: %w", err)
 	}

@@ -51,7 +51,12 @@ type Options struct {
 // Linter runs the pipeline with one compiled engine.
 type Linter struct {
 	engine *rules.Pending
-	Opts   Options
+	// enabled is the engine narrowed to the rules the configuration
+	// enables (see enabledRules), made once per run.
+	enabledOnce sync.Once
+	enabled     *rules.Engine
+	enabledErr  error
+	Opts        Options
 	helm   *render.Helm
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
@@ -127,7 +132,7 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 	if l.Opts.Progress != nil && len(targets) > 0 {
 		fmt.Fprint(l.Opts.Progress, "\r\033[K")
 	}
-	eng, err := l.engine.Wait()
+	eng, err := l.enabledRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +189,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	if s.Namespace == "" {
 		s.Namespace = l.Opts.Render.Namespace
 	}
-	eng, err := l.engine.Wait()
+	eng, err := l.enabledRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -200,9 +205,6 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	cfg := l.Opts.Config
 	var out []finding.Finding
 	for _, h := range hits {
-		if !cfg.RuleEnabled(h.Rule.ID) {
-			continue
-		}
 		if h.Resource < 0 || h.Resource >= len(res.Resources) {
 			return nil, fmt.Errorf("rule %s returned resource index %d, but the chart has %d resources", h.Rule.ID, h.Resource, len(res.Resources))
 		}
@@ -240,6 +242,20 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// enabledRules waits for the engine and narrows it to the rules the
+// configuration enables: the others are never evaluated, and the report
+// does not list them as run.
+func (l *Linter) enabledRules(ctx context.Context) (*rules.Engine, error) {
+	l.enabledOnce.Do(func() {
+		eng, err := l.engine.Wait()
+		if err == nil {
+			eng, err = eng.Select(ctx, l.Opts.Config.RuleEnabled)
+		}
+		l.enabled, l.enabledErr = eng, err
+	})
+	return l.enabled, l.enabledErr
 }
 
 // redact keeps the data of Secrets out of every report: a finding on a

@@ -21,8 +21,9 @@ type Renderer interface {
 
 // Result is everything rendered for one input.
 type Result struct {
-	// Chart names the input: the chart's path relative to the linted root,
-	// or the file name of a manifest input.
+	// Chart names the input as Render was given it: the chart directory's
+	// path, a manifest file's path, or "stdin". It is not made relative to
+	// any root here (internal/lint does that for what it reports).
 	Chart string
 	// ChartDir is the chart's directory (empty for manifest input).
 	ChartDir string
