@@ -57,7 +57,7 @@ type Linter struct {
 	enabled     *rules.Engine
 	enabledErr  error
 	Opts        Options
-	helm   *render.Helm
+	helm        *render.Helm
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
 	// sources caches the chart files findings are mapped to, for the whole run.
