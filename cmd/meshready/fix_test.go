@@ -125,4 +125,16 @@ func TestFixCommandErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
+	// --timeout bounds each of the fixer's renders: a template that would
+	// loop for hours fails the chart instead of hanging the command.
+	loop := t.TempDir()
+	testutil.WriteFiles(t, loop, map[string]string{
+		"loop/Chart.yaml":  "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+		"loop/values.yaml": "x: 1\n",
+		"loop/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loop\ndata:\n" +
+			"  a: \"{{- range until 10000 }}{{- range until 10000 }}{{- range until 10000 }}{{- end }}{{- end }}{{- end }}\"\n",
+	})
+	if _, stderr, code := runIn(t, loop, "fix", "loop", "--timeout", "300ms"); code != 2 || !strings.Contains(stderr, "ran past its 300ms time limit") {
+		t.Errorf("fix --timeout 300ms on a looping template: exit %d, stderr %q", code, stderr)
+	}
 }

@@ -137,7 +137,7 @@ func (s *session) renderOnce(ctx context.Context, dir string, ch *chart.Chart, g
 		return nil, err
 	}
 	vals = chartutil.MergeTables(charttree.CopyValues(v.values), vals)
-	manifest, err := s.helm.RenderChart(ctx, ch, vals)
+	manifest, err := s.helm.RenderChartWithin(ctx, ch, vals) // under --timeout
 	if err != nil {
 		return nil, err
 	}
