@@ -341,11 +341,6 @@ func gatePlural(n int, one, many string) string {
 	return many
 }
 
-// runLint is a plain lint run (no gate flags).
-func runLint(cmd *cobra.Command, f *lintFlags, args []string) error {
-	return runGate(cmd, f, &gateFlags{}, args)
-}
-
 // lintRun is what lint and report set up before any chart renders.
 type lintRun struct {
 	ctx     context.Context

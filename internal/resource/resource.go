@@ -46,12 +46,6 @@ type Resource struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Set is everything rendered for one chart (or read from one input).
-type Set struct {
-	Chart     string
-	Resources []*Resource
-}
-
 // PodTemplatePath returns the path of the pod template inside a pod-bearing
 // object, or nil if the kind carries none. Pods are their own template.
 func PodTemplatePath(kind string) []string {

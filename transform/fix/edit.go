@@ -148,17 +148,6 @@ func (f *files) overlaid(p string) ([]byte, bool) {
 	return b, ok
 }
 
-// snapshot copies the overlay.
-func (f *files) snapshot() map[string][]byte {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make(map[string][]byte, len(f.overlay))
-	for k, v := range f.overlay {
-		out[k] = v
-	}
-	return out
-}
-
 // apply folds edits (planned against the current content) into the overlay.
 func (f *files) apply(edits []Edit) error {
 	byFile := map[string][]Edit{}

@@ -449,18 +449,6 @@ func (d *vdoc) find(path []any) *yaml.Node {
 	return n
 }
 
-// parentMap returns the mapping holding the node at path (for a list item's field).
-func (d *vdoc) parentMap(path []any) *yaml.Node {
-	if len(path) == 0 {
-		return nil
-	}
-	p := d.find(path[:len(path)-1])
-	if p == nil || p.Kind != yaml.MappingNode {
-		return nil
-	}
-	return p
-}
-
 // scalarSpan locates a scalar's text (with its quotes) in the file.
 func (d *vdoc) scalarSpan(n *yaml.Node) (off, length int, quote string, err error) {
 	if n.Kind != yaml.ScalarNode {

@@ -125,17 +125,6 @@ func setString(n *yaml.Node, key, value string) {
 	n.Content = append(n.Content, newScalar(key), newString(value))
 }
 
-// deleteKey removes key from mapping n.
-func deleteKey(n *yaml.Node, key string) {
-	n = deref(n)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			n.Content = append(n.Content[:i], n.Content[i+2:]...)
-			return
-		}
-	}
-}
-
 // newScalar is a plain scalar (a key, or a value that reads as itself).
 func newScalar(v string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
