@@ -85,10 +85,6 @@ func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string)
 	return nil
 }
 
-// baselineAware formats show every finding and mark it new or known from
-// report.Options.Baseline; the others are given the new findings only.
-var baselineAware = map[string]bool{"html": true}
-
 // applyBaseline compares a run with the baseline, limited to the charts the
 // run linted (the others are neither new nor fixed). It returns the report
 // to show and the report whose findings decide the exit code (the new
@@ -103,7 +99,7 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 	diff := baseline.Compare(base.Only(func(e baseline.Entry) bool { return inScope(e.Chart) }), rep)
 	failing = onlyNew(rep, diff)
 	shown = failing
-	if baselineAware[f.format] {
+	if report.NeedsOf(f.format).BaselineAware {
 		shown = rep
 		opts.Baseline = diff
 	} else {
@@ -115,7 +111,7 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 	}
 	newN, fixed, known := len(diff.New), len(diff.Fixed), len(rep.Findings)-len(diff.New)
 	knownAre := "not reported"
-	if baselineAware[f.format] {
+	if report.NeedsOf(f.format).BaselineAware {
 		knownAre = "marked in the report"
 	}
 	fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d known (%s), %d fixed\n",

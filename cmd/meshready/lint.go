@@ -211,9 +211,6 @@ func (g *gateFlags) validate(f *lintFlags, args []string) error {
 	return nil
 }
 
-// repoFormats key files by repository-relative paths.
-var repoFormats = map[string]bool{"gerrit": true, "github": true, "sarif": true}
-
 // root is the repository root: --repo-root, else the git top level of the
 // first input when the gate or the format needs one ("" otherwise, and
 // when the formats can fall back to the working directory).
@@ -231,7 +228,7 @@ func (g *gateFlags) root(ctx context.Context, format string, args []string) (str
 		}
 		return abs, nil
 	}
-	if !g.changedOnly() && !repoFormats[format] {
+	if !g.changedOnly() && !report.NeedsOf(format).RepoPaths {
 		return "", nil
 	}
 	dir := "."
@@ -432,7 +429,7 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 
 // writeReport formats the report to stdout or --output-file (atomically).
 func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report) error {
-	if f.format == "text" && !f.noColor && f.output == "" && isTerminal(stdout) {
+	if report.NeedsOf(f.format).Color && !f.noColor && f.output == "" && isTerminal(stdout) {
 		opts.Color = true
 	}
 	fm, err := report.New(f.format, opts)

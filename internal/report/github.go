@@ -10,7 +10,9 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("github", func(o Options) Formatter { return githubFormat{opts: o} }) }
+func init() {
+	register("github", Needs{RepoPaths: true}, func(o Options) Formatter { return githubFormat{opts: o} })
+}
 
 // githubFormat writes GitHub Actions workflow commands, which the runner
 // turns into annotations on the pull request's files.

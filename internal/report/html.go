@@ -21,7 +21,9 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("html", func(o Options) Formatter { return htmlFormat{opts: o} }) }
+func init() {
+	register("html", Needs{BaselineAware: true}, func(o Options) Formatter { return htmlFormat{opts: o} })
+}
 
 // htmlFormat writes one self-contained HTML page (inline CSS and JS, no
 // network: a Content-Security-Policy forbids every fetch) for people who

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	register("json", func(o Options) Formatter { return jsonFormat{baseline: o.BaselineSummary} })
+	register("json", Needs{}, func(o Options) Formatter { return jsonFormat{baseline: o.BaselineSummary} })
 }
 
 // jsonFormat is the machine-readable contract:

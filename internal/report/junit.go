@@ -11,7 +11,7 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("junit", func(o Options) Formatter { return junitFormat{opts: o} }) }
+func init() { register("junit", Needs{}, func(o Options) Formatter { return junitFormat{opts: o} }) }
 
 // junitFormat writes JUnit XML for CI test dashboards: a suite per chart, a
 // test per rule and resource, failing on errors and warnings. Infos pass and

@@ -86,10 +86,34 @@ func (o Options) Failed(r *finding.Report) bool {
 	return r.AtOrAbove(finding.Severity(o.FailOn)) > 0
 }
 
-var formats = map[string]func(Options) Formatter{}
+// Needs is what a format declares it needs from the run, so that callers
+// ask the format instead of knowing format names.
+type Needs struct {
+	// RepoPaths: the format keys files by repository-relative paths, so
+	// the run must find the repository root (Options.RepoRoot).
+	RepoPaths bool
+	// BaselineAware: the format shows every finding and marks it new or
+	// known from Options.Baseline; the others are given the new ones only.
+	BaselineAware bool
+	// Color: the format can colour its output (Options.Color) on a terminal.
+	Color bool
+}
 
-// register adds a format; each format file calls it from init.
-func register(name string, f func(Options) Formatter) { formats[name] = f }
+type format struct {
+	needs Needs
+	new   func(Options) Formatter
+}
+
+var formats = map[string]format{}
+
+// register adds a format; each format file calls it from init. A name
+// registered twice is a programming error: it panics.
+func register(name string, needs Needs, f func(Options) Formatter) {
+	if _, dup := formats[name]; dup {
+		panic(fmt.Sprintf("report: format %q registered twice", name))
+	}
+	formats[name] = format{needs: needs, new: f}
+}
 
 // New returns the formatter for a format name.
 func New(name string, o Options) (Formatter, error) {
@@ -97,8 +121,12 @@ func New(name string, o Options) (Formatter, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown format %q (choose from %s)", name, strings.Join(Names(), ", "))
 	}
-	return f(o), nil
+	return f.new(o), nil
 }
+
+// NeedsOf returns what the format name declares (nothing for a name that
+// is not a format; New reports those).
+func NeedsOf(name string) Needs { return formats[name].needs }
 
 // Names lists the registered formats.
 func Names() []string {

@@ -14,7 +14,9 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 )
 
-func init() { register("sarif", func(o Options) Formatter { return sarifFormat{opts: o} }) }
+func init() {
+	register("sarif", Needs{RepoPaths: true}, func(o Options) Formatter { return sarifFormat{opts: o} })
+}
 
 const (
 	sarifSchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("text", func(o Options) Formatter { return textFormat{color: o.Color, baseline: o.BaselineSummary} })
+	register("text", Needs{Color: true}, func(o Options) Formatter { return textFormat{color: o.Color, baseline: o.BaselineSummary} })
 }
 
 // textFormat is for people at a terminal: findings grouped by chart, each at
