@@ -68,6 +68,9 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := readFamilies(compiler); err != nil {
+		return nil, err
+	}
 	e := &Engine{rules: rules, Timeout: DefaultTimeout, compiler: compiler}
 	for _, r := range rules {
 		e.ordered = append(e.ordered, r)

@@ -112,6 +112,9 @@ type Report struct {
 	Summary  Summary      `json:"summary"`
 	// Rules are the rules that ran (for SARIF and HTML); not in the JSON contract.
 	Rules []Rule `json:"-"`
+	// Families are the rule families declared by the loaded policies, in
+	// their order (for HTML); not in the JSON contract.
+	Families []Family `json:"-"`
 }
 
 // Sort orders findings by chart, file, line, rule, resource, field, so
@@ -157,4 +160,13 @@ func (r *Report) AtOrAbove(s Severity) int {
 		}
 	}
 	return n
+}
+
+// Family is a rule family's metadata, read from the `# METADATA` of its
+// package meshready.families.<id> (policies/rules/<id>/family.rego).
+type Family struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Order places the family among the others in reports (ascending).
+	Order int `json:"order"`
 }

@@ -136,7 +136,7 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 	if err != nil {
 		return nil, err
 	}
-	rep := &finding.Report{Rules: eng.Rules()}
+	rep := &finding.Report{Rules: eng.Rules(), Families: eng.Families()}
 	for _, r := range results {
 		if r.Err != nil {
 			rep.Errors = append(rep.Errors, *r.Err)

@@ -99,19 +99,46 @@ func chartScore(errors, warnings int, failed bool) float64 {
 	return 100 * math.Pow(errorKeep, float64(errors)) * math.Pow(warningKeep, float64(warnings))
 }
 
-// familyOrder is the matrix's column order; other families follow sorted,
-// then "other" for rules without metadata.
-var familyOrder = []string{"injection", "ports", "tracing", "mtls"}
+// otherFamily groups the rules that name no family.
+const otherFamily = "other"
 
-var familyTitles = map[string]string{
-	"injection": "Sidecar injection",
-	"ports":     "Ports & protocols",
-	"tracing":   "Tracing",
-	"mtls":      "mTLS",
-	"other":     "Other",
+// htmlFamilies orders and titles the families of a report: those its
+// policies declare (Report.Families, from their METADATA) first, in their
+// order; then families only rules name, sorted, titled by their id; then
+// "other".
+type htmlFamilies []finding.Family
+
+func (fs htmlFamilies) order(set map[string]bool) []string {
+	var out, rest []string
+	for _, f := range fs {
+		if set[f.ID] {
+			out = append(out, f.ID)
+		}
+	}
+	for f := range set {
+		if !slices.ContainsFunc(fs, func(d finding.Family) bool { return d.ID == f }) && f != otherFamily {
+			rest = append(rest, f)
+		}
+	}
+	slices.Sort(rest)
+	out = append(out, rest...)
+	if set[otherFamily] {
+		out = append(out, otherFamily)
+	}
+	return out
 }
 
-const otherFamily = "other"
+func (fs htmlFamilies) title(id string) string {
+	for _, f := range fs {
+		if f.ID == id {
+			return f.Title
+		}
+	}
+	if id == otherFamily {
+		return "Other"
+	}
+	return id
+}
 
 // htmlPage is what the template renders.
 type htmlPage struct {
@@ -321,7 +348,8 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 	for _, f := range slices.Concat(r.Findings, fixed) {
 		famSet[familyOf(f.Rule)] = true
 	}
-	famIDs := orderFamilies(famSet)
+	fams := htmlFamilies(r.Families)
+	famIDs := fams.order(famSet)
 
 	charts := map[string]*htmlChart{}
 	chart := func(name string) *htmlChart {
@@ -430,7 +458,7 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 			if pc := perFam[fam]; pc != nil {
 				cell.sevCounts = *pc
 				cell.Href = hashHref("chart", n, "family", fam)
-				cell.Label = fmt.Sprintf("%s, %s: %s. Show these findings.", displayChart(n), familyTitle(fam), pc.Spoken())
+				cell.Label = fmt.Sprintf("%s, %s: %s. Show these findings.", displayChart(n), fams.title(fam), pc.Spoken())
 			}
 			c.Cells = append(c.Cells, cell)
 		}
@@ -448,7 +476,7 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 		page.Score = int(math.Round(scoreSum / float64(page.ChartsLinted)))
 	}
 	for _, fam := range famIDs {
-		page.Families = append(page.Families, htmlFamily{ID: fam, Title: familyTitle(fam), Href: hashHref("family", fam), Count: famCount[fam]})
+		page.Families = append(page.Families, htmlFamily{ID: fam, Title: fams.title(fam), Href: hashHref("family", fam), Count: famCount[fam]})
 	}
 	for _, s := range []struct {
 		v string
@@ -458,7 +486,7 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 			page.SevOptions = append(page.SevOptions, htmlOption{Value: s.v, Label: fmt.Sprintf("%s (%d)", s.v, s.n)})
 		}
 	}
-	page.RuleGroups = ruleGroups(famIDs, ruleCounts, familyOf, rules)
+	page.RuleGroups = ruleGroups(famIDs, fams, ruleCounts, familyOf, rules)
 	page.SnippetsLeft = src.omitted
 
 	js, err := json.Marshal(summaryJSON(page))
@@ -469,33 +497,6 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 	// close the element early; trusting the bytes is then safe.
 	page.SummaryJSON = template.JS(js)
 	return page, nil
-}
-
-func orderFamilies(set map[string]bool) []string {
-	var out, rest []string
-	for _, f := range familyOrder {
-		if set[f] {
-			out = append(out, f)
-		}
-	}
-	for f := range set {
-		if !slices.Contains(familyOrder, f) && f != otherFamily {
-			rest = append(rest, f)
-		}
-	}
-	slices.Sort(rest)
-	out = append(out, rest...)
-	if set[otherFamily] {
-		out = append(out, otherFamily)
-	}
-	return out
-}
-
-func familyTitle(f string) string {
-	if t, ok := familyTitles[f]; ok {
-		return t
-	}
-	return f
 }
 
 func displayChart(n string) string {
@@ -514,10 +515,10 @@ func hashHref(kv ...string) string {
 	return "#" + v.Encode()
 }
 
-func ruleGroups(fams []string, counts map[string]int, familyOf func(string) string, rules map[string]finding.Rule) []htmlRuleGroup {
+func ruleGroups(famIDs []string, fams htmlFamilies, counts map[string]int, familyOf func(string) string, rules map[string]finding.Rule) []htmlRuleGroup {
 	var out []htmlRuleGroup
-	for _, fam := range fams {
-		g := htmlRuleGroup{Title: familyTitle(fam)}
+	for _, fam := range famIDs {
+		g := htmlRuleGroup{Title: fams.title(fam)}
 		var ids []string
 		for id := range counts {
 			if familyOf(id) == fam {

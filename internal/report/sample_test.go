@@ -113,6 +113,11 @@ func sampleReport() *finding.Report {
 				Remediation: `Keep sidecar.istio.io/rewriteAppHTTPProbers "true".`,
 				DocURL:      docBase + "probe-rewrite", Source: "builtin:rules/injection/probe_rewrite.rego"},
 		},
+		// as the policies declare them (policies/rules/<family>/family.rego)
+		Families: []finding.Family{
+			{ID: "injection", Title: "Sidecar injection", Order: 1}, {ID: "ports", Title: "Ports & protocols", Order: 2},
+			{ID: "tracing", Title: "Tracing", Order: 3}, {ID: "mtls", Title: "mTLS", Order: 4},
+		},
 	}
 	r.Sort()
 	r.Count()

@@ -1,0 +1,6 @@
+# METADATA
+# title: mTLS
+# custom:
+#   family: mtls
+#   order: 4
+package meshready.families.mtls

@@ -1,0 +1,6 @@
+# METADATA
+# title: Ports & protocols
+# custom:
+#   family: ports
+#   order: 2
+package meshready.families.ports

@@ -1,0 +1,6 @@
+# METADATA
+# title: Tracing
+# custom:
+#   family: tracing
+#   order: 3
+package meshready.families.tracing
