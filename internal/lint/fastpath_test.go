@@ -17,7 +17,7 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/rules"
@@ -226,7 +226,7 @@ func unsupportedPorts(t *testing.T, tree string) int {
 			spec, _ := r.Object["spec"].(map[string]any)
 			ports, _ := spec["ports"].([]any)
 			for _, p := range ports {
-				if item, ok := p.(map[string]any); ok && protocol.Select(protocol.PortOf(item)) == protocol.Unsupported {
+				if item, ok := p.(map[string]any); ok && mesh.Select(mesh.PortOf(item)) == mesh.Unsupported {
 					n++
 				}
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -35,7 +35,7 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 	if item == nil {
 		return nil
 	}
-	inf, ok := protocol.Decide(protocol.PortOf(item), protocol.EvidenceFromPods(item, selectedPods(rs, r), nil))
+	inf, ok := mesh.Decide(mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
 	if !ok {
 		return nil
 	}
@@ -47,8 +47,8 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 			}
 		}
 	}
-	pi := protocol.PortOf(item)
-	name := protocol.NewName(inf.Protocol, f.Value, pi.Port, func(s string) bool { return taken[s] })
+	pi := mesh.PortOf(item)
+	name := mesh.NewName(inf.Protocol, f.Value, pi.Port, func(s string) bool { return taken[s] })
 	ls := lines(absFile)
 	if name == f.Value || f.Line > len(ls) || !containsToken(ls[f.Line-1], f.Value) {
 		return nil

@@ -3,9 +3,9 @@ package fix
 import (
 	"fmt"
 
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
-	"github.com/meshready/meshready/internal/selector"
 )
 
 func asList(v any) []any { l, _ := v.([]any); return l }
@@ -58,7 +58,7 @@ func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
 		if !resource.IsWorkload(r.Kind) || r.Namespace != svc.Namespace {
 			continue
 		}
-		if selector.Selects(sm, podLabels(r)) {
+		if mesh.Selects(sm, podLabels(r)) {
 			out = append(out, r)
 		}
 	}
@@ -83,11 +83,11 @@ func labelSelector(sel any, labels map[string]string) bool {
 	if s == nil {
 		return false
 	}
-	ls := selector.LabelSelector{MatchLabels: labelSet(s["matchLabels"])}
+	ls := mesh.LabelSelector{MatchLabels: labelSet(s["matchLabels"])}
 	for _, e := range asMaps(s["matchExpressions"]) {
 		key, _ := e["key"].(string)
 		op, _ := e["operator"].(string)
-		r := selector.Requirement{Key: key, Operator: op}
+		r := mesh.Requirement{Key: key, Operator: op}
 		for _, x := range asList(e["values"]) {
 			r.Values = append(r.Values, text(x))
 		}

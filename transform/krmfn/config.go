@@ -11,7 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // The function's own config kind.
@@ -353,9 +353,9 @@ func (s *Spec) Validate() []ConfigError {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if _, ok := protocol.ParseMesh(s.Ports.Protocols[k]); !ok {
+		if _, ok := mesh.ParseMesh(s.Ports.Protocols[k]); !ok {
 			var names []string
-			for _, p := range protocol.MeshProtocols {
+			for _, p := range mesh.MeshProtocols {
 				names = append(names, p.Prefix())
 			}
 			errs = append(errs, ConfigError{Field: "spec.ports.protocols." + k, Message: fmt.Sprintf("%q is not one of %s", s.Ports.Protocols[k], strings.Join(names, ", "))})

@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // Readiness checks that items are what the function promises to make of
@@ -43,11 +43,11 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 		case it.kind == "Service" && it.apiVersion == "v1":
 			for i, pn := range seq(it.root, "spec", "ports") {
 				num, _ := intValue(get(pn, "port"))
-				p := protocol.Port{Name: str(pn, "name"), AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
+				p := mesh.Port{Name: str(pn, "name"), AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
 				if strings.EqualFold(p.Protocol, "SCTP") {
 					continue
 				}
-				if !protocol.Declared(p) {
+				if !mesh.Declared(p) {
 					problems = append(problems, fmt.Sprintf("Service %s: spec.ports[%d] (%q, %d) names no protocol", refName(it), i, p.Name, num))
 				}
 			}

@@ -4,7 +4,7 @@
 // port most likely carries (infer.go), and how ports are named (name.go).
 // The Rego rules implement the same selection in policies/lib; the case
 // table testdata/selection.tsv is shared by both.
-package protocol
+package mesh
 
 import "strings"
 

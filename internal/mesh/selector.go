@@ -2,7 +2,7 @@
 // (transform/fix) and the KRM function (transform/krmfn) pick the same
 // objects: the pods behind a Service, the Services and pods a monitor
 // watches.
-package selector
+package mesh
 
 import "slices"
 
