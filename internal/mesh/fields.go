@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -37,6 +38,12 @@ func Number(v any) (int32, bool) {
 		return t, true
 	case float64:
 		n = int64(t)
+	case json.Number:
+		p, err := t.Int64()
+		if err != nil {
+			return 0, false
+		}
+		n = p
 	case string:
 		p, err := strconv.ParseInt(t, 10, 32)
 		return int32(p), err == nil

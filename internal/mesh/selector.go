@@ -1,20 +1,21 @@
-// Package selector evaluates Kubernetes label selectors, so the chart fixer
-// (transform/fix) and the KRM function (transform/krmfn) pick the same
-// objects: the pods behind a Service, the Services and pods a monitor
-// watches.
 package mesh
 
-import "slices"
+import (
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
+)
 
 // Selects reports whether a plain selector map (a Service's spec.selector)
 // picks labels: each of its pairs must be there. An empty one picks
-// nothing, as a Service without a selector has no pods.
-func Selects(sel, labels map[string]string) bool {
-	return len(sel) > 0 && subset(sel, labels)
+// nothing, as a Service without a selector has no pods (Kubernetes'
+// endpoints controller skips it: pkg/controller/endpoint).
+func Selects(sel, lbls map[string]string) bool {
+	return len(sel) > 0 && labels.SelectorFromValidatedSet(sel).Matches(labels.Set(lbls))
 }
 
-// LabelSelector is a metav1.LabelSelector (a monitor's spec.selector). The
-// KRM function decodes it from YAML; the fixer fills it from a parsed map.
+// LabelSelector is a metav1.LabelSelector (a monitor's spec.selector, a
+// PeerAuthentication's spec.selector). The KRM function decodes it from
+// YAML; the fixer fills it from a parsed map.
 type LabelSelector struct {
 	MatchLabels      map[string]string `yaml:"matchLabels"`
 	MatchExpressions []Requirement     `yaml:"matchExpressions"`
@@ -27,42 +28,26 @@ type Requirement struct {
 	Values   []string `yaml:"values"`
 }
 
-// Matches reports whether s selects labels, as the API evaluates it: an
-// empty selector selects everything; an unknown operator makes the selector
-// invalid, and it selects nothing.
-func (s LabelSelector) Matches(labels map[string]string) bool {
-	if !subset(s.MatchLabels, labels) {
-		return false
-	}
+var operators = map[string]selection.Operator{
+	"In": selection.In, "NotIn": selection.NotIn, "Exists": selection.Exists, "DoesNotExist": selection.DoesNotExist,
+}
+
+// Matches reports whether s selects lbls, as the API evaluates it
+// (k8s.io/apimachinery labels): an empty selector selects everything; an
+// unknown operator or a malformed requirement makes the selector invalid,
+// and it selects nothing.
+func (s LabelSelector) Matches(lbls map[string]string) bool {
+	sel := labels.SelectorFromValidatedSet(s.MatchLabels)
 	for _, r := range s.MatchExpressions {
-		if !r.matches(labels) {
+		op, ok := operators[r.Operator]
+		if !ok {
 			return false
 		}
-	}
-	return true
-}
-
-func (r Requirement) matches(labels map[string]string) bool {
-	v, has := labels[r.Key]
-	switch r.Operator {
-	case "In":
-		return has && slices.Contains(r.Values, v)
-	case "NotIn":
-		return !has || !slices.Contains(r.Values, v)
-	case "Exists":
-		return has
-	case "DoesNotExist":
-		return !has
-	}
-	return false
-}
-
-// subset: every pair of sel is in labels.
-func subset(sel, labels map[string]string) bool {
-	for k, v := range sel {
-		if lv, ok := labels[k]; !ok || lv != v {
+		req, err := labels.NewRequirement(r.Key, op, r.Values)
+		if err != nil {
 			return false
 		}
+		sel = sel.Add(*req)
 	}
-	return true
+	return sel.Matches(labels.Set(lbls))
 }

@@ -117,10 +117,22 @@ namespace_of(r) := ns if {
 	ns != ""
 } else := release_namespace
 
+# model is internal/mesh's model of the input (meshready.model, rules/mesh_builtins.go): the
+# Istio facts every rule reads instead of working them out in Rego.
+model := meshready.model(input)
+
+# istio_version is the target Istio release the model decided for ("1.30").
+istio_version := model.version
+
+# owned[i] says why Istio manages input.resources[i] itself (a managed gateway or waypoint, a
+# control-plane object, an object in a namespace Istio ignores): no rule judges it.
+owned := model.owned
+
 resources_of_kind[kind][i] := r if {
 	some i, r in input.resources
 	kind := r.kind
 	is_string(kind)
+	not owned[i]
 }
 
 services := object.get(resources_of_kind, "Service", {})

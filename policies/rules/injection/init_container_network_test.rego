@@ -71,3 +71,10 @@ test_app_containers_are_not_init_containers if {
 	w := fixtures.deployment("so", fixtures.pod("so", {}, object.union(oom_readiness, {"name": "so"})))
 	count(rule.findings) == 0 with input as fixtures.injected_input([w])
 }
+
+# istio-proxy and istio-init are Istio's own init containers, not the application's.
+test_istio_init_containers_pass if {
+	every native in [true, false] {
+		count(rule.findings) == 0 with input as fixtures.input_of([fixtures.deployment("app", fixtures.kube_injected("app", fixtures.container("app"), native))])
+	}
+}
