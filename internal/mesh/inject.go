@@ -127,12 +127,21 @@ func InjectSetting(labels, annotations map[string]string) *Setting {
 // default webhooks reaches it (their namespaceSelector and objectSelector,
 // mutatingwebhook.yaml), then the injector's own check (injectRequired:
 // hostNetwork, ignored namespaces, the sidecar.istio.io/inject value with
-// the label over the annotation, policy enabled).
+// the label over the annotation, policy enabled). When the pod opts out
+// itself, that is the reason given.
 func (p Profile) Decide(pod Pod) Decision {
-	d := Decision{Setting: InjectSetting(pod.Labels, pod.Annotations)}
+	d := p.decide(pod)
 	if d.Setting != nil && p.ReadInject(d.Setting.Value) == InjectNo {
 		d.OptOut = true
+		if !d.Injected {
+			d.Reason = fmt.Sprintf("its pod %s sets sidecar.istio.io/inject to %q, which Istio %s reads as do not inject", d.Setting.Source, d.Setting.Value, p.name())
+		}
 	}
+	return d
+}
+
+func (p Profile) decide(pod Pod) Decision {
+	d := Decision{Setting: InjectSetting(pod.Labels, pod.Annotations)}
 	if pod.Injected {
 		d.Injected, d.Reason = true, "its pod template already carries Istio's sidecar (istio-proxy container or sidecar.istio.io/status)"
 		return d
