@@ -43,11 +43,11 @@ func testOptions(t testing.TB, workDir string) Options {
 		t.Fatal(engineErr)
 	}
 	return Options{
-		Render:   render.DefaultOptions(),
+		Render: render.DefaultOptions(),
 		Settings: rules.Settings{Namespace: "onap", NamespaceLabels: map[string]string{mesh.OpenShiftMemberLabel: "istio-system"}, TraceFormat: "b3",
 			IstioFlavor: mesh.FlavorOpenShift2},
-		Engine:   engine,
-		WorkDir:  workDir,
+		Engine:  engine,
+		WorkDir: workDir,
 	}
 }
 
