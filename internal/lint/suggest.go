@@ -79,27 +79,12 @@ func containsToken(line, s string) bool {
 	return false
 }
 
-// selectedPods returns the pod specs of the workloads a Service selects.
+// selectedPods returns the pod specs of the workloads a Service selects
+// (internal/mesh Backends).
 func selectedPods(rs []*resource.Resource, svc *resource.Resource) []map[string]any {
-	sel, _ := lookupMap(svc.Object, "spec", "selector")
-	if len(sel) == 0 {
-		return nil
-	}
 	var out []map[string]any
-	for _, r := range rs {
-		pt := resource.PodTemplatePath(r.Kind)
-		if pt == nil || r.Namespace != svc.Namespace {
-			continue
-		}
-		labels, _ := lookupMap(r.Object, append(append([]string{}, pt...), "metadata", "labels")...)
-		match := true
-		for k, v := range sel {
-			if labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if spec, _ := lookupMap(r.Object, append(append([]string{}, pt...), "spec")...); match && spec != nil {
+	for _, w := range mesh.Backends(rs, svc) {
+		if spec, ok := mesh.PodTemplate(w.Kind, w.Object)["spec"].(map[string]any); ok {
 			out = append(out, spec)
 		}
 	}

@@ -134,10 +134,7 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 // pod works out the facts of one workload's pod template.
 func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]string) *PodFacts {
 	path := resource.PodTemplatePath(kind)
-	tmpl := o
-	for _, k := range path {
-		tmpl, _ = tmpl[k].(map[string]any)
-	}
+	tmpl := PodTemplate(kind, o)
 	prefix := ""
 	if len(path) > 0 {
 		prefix = strings.Join(path, ".") + "."
