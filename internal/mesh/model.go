@@ -150,13 +150,13 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		NamespaceLabels: nsLabels,
 	}
 	native := false
-	for _, c := range maps(field(spec, "initContainers")) {
+	for _, c := range mapItems(field(spec, "initContainers")) {
 		if text(c["name"]) == ProxyContainer {
 			pod.Injected = true
 			native = native || NativeSidecar(c)
 		}
 	}
-	for _, c := range maps(field(spec, "containers")) {
+	for _, c := range mapItems(field(spec, "containers")) {
 		if text(c["name"]) == ProxyContainer {
 			pod.Injected = true
 		}
