@@ -15,7 +15,7 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 
 // suggestFix proposes the replacement for a port-name finding where the
 // name is written literally on the located line: the same protocol
-// inference as the KRM function and the fixer (internal/protocol). Other
+// inference as the KRM function and the fixer (internal/mesh). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
 func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
 	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
