@@ -203,11 +203,18 @@ func evalInputValue(t *testing.T, objects []map[string]any, s Settings) ast.Valu
 	for k, v := range s.NamespaceLabels {
 		labels[k] = v
 	}
+	revisions := []any{}
+	for _, r := range s.Revisions {
+		revisions = append(revisions, r)
+	}
 	var input any = map[string]any{
 		"resources": res,
 		"settings": map[string]any{
 			"namespace":       s.Namespace,
 			"namespaceLabels": labels,
+			"istioVersion":    s.IstioVersion,
+			"istioFlavor":     s.IstioFlavor,
+			"revisions":       revisions,
 			"traceFormat":     s.TraceFormat,
 			"nativeSidecars":  s.NativeSidecars,
 		},

@@ -40,6 +40,13 @@ type Settings struct {
 	// NativeSidecars says the mesh injects Kubernetes native sidecars
 	// (Istio >= 1.19 on Kubernetes >= 1.28), so Job sidecars exit by themselves.
 	NativeSidecars bool `json:"nativeSidecars"`
+	// IstioVersion is the target Istio release (internal/mesh.ParseVersion;
+	// "" is the newest the model covers).
+	IstioVersion string `json:"istioVersion"`
+	// IstioFlavor is "" (upstream Istio) or internal/mesh.FlavorOpenShift2.
+	IstioFlavor string `json:"istioFlavor"`
+	// Revisions are the installed Istio revisions and revision tags (empty: any).
+	Revisions []string `json:"revisions"`
 }
 
 // Hit is one raw finding from a rule, before source mapping.
@@ -158,11 +165,18 @@ func (e *Engine) input(objects []map[string]any, s Settings) (ast.Value, error) 
 	for k, v := range s.NamespaceLabels {
 		labels = append(labels, [2]*ast.Term{ast.StringTerm(k), ast.StringTerm(v)})
 	}
+	revisions := make([]*ast.Term, len(s.Revisions))
+	for i, r := range s.Revisions {
+		revisions[i] = ast.StringTerm(r)
+	}
 	settings := ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("namespace"), ast.StringTerm(s.Namespace)},
 		[2]*ast.Term{ast.StringTerm("namespaceLabels"), ast.ObjectTerm(labels...)},
 		[2]*ast.Term{ast.StringTerm("traceFormat"), ast.StringTerm(s.TraceFormat)},
 		[2]*ast.Term{ast.StringTerm("nativeSidecars"), ast.BooleanTerm(s.NativeSidecars)},
+		[2]*ast.Term{ast.StringTerm("istioVersion"), ast.StringTerm(s.IstioVersion)},
+		[2]*ast.Term{ast.StringTerm("istioFlavor"), ast.StringTerm(s.IstioFlavor)},
+		[2]*ast.Term{ast.StringTerm("revisions"), ast.ArrayTerm(revisions...)},
 	)
 	return ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("resources"), ast.ArrayTerm(res...)},

@@ -17,7 +17,7 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/rules"
@@ -169,7 +169,7 @@ func TestRealTreeFindings(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("master port-protocol-name findings (-want +got):\n%s", d)
 	}
-	// The oracle: Istio's protocol selection as internal/protocol ports it
+	// The oracle: Istio's protocol selection as internal/mesh ports it
 	// from istio/istio (independently of the Rego rule), over every Service
 	// port the tree renders.
 	for _, tree := range []string{"casablanca", "master"} {
@@ -209,7 +209,7 @@ func unsupportedPorts(t *testing.T, tree string) int {
 			spec, _ := r.Object["spec"].(map[string]any)
 			ports, _ := spec["ports"].([]any)
 			for _, p := range ports {
-				if item, ok := p.(map[string]any); ok && protocol.Select(protocol.PortOf(item)) == protocol.Unsupported {
+				if item, ok := p.(map[string]any); ok && mesh.Select(mesh.PortOf(item)) == mesh.Unsupported {
 					n++
 				}
 			}

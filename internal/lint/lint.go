@@ -20,6 +20,7 @@ import (
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/sourcemap"
@@ -137,6 +138,9 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 		return nil, err
 	}
 	rep := &finding.Report{Rules: eng.Rules(), Families: eng.Families()}
+	if v, err := mesh.ParseVersion(l.Opts.Settings.IstioVersion); err == nil {
+		rep.IstioVersion = v.String()
+	}
 	for _, r := range results {
 		if r.Err != nil {
 			rep.Errors = append(rep.Errors, *r.Err)

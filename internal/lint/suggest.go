@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -15,7 +15,7 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 
 // suggestFix proposes the replacement for a port-name finding where the
 // name is written literally on the located line: the same protocol
-// inference as the KRM function and the fixer (internal/protocol). Other
+// inference as the KRM function and the fixer (internal/mesh). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
 func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
 	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
@@ -35,7 +35,7 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 	if item == nil {
 		return nil
 	}
-	inf, ok := protocol.Decide(protocol.PortOf(item), protocol.EvidenceFromPods(item, selectedPods(rs, r), nil))
+	inf, ok := mesh.Decide(mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
 	if !ok {
 		return nil
 	}
@@ -47,8 +47,8 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 			}
 		}
 	}
-	pi := protocol.PortOf(item)
-	name := protocol.NewName(inf.Protocol, f.Value, pi.Port, func(s string) bool { return taken[s] })
+	pi := mesh.PortOf(item)
+	name := mesh.NewName(inf.Protocol, f.Value, pi.Port, func(s string) bool { return taken[s] })
 	ls := lines(absFile)
 	if name == f.Value || f.Line > len(ls) || !containsToken(ls[f.Line-1], f.Value) {
 		return nil
@@ -79,27 +79,12 @@ func containsToken(line, s string) bool {
 	return false
 }
 
-// selectedPods returns the pod specs of the workloads a Service selects.
+// selectedPods returns the pod specs of the workloads a Service selects
+// (internal/mesh Backends).
 func selectedPods(rs []*resource.Resource, svc *resource.Resource) []map[string]any {
-	sel, _ := lookupMap(svc.Object, "spec", "selector")
-	if len(sel) == 0 {
-		return nil
-	}
 	var out []map[string]any
-	for _, r := range rs {
-		pt := resource.PodTemplatePath(r.Kind)
-		if pt == nil || r.Namespace != svc.Namespace {
-			continue
-		}
-		labels, _ := lookupMap(r.Object, append(append([]string{}, pt...), "metadata", "labels")...)
-		match := true
-		for k, v := range sel {
-			if labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if spec, _ := lookupMap(r.Object, append(append([]string{}, pt...), "spec")...); match && spec != nil {
+	for _, w := range mesh.Backends(rs, svc) {
+		if spec, ok := mesh.PodTemplate(w.Kind, w.Object)["spec"].(map[string]any); ok {
 			out = append(out, spec)
 		}
 	}

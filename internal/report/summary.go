@@ -27,6 +27,9 @@ func summaryLine(r *finding.Report) string {
 	if n := failedCharts(r); n > 0 {
 		line += "; " + plural(n, "chart", "charts") + " failed to render"
 	}
+	if r.IstioVersion != "" {
+		line += "; Istio " + r.IstioVersion
+	}
 	return line
 }
 

@@ -47,10 +47,12 @@ type Resource struct {
 }
 
 // PodTemplatePath returns the path of the pod template inside a pod-bearing
-// object, or nil if the kind carries none. Pods are their own template.
+// object, or nil if the kind carries none. Pods are their own template. The
+// kinds are the ones Istio injects (istio/istio pkg/kube/inject/initializer.go
+// kinds: ReplicationController and OpenShift DeploymentConfig included).
 func PodTemplatePath(kind string) []string {
 	switch kind {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "DeploymentConfig":
 		return []string{"spec", "template"}
 	case "CronJob":
 		return []string{"spec", "jobTemplate", "spec", "template"}

@@ -49,41 +49,20 @@ _peer_auth_covers(pa, si, svc) if {
 	namespace_of(pa) == namespace_of(svc)
 	some pair in service_workloads
 	pair[0] == si
-	_labels_match(peer_auth_selector(pa), template_labels(workloads[pair[1]]))
+	meshready.selector_matches(object.get(pa, ["spec", "selector"], {}), template_labels(workloads[pair[1]]))
 }
 
 _peer_auth_covers(pa, _, svc) if {
 	peer_auth_scope(pa) == "workload"
 	namespace_of(pa) == namespace_of(svc)
-	_labels_match(peer_auth_selector(pa), as_object(object.get(svc, ["spec", "selector"], {})))
+	meshready.selector_matches(object.get(pa, ["spec", "selector"], {}), as_object(object.get(svc, ["spec", "selector"], {})))
 }
 
-_labels_match(selector, labels) if {
-	every k, v in selector {
-		k in object.keys(labels)
-		str(labels[k]) == str(v)
-	}
+# host_services[i] are the Services DestinationRule i's spec.host reaches, as Istio matches
+# hosts (internal/mesh: short names resolved in the rule's namespace, "*.local", "*").
+host_services[i] := object.get(model.hostServices, i, set()) if {
+	some i, _ in destination_rules
 }
 
-service_fqdn(svc) := sprintf("%s.%s.svc.%s", [name_of(svc), namespace_of(svc), cluster_domain])
-
-# host_fqdn expands a DestinationRule host written in namespace ns: "name", "name.ns",
-# "name.ns.svc" and the full name all mean the same Service; "*" stays a wildcard.
-host_fqdn(host, ns) := host if {
-	startswith(host, "*")
-	not contains(host, ".")
-} else := sprintf("%s.%s.svc.%s", [host, ns, cluster_domain]) if {
-	not contains(host, ".")
-} else := sprintf("%s.svc.%s", [host, cluster_domain]) if {
-	count(split(host, ".")) == 2
-} else := sprintf("%s.%s", [host, cluster_domain]) if {
-	endswith(host, ".svc")
-} else := host
-
-host_matches_service(host, ns, svc) if host_fqdn(lower(host), ns) == service_fqdn(svc)
-
-host_matches_service(host, ns, svc) if {
-	fqdn := host_fqdn(lower(host), ns)
-	startswith(fqdn, "*")
-	endswith(service_fqdn(svc), trim_prefix(fqdn, "*"))
-}
+# host_matches_service: a host written in namespace ns reaches Service svc (meshready.host_matches).
+host_matches_service(host, ns, svc) if meshready.host_matches(host, ns, name_of(svc), namespace_of(svc))

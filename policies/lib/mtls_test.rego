@@ -3,20 +3,15 @@ package meshready.lib_test
 import data.meshready.lib
 import data.meshready.test.fixtures
 
-test_host_fqdn if {
-	lib.host_fqdn("aai", "onap") == "aai.onap.svc.cluster.local"
-	lib.host_fqdn("aai.onap", "x") == "aai.onap.svc.cluster.local"
-	lib.host_fqdn("aai.onap.svc", "x") == "aai.onap.svc.cluster.local"
-	lib.host_fqdn("aai.onap.svc.cluster.local", "x") == "aai.onap.svc.cluster.local"
-	lib.host_fqdn("*", "x") == "*"
-}
-
 test_host_matches_service if {
 	svc := fixtures.service("aai", [])
 	lib.host_matches_service("aai", "onap", svc) with input as fixtures.input_of([])
 	lib.host_matches_service("*.onap.svc.cluster.local", "onap", svc) with input as fixtures.input_of([])
+	lib.host_matches_service("*.local", "other", svc) with input as fixtures.input_of([])
+	lib.host_matches_service("*", "other", svc) with input as fixtures.input_of([])
 	not lib.host_matches_service("aai", "other", svc) with input as fixtures.input_of([])
-	not lib.host_matches_service("sdc.onap", "onap", svc) with input as fixtures.input_of([])
+	not lib.host_matches_service("aai.onap", "onap", svc) with input as fixtures.input_of([])
+	not lib.host_matches_service("sdc.onap.svc.cluster.local", "onap", svc) with input as fixtures.input_of([])
 }
 
 test_peer_auth_scope if {

@@ -1,42 +1,9 @@
 # Service ports, Istio's protocol selection, and which workloads a Service reaches.
 package meshready.lib
 
-# Protocol names Istio parses from a port name prefix or appProtocol (protocol.Parse),
-# lower-cased; istio_protocol returns these, or "" when the port declares none.
-istio_protocols := {
-	"tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2",
-	"https", "tls", "mongo", "redis", "mysql",
-}
-
-# Kubernetes' standard appProtocol values, which Istio maps before parsing.
-k8s_app_protocols := {
-	"kubernetes.io/h2c": "http2",
-	"kubernetes.io/ws": "http",
-	"kubernetes.io/wss": "https",
-}
-
-# Server-first ports Istio treats as TCP when the name declares nothing, since sniffing
-# would wait for a client byte that never comes (SMTP, DNS, MySQL, MongoDB).
-well_known_tcp_ports := {25, 53, 3306, 27017}
-
-# Well-known ports of server-first or binary TCP protocols, which never carry HTTP.
-binary_ports := {
-	3306: "MySQL",
-	5432: "PostgreSQL",
-	27017: "MongoDB",
-	6379: "Redis",
-	9042: "Cassandra CQL",
-	7000: "Cassandra inter-node",
-	2181: "ZooKeeper client",
-	2888: "ZooKeeper peer",
-	3888: "ZooKeeper election",
-	9092: "Kafka",
-	9300: "Elasticsearch transport",
-	5672: "AMQP",
-}
-
-# Protocols served over HTTP (the ones a trace header travels in).
-http_protocols := {"http", "http2", "grpc", "grpc-web"}
+# binary_port(n) names the server-first or binary protocol a well-known port carries (MySQL,
+# Kafka, ...), which never carries HTTP, or is "" (internal/mesh WellKnownTCP).
+binary_port(n) := meshready.binary_port(n)
 
 service_ports(svc) := {x |
 	some j, p in as_array(object.get(as_object(svc), ["spec", "ports"], []))
@@ -50,68 +17,33 @@ service_ports(svc) := {x |
 	}
 }
 
-# svc_ports[si] are the ports of Service si as service_ports gives them, plus "protocol"
-# (istio_protocol) and "source" (protocol_source), worked out once for all the rules that read them.
-svc_ports[si] := {object.union(p, {"protocol": istio_protocol(p.port), "source": protocol_source(p.port)}) |
+# svc_ports[si] are the ports of Service si as service_ports gives them, plus what internal/mesh
+# reads from them: "protocol" (Istio's, lower case, "" when Istio sniffs), "source" ({"field",
+# "value"}: appProtocol when set, else the name) and "http" (the protocol is carried over HTTP).
+# Ports Istio ignores (an ExternalName Service's, since Istio 1.21) are left out.
+svc_ports[si] := {object.union(p, {"protocol": facts.protocol, "source": facts.source, "http": facts.http}) |
 	some p in service_ports(svc)
+	some facts in model.servicePorts[si]
+	facts.index == p.index
+	facts.ignored == ""
 } if {
 	some si, svc in services
 }
 
-# protocol_source is where Istio reads a port's protocol: appProtocol wins when set.
-protocol_source(p) := {"field": "appProtocol", "value": str(p.appProtocol)} if {
-	p.appProtocol != null
-} else := {"field": "name", "value": str(object.get(p, "name", ""))}
+# istio_protocol is Istio's protocol for a Service port object (kube.ConvertProtocol, through
+# meshready.port_protocol at the target Istio version), "" when Istio sniffs.
+istio_protocol(p) := meshready.port_protocol(p, _target_version)
 
-# istio_protocol mirrors istio/istio pkg/config/kube ConvertProtocol for a Service port.
-istio_protocol(p) := "udp" if {
-	object.get(p, "protocol", "TCP") == "UDP"
-} else := proto if {
-	src := protocol_source(p)
-	src.field == "appProtocol"
-	proto := k8s_app_protocols[src.value]
-} else := name_protocol(protocol_source(p).value, object.get(p, "port", 0))
-
-# name_protocol: "grpc-web" by prefix (it holds a dash), else the part before the first
-# dash, case-insensitively; well-known server-first ports default to TCP.
-name_protocol(name, port) := "grpc-web" if {
-	startswith(lower(name), "grpc-web")
-} else := proto if {
-	proto := lower(split(name, "-")[0])
-	proto in istio_protocols
-} else := "tcp" if {
-	port in well_known_tcp_ports
+_target_version := str(input.settings.istioVersion) if {
+	input.settings.istioVersion
 } else := ""
 
-# service_workloads holds [service index, workload index] for every workload in the
-# Service's namespace whose pod template labels match the Service's (non-empty) selector.
-# They are the intersection, over the selector's labels, of the workloads carrying each label.
+# service_workloads holds [service index, workload index] for every workload in the Service's
+# namespace whose pod template labels its (non-empty) selector matches (internal/mesh).
 service_workloads contains [si, wi] if {
-	by_label := _workloads_by_label
-	some si, svc in services
-	selector := as_object(object.get(svc, ["spec", "selector"], {}))
-	count(selector) > 0
-	ns := namespace_of(svc)
-
-	# object.get with a one-key path: a label nobody carries gives the empty set.
-	some wi in intersection({object.get(by_label, [[ns, k, str(v)]], set()) | some k, v in selector})
-}
-
-# _workloads_by_label[[ns, key, value]] are the workloads in namespace ns whose pod template
-# has the label key with a value of the same string (str) as value.
-# Only the label keys some selector uses are indexed.
-_workloads_by_label[x] contains wi if {
-	keys := _selector_keys
-	some wi, pod in pods
-	labels := pod.labels
-	some k in keys
-	v := labels[k]
-	x := [pod.namespace, k, str(v)]
-}
-
-_selector_keys contains k if {
-	some svc in services
-	some k, _ in as_object(object.get(svc, ["spec", "selector"], {}))
+	some pair in model.serviceWorkloads
+	[si, wi] := pair
+	services[si]
 }
 
 # workload_services[wi] are the indexes of the Services selecting workload wi.

@@ -3,64 +3,17 @@ package meshready.lib_test
 import data.meshready.lib
 import data.meshready.test.fixtures
 
-# Istio's ConvertProtocol cases: [port, expected protocol].
-protocol_cases := [
-	[{"name": "http", "port": 80}, "http"],
-	[{"name": "HTTP-api", "port": 8080}, "http"],
-	[{"name": "http2-api", "port": 8080}, "http2"],
-	[{"name": "https-ui", "port": 8443}, "https"],
-	[{"name": "grpc", "port": 9090}, "grpc"],
-	[{"name": "grpc-web", "port": 9090}, "grpc-web"],
-	[{"name": "GRPC-Web-ui", "port": 9090}, "grpc-web"],
-	[{"name": "grpc-api", "port": 9090}, "grpc"],
-	[{"name": "tcp-db", "port": 5432}, "tcp"],
-	[{"name": "tls", "port": 443}, "tls"],
-	[{"name": "mongo", "port": 27017}, "mongo"],
-	[{"name": "mysql-primary", "port": 3306}, "mysql"],
-	[{"name": "redis", "port": 6379}, "redis"],
-	[{"name": "udp-dns", "port": 53}, "udp"],
-	[{"name": "http_proxy", "port": 3128}, "http_proxy"],
-	# no protocol prefix
-	[{"name": "api", "port": 8080}, ""],
-	[{"name": "httpapi", "port": 8080}, ""],
-	[{"port": 8080}, ""],
-	[{"name": "", "port": 8080}, ""],
-	# server-first well-known ports default to TCP
-	[{"port": 3306}, "tcp"],
-	[{"name": "db", "port": 27017}, "tcp"],
-	[{"name": "smtp", "port": 25}, "tcp"],
-	[{"port": 53}, "tcp"],
-	[{"name": "api", "port": 5432}, ""],
-	# protocol: UDP wins over everything
-	[{"name": "http", "port": 80, "protocol": "UDP"}, "udp"],
-	[{"name": "dns", "port": 5353, "protocol": "UDP"}, "udp"],
-	# appProtocol wins over the name
-	[{"name": "api", "port": 8080, "appProtocol": "http"}, "http"],
-	[{"name": "http", "port": 8080, "appProtocol": "tcp"}, "tcp"],
-	[{"name": "tcp-db", "port": 8080, "appProtocol": "grpc-web"}, "grpc-web"],
-	[{"name": "http", "port": 8080, "appProtocol": "kafka"}, ""],
-	[{"name": "http", "port": 3306, "appProtocol": "kafka"}, "tcp"],
-	[{"name": "api", "port": 8080, "appProtocol": "kubernetes.io/h2c"}, "http2"],
-	[{"name": "api", "port": 8080, "appProtocol": "kubernetes.io/ws"}, "http"],
-	[{"name": "api", "port": 8443, "appProtocol": "kubernetes.io/wss"}, "https"],
-	# appProtocol: null (rendered from an empty value) is unset
-	[{"name": "http", "port": 8080, "appProtocol": null}, "http"],
-]
-
+# The full protocol table is internal/mesh/testdata/selection.tsv, run through Go and through
+# these rules (policies/conformance_test.go); this checks that the helper reaches the model.
 test_istio_protocol if {
-	every c in protocol_cases {
-		lib.istio_protocol(c[0]) == c[1]
-	}
+	lib.istio_protocol({"name": "http-api", "port": 8080}) == "http"
+	lib.istio_protocol({"name": "api", "port": 8080, "appProtocol": "kubernetes.io/h2c"}) == "http2"
+	lib.istio_protocol({"name": "api", "port": 8080}) == ""
 }
 
-test_istio_protocol_reports_mismatch if {
-	# guard the table test: a wrong expectation must fail
-	not lib.istio_protocol({"name": "api", "port": 8080}) == "http"
-}
-
-test_protocol_source_prefers_app_protocol if {
-	lib.protocol_source({"name": "api", "appProtocol": "http"}) == {"field": "appProtocol", "value": "http"}
-	lib.protocol_source({"name": "api"}) == {"field": "name", "value": "api"}
+test_svc_ports_source_prefers_app_protocol if {
+	svc := fixtures.service("aai", [{"name": "api", "port": 80, "appProtocol": "http"}, {"name": "api2", "port": 81}])
+	{p.source | some p in lib.svc_ports[0]} == {{"field": "appProtocol", "value": "http"}, {"field": "name", "value": "api2"}} with input as fixtures.input_of([svc])
 }
 
 test_service_workloads_match_selector_and_namespace if {

@@ -1,20 +1,22 @@
 # Pod-bearing resources, their pod templates, containers and the ConfigMaps they read.
 package meshready.lib
 
-pod_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
+# The kinds Istio injects (internal/resource.PodTemplatePath, from istio/istio
+# pkg/kube/inject/initializer.go).
+pod_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Job", "CronJob", "Pod"}
 
 job_kinds := {"Job", "CronJob"}
 
 long_running_kinds := pod_kinds - job_kinds
 
-workloads[i] := r if {
-	some kind in pod_kinds
-	some i, r in object.get(resources_of_kind, kind, {})
+# workloads are the pod-bearing resources of the model (Istio's own objects left out).
+workloads[i] := input.resources[i] if {
+	some i, _ in model.pods
 }
 
 template_prefix("Pod") := ""
 
-template_prefix(kind) := "spec.template." if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+template_prefix(kind) := "spec.template." if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Job"}
 
 template_prefix("CronJob") := "spec.jobTemplate.spec.template."
 
@@ -45,26 +47,35 @@ _annotations_of(template) := as_object(object.get(template, ["metadata", "annota
 #   prefix        template_prefix(kind)
 #   spec, labels, annotations    pod_spec, template_labels, template_annotations
 #   namespace     namespace_of
-#   inject        inject_setting, or null when the pod sets none
-#   injected      injected (true or false)
+#   inject        {value, source, path}: the sidecar.istio.io/inject Istio reads, or null
+#   injected      Istio injects the pod (internal/mesh Profile.Decide)
+#   reason        why (or why not), in words a finding prints
+#   opt_out       the pod itself turns injection off
+#   native_sidecars  istio-proxy runs (or will run) as a native sidecar
+#   rejected      [{key, value, cause}]: traffic annotations Istio's injector refuses
 pods[i] := {
 	"resource": r,
 	"prefix": prefix,
 	"spec": _spec_of(template),
-	"labels": labels,
-	"annotations": annotations,
-	"namespace": ns,
-	"inject": inject,
-	"injected": _injected_with(ns, inject),
+	"labels": _labels_of(template),
+	"annotations": _annotations_of(template),
+	"namespace": facts.namespace,
+	"inject": _with_path(prefix, facts.inject),
+	"injected": facts.injected,
+	"reason": facts.reason,
+	"opt_out": facts.optOut,
+	"native_sidecars": facts.nativeSidecars,
+	"rejected": facts.rejected,
 } if {
-	some i, r in workloads
-	prefix := template_prefix(r.kind)
+	some i, facts in model.pods
+	r := input.resources[i]
+	prefix := facts.prefix
 	template := pod_template(r)
-	labels := _labels_of(template)
-	annotations := _annotations_of(template)
-	ns := namespace_of(r)
-	inject := _inject_or_null(prefix, labels, annotations)
 }
+
+_with_path(_, null) := null
+
+_with_path(prefix, setting) := object.union(setting, {"path": inject_path(prefix, setting)}) if setting != null
 
 own_labels(r) := as_object(object.get(as_object(r), ["metadata", "labels"], {}))
 
@@ -76,12 +87,15 @@ template_annotation_path(r, key) := metadata_path(template_prefix(r.kind), "anno
 
 template_label_path(r, key) := metadata_path(template_prefix(r.kind), "labels", key)
 
+# containers are the application's containers: Istio's own (istio-proxy, istio-init,
+# istio-validation, meshready.istio_container) are left out.
 containers(r) := {x |
 	prefix := template_prefix(r.kind)
 	spec := pod_spec(r)
 	some key in ["initContainers", "containers"]
 	some j, c in as_array(object.get(spec, key, []))
 	is_object(c)
+	not meshready.istio_container(object.get(c, "name", ""))
 	x := {
 		"container": c,
 		"name": str(object.get(c, "name", "")),

@@ -18,7 +18,7 @@ import (
 
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/rules"
 )
@@ -125,7 +125,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("--inject-style: %q is not %s or %s", o.InjectStyle, StyleAnnotation, StyleLabel)
 	}
 	for k, v := range o.Protocols {
-		if _, ok := protocol.ParseMesh(v); !ok {
+		if _, ok := mesh.ParseMesh(v); !ok {
 			return fmt.Errorf("port protocol %s=%s: %q is not one of http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis", k, v, v)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/meshready/meshready/internal/config"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
@@ -159,8 +159,8 @@ func renderFacts(t *testing.T, chart string) facts {
 		if r.Kind == "Service" {
 			ports, _ := resource.Lookup(r.Object, "spec.ports")
 			for _, p := range asMaps(ports) {
-				pp := protocol.PortOf(p)
-				f.ports[fmt.Sprintf("%s:%d", r.Name, pp.Port)] = string(protocol.Select(pp))
+				pp := mesh.PortOf(p)
+				f.ports[fmt.Sprintf("%s:%d", r.Name, pp.Port)] = string(mesh.Select(pp))
 			}
 		}
 	}

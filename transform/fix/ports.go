@@ -11,7 +11,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 )
@@ -21,8 +21,8 @@ type portTask struct {
 	vi   int
 	svc  *resource.Resource
 	idx  int
-	port protocol.Port
-	inf  protocol.Inference
+	port mesh.Port
+	inf  mesh.Inference
 	f    finding.Finding
 }
 
@@ -52,7 +52,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			if pm == nil {
 				continue
 			}
-			port := protocol.PortOf(pm)
+			port := mesh.PortOf(pm)
 			// a Service's port names are unique; unnamed ports go by number
 			key := fmt.Sprintf("%s#%s", keyOf(svc), port.Name)
 			if port.Name == "" {
@@ -78,8 +78,8 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 				p.refuse(key, svc, f.Field, fmt.Sprintf("the Service names two ports %q (%s); Kubernetes rejects that: give them distinct names by hand", port.Name, p.variants[vi].name))
 				continue
 			}
-			ev := protocol.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
-			inf, ok := protocol.Decide(port, ev)
+			ev := mesh.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
+			inf, ok := mesh.Decide(port, ev)
 			if !ok {
 				refused[key] = true
 				p.refuse(key, svc, f.Field, fmt.Sprintf("%s, but the protocol inference finds nothing to correct; name the port by hand or give its protocol with --port-protocol", f.Message))
@@ -125,7 +125,7 @@ func namedTwice(svc *resource.Resource, name string) bool {
 	ports, _ := resource.Lookup(svc.Object, "spec.ports")
 	n := 0
 	for _, pm := range asMaps(ports) {
-		if protocol.PortOf(pm).Name == name {
+		if mesh.PortOf(pm).Name == name {
 			n++
 		}
 	}
@@ -159,7 +159,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 	idx := -1
 	for i, x := range pl {
 		pm, _ := x.(map[string]any)
-		if pm != nil && protocol.PortOf(pm).Name == old && (old != "" || protocol.PortOf(pm).Port == num) {
+		if pm != nil && mesh.PortOf(pm).Name == old && (old != "" || mesh.PortOf(pm).Port == num) {
 			idx = i
 		}
 	}
@@ -171,14 +171,14 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 	pr.fields = []fieldRef{pr.name}
 	for i, x := range pl {
 		if pm, _ := x.(map[string]any); pm != nil && i != idx {
-			pr.taken[protocol.PortOf(pm).Name] = true
+			pr.taken[mesh.PortOf(pm).Name] = true
 		}
 	}
 	if old == "" {
 		return pr
 	}
 	pm := pl[idx].(map[string]any)
-	_, tpName, _ := protocol.IntOrName(pm["targetPort"])
+	_, tpName, _ := mesh.IntOrName(pm["targetPort"])
 	bs := backends(res, svc)
 	if tpName == old {
 		pr.fields = append(pr.fields, fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].targetPort", idx)})
@@ -206,7 +206,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 					if !owns {
 						continue
 					}
-					for _, pk := range protocol.ProbeKeys {
+					for _, pk := range mesh.ProbeKeys {
 						for _, h := range []string{"httpGet", "tcpSocket"} {
 							f := fmt.Sprintf("%s.%s.%s.port", cpath, pk, h)
 							if v, ok := resource.Lookup(w.Object, f); ok && v == old {
@@ -233,7 +233,7 @@ func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *
 			ops, _ := resource.Lookup(o.Object, "spec.ports")
 			for i, x := range asList(ops) {
 				if xm, _ := x.(map[string]any); xm != nil {
-					if _, n, _ := protocol.IntOrName(xm["targetPort"]); n == old {
+					if _, n, _ := mesh.IntOrName(xm["targetPort"]); n == old {
 						pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.ports[%d].targetPort", i)})
 					}
 				}
@@ -421,7 +421,7 @@ func lineFoot(file string, line int) func(pr *probe) ([]fieldRef, bool) {
 
 // renamePort renames a named port where its name is written, with every
 // reference, and returns the new name and where the edits go.
-func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
+func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
 	var first *portRefs
 	taken := map[string]bool{}
 	for _, r := range refs {
@@ -437,7 +437,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	for _, r := range refs {
 		cport = cport || r.cport
 	}
-	plainName := protocol.NewName(proto, old, first.portNum, func(n string) bool { return taken[n] })
+	plainName := mesh.NewName(proto, old, first.portNum, func(n string) bool { return taken[n] })
 	// covered: per variant, the fields an edit already renames
 	type vfield struct {
 		vi int
@@ -451,8 +451,8 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 		if newName != "" && newName != n {
 			return refuse("its sources would rename it to both %s and %s; name it by hand", newName, n)
 		}
-		if cport && !protocol.ValidPortName(n) {
-			return refuse("the container port would be named %s, which is not a valid port name (at most %d lower-case letters, digits and '-'); name it by hand", n, protocol.MaxPortName)
+		if cport && !mesh.ValidPortName(n) {
+			return refuse("the container port would be named %s, which is not a valid port name (at most %d lower-case letters, digits and '-'); name it by hand", n, mesh.MaxPortName)
 		}
 		newName = n
 		return nil
@@ -564,7 +564,7 @@ func (r *portRefs) objName(k objKey) string {
 // is replaced by plainName; an expression gets the protocol prefix
 // (`http-{{ .Values.x }}`, moving a trailing `-<proto>` to the front). want,
 // when set, is the name the result must render.
-func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*portRefs, proto protocol.Instance, plainName, want string) ([]Edit, string, string, error) {
+func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*portRefs, proto mesh.Instance, plainName, want string) ([]Edit, string, string, error) {
 	pr := probes[vi]
 	d := pr.decompose(f)
 	if !d.found || d.line < 0 {
@@ -658,7 +658,7 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 // stripClaim drops a protocol claim at the start of a literal ("http-").
 func stripClaim(lit string) string {
 	head, rest, ok := strings.Cut(lit, "-")
-	if ok && protocol.Parse(head) != protocol.Unsupported {
+	if ok && mesh.Parse(head) != mesh.Unsupported {
 		return rest
 	}
 	return lit
@@ -670,7 +670,7 @@ func dnsLabel(s string) bool { return len(s) <= 63 && dnsLabelRE.MatchString(s) 
 
 // nameUnnamed gives a port without a name `<proto>-<port>`, on a new line
 // of the literal port item in the template or in the values item.
-func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto protocol.Instance, it *item) (string, []string, error) {
+func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
 	var first *portRefs
 	taken := map[string]bool{}
 	for _, r := range refs {
@@ -681,7 +681,7 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto pro
 			taken[n] = true
 		}
 	}
-	name := protocol.NewName(proto, strconv.Itoa(int(first.portNum)), first.portNum, func(n string) bool { return taken[n] })
+	name := mesh.NewName(proto, strconv.Itoa(int(first.portNum)), first.portNum, func(n string) bool { return taken[n] })
 	var edits []Edit
 	var where []string
 	for vi, r := range refs {

@@ -3,9 +3,9 @@ package fix
 import (
 	"fmt"
 
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
-	"github.com/meshready/meshready/internal/selector"
 )
 
 func asList(v any) []any { l, _ := v.([]any); return l }
@@ -46,23 +46,9 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// backends are the workloads a Service selects, in its namespace.
+// backends are the workloads a Service selects, in its namespace (internal/mesh Backends).
 func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
-	sel, _ := resource.Lookup(svc.Object, "spec.selector")
-	sm := labelSet(sel)
-	if len(sm) == 0 {
-		return nil
-	}
-	var out []*resource.Resource
-	for _, r := range res.Resources {
-		if !resource.IsWorkload(r.Kind) || r.Namespace != svc.Namespace {
-			continue
-		}
-		if selector.Selects(sm, podLabels(r)) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return mesh.Backends(res.Resources, svc)
 }
 
 func podSpecs(ws []*resource.Resource) []map[string]any {
@@ -77,17 +63,17 @@ func podSpecs(ws []*resource.Resource) []map[string]any {
 }
 
 // labelSelector evaluates a LabelSelector of a rendered object (see
-// internal/selector); a missing one selects nothing here.
+// internal/mesh); a missing one selects nothing here.
 func labelSelector(sel any, labels map[string]string) bool {
 	s := asMap(sel)
 	if s == nil {
 		return false
 	}
-	ls := selector.LabelSelector{MatchLabels: labelSet(s["matchLabels"])}
+	ls := mesh.LabelSelector{MatchLabels: labelSet(s["matchLabels"])}
 	for _, e := range asMaps(s["matchExpressions"]) {
 		key, _ := e["key"].(string)
 		op, _ := e["operator"].(string)
-		r := selector.Requirement{Key: key, Operator: op}
+		r := mesh.Requirement{Key: key, Operator: op}
 		for _, x := range asList(e["values"]) {
 			r.Values = append(r.Values, text(x))
 		}

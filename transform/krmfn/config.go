@@ -11,7 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/meshready/meshready/internal/protocol"
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // The function's own config kind.
@@ -87,6 +87,9 @@ type SidecarSpec struct {
 // IstioSpec picks the Istio API versions generated.
 type IstioSpec struct {
 	APIVersion string `yaml:"apiVersion"` // v1 or v1beta1
+	// Version is the target Istio release ("1.24"); empty is the newest
+	// release internal/mesh covers.
+	Version string `yaml:"version"`
 }
 
 // GeneratedSpec says where kpt and kustomize write generated resources.
@@ -353,9 +356,9 @@ func (s *Spec) Validate() []ConfigError {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if _, ok := protocol.ParseMesh(s.Ports.Protocols[k]); !ok {
+		if _, ok := mesh.ParseMesh(s.Ports.Protocols[k]); !ok {
 			var names []string
-			for _, p := range protocol.MeshProtocols {
+			for _, p := range mesh.MeshProtocols {
 				names = append(names, p.Prefix())
 			}
 			errs = append(errs, ConfigError{Field: "spec.ports.protocols." + k, Message: fmt.Sprintf("%q is not one of %s", s.Ports.Protocols[k], strings.Join(names, ", "))})
@@ -392,6 +395,9 @@ func (s *Spec) Validate() []ConfigError {
 		}
 	}
 	enum("spec.istio.apiVersion", s.Istio.APIVersion, "v1", "v1beta1")
+	if _, err := mesh.ParseVersion(s.Istio.Version); err != nil {
+		errs = append(errs, ConfigError{Field: "spec.istio.version", Message: err.Error()})
+	}
 	if p := s.Generated.Path; p == "" || pathpkg.IsAbs(p) || strings.HasPrefix(pathpkg.Clean(p), "..") || strings.Contains(p, "\\") {
 		errs = append(errs, ConfigError{Field: "spec.generated.path", Message: fmt.Sprintf("%q must be a relative path inside the package", p)})
 	}

@@ -6,8 +6,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
-	"github.com/meshready/meshready/internal/selector"
 )
 
 // item is one input object with what the operations look up repeatedly.
@@ -94,13 +94,13 @@ func (it *item) file() (string, int, bool) {
 // isBuiltinGroup: the API groups of the built-in pod-bearing kinds, so a
 // CRD that happens to be called Deployment is left alone.
 func isBuiltinGroup(group string) bool {
-	return group == "apps" || group == "batch" || group == "extensions"
+	return group == "apps" || group == "batch" || group == "extensions" || group == "apps.openshift.io"
 }
 
 // labelSelector evaluates a metav1.LabelSelector node (see
-// internal/selector): an empty or missing selector selects everything.
+// internal/mesh): an empty or missing selector selects everything.
 func labelSelector(sel *yaml.Node, labels map[string]string) bool {
-	var s selector.LabelSelector
+	var s mesh.LabelSelector
 	if sel = deref(sel); sel != nil {
 		_ = sel.Decode(&s) // a field that does not decode is left out, as a lookup would skip it
 	}

@@ -6,8 +6,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/meshready/meshready/internal/protocol"
-	"github.com/meshready/meshready/internal/selector"
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // portRenames records what moved, so references can follow.
@@ -42,19 +41,19 @@ func (r *run) ports() {
 			}
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
-			port := protocol.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-			inf, ok := protocol.Decide(port, r.evidence(port, get(pn, "targetPort"), backends))
+			port := mesh.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
+			inf, ok := mesh.DecideFor(r.version, port, r.evidence(port, get(pn, "targetPort"), backends))
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
-			declared := protocol.Select(port)
+			declared := mesh.SelectFor(r.version, port)
 			field := fmt.Sprintf("spec.ports[%d]", i)
 			what := fmt.Sprintf("port %d", num)
 			if name != "" {
 				what = fmt.Sprintf("port %d (%s)", num, name)
 			}
 			claim := ""
-			if declared != protocol.Unsupported {
+			if declared != mesh.Unsupported {
 				claim = fmt.Sprintf(", not %s as its name claims", declared.Prefix())
 			}
 			if r.spec.Ports.Mode == "appProtocol" {
@@ -62,7 +61,7 @@ func (r *run) ports() {
 				r.result(svc, framework.Info, field+".appProtocol", fmt.Sprintf("%s: appProtocol %s%s (%s)", what, inf.Protocol.Prefix(), claim, inf.Reason))
 				continue
 			}
-			newName := protocol.NewName(inf.Protocol, name, num, func(s string) bool { return names[s] && s != name })
+			newName := mesh.NewName(inf.Protocol, name, num, func(s string) bool { return names[s] && s != name })
 			if newName == name {
 				continue
 			}
@@ -100,7 +99,7 @@ func (r *run) backends(svc *item) []*item {
 	}
 	var out []*item
 	for _, w := range r.items {
-		if w.template != nil && w.ns == svc.ns && selector.Selects(sel, w.podLabels()) {
+		if w.template != nil && w.ns == svc.ns && mesh.Selects(sel, w.podLabels()) {
 			out = append(out, w)
 		}
 	}
@@ -113,13 +112,13 @@ func containers(w *item) []*yaml.Node { return seq(w.podSpec(), "containers") }
 // evidence collects what the backends show about the port a Service port
 // targets, with the code the chart fixer uses: it reads plain maps, so the
 // nodes are decoded afresh for each port (renames edit them as we go).
-func (r *run) evidence(p protocol.Port, targetPort *yaml.Node, backends []*item) protocol.Evidence {
+func (r *run) evidence(p mesh.Port, targetPort *yaml.Node, backends []*item) mesh.Evidence {
 	specs := make([]map[string]any, 0, len(backends))
 	for _, w := range backends {
 		// the containers are all the evidence reads of a pod spec
 		specs = append(specs, map[string]any{"containers": plain(get(w.podSpec(), "containers"))})
 	}
-	return protocol.PortEvidence(p, plain(targetPort), specs, r.spec.Ports.Protocols)
+	return mesh.PortEvidence(p, plain(targetPort), specs, r.spec.Ports.Protocols)
 }
 
 // renameContainerPort renames the container port `old` to `new` in the
@@ -219,7 +218,7 @@ func (r *run) renameContainerPort(ns string, backends []*item, old, new string, 
 // renameProbePorts moves probe and lifecycle-hook ports that name `old`.
 func renameProbePorts(c *yaml.Node, old, new string) {
 	var handlers []*yaml.Node
-	for _, k := range protocol.ProbeKeys {
+	for _, k := range mesh.ProbeKeys {
 		handlers = append(handlers, get(c, k))
 	}
 	handlers = append(handlers, path(c, "lifecycle", "postStart"), path(c, "lifecycle", "preStop"))

@@ -22,7 +22,7 @@ findings contains f if {
 	some i, pod in lib.pods
 	pod.injected
 	r := pod.resource
-	not lib.native_sidecars(r)
+	not pod.native_sidecars
 	not _outbound_excluded(pod.annotations)
 	some x in lib.containers(r)
 	x.init

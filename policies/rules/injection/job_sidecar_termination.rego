@@ -24,7 +24,7 @@ findings contains f if {
 	r := pod.resource
 	r.kind in lib.job_kinds
 	pod.injected
-	not lib.native_sidecars(r)
+	not pod.native_sidecars
 	not lib.sidecar_quit_configured(r)
 	f := {
 		"resource": i,

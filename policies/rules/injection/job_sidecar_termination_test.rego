@@ -16,7 +16,7 @@ test_injected_job_fires if {
 }
 
 test_cronjob_path if {
-	fs := rule.findings with input as fixtures.input_of([job("CronJob", {"sidecar.istio.io/inject": "true"}, migrate)])
+	fs := rule.findings with input as fixtures.injected_input([job("CronJob", {}, migrate)])
 	{f.field | some f in fs} == {`spec.jobTemplate.spec.template.metadata.annotations["sidecar.istio.io/nativeSidecar"]`}
 }
 
@@ -58,4 +58,10 @@ test_hold_application_does_not_count if {
 	config := "holdApplicationUntilProxyStarts: true\n"
 	fs := rule.findings with input as fixtures.injected_input([job("Job", {"proxy.istio.io/config": config}, migrate)])
 	count(fs) == 1
+}
+
+# A Job that already runs istio-proxy as a native sidecar ends.
+test_native_sidecar_in_pod_passes if {
+	count(rule.findings) == 0 with input as fixtures.input_of([fixtures.workload("Job", "migrate", fixtures.kube_injected("migrate", fixtures.container("migrate"), true))])
+	count(rule.findings) == 1 with input as fixtures.input_of([fixtures.workload("Job", "migrate", fixtures.kube_injected("migrate", fixtures.container("migrate"), false))])
 }

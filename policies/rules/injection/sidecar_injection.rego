@@ -2,16 +2,19 @@
 # title: Every workload gets an Istio sidecar
 # description: >-
 #   A pod without the istio-proxy sidecar is outside the mesh: it neither speaks nor accepts
-#   mTLS, is invisible to telemetry and tracing, and cannot reach STRICT mTLS services. A pod
-#   gets the sidecar when its template says sidecar.istio.io/inject "true", or when its
-#   namespace is labelled istio-injection=enabled or istio.io/rev and the pod does not say "false".
+#   mTLS, is invisible to telemetry and tracing, and cannot reach STRICT mTLS services. Istio's
+#   default webhooks reach a pod when its namespace is labelled istio-injection=enabled or
+#   istio.io/rev=<revision>, or, in a namespace with neither label, when the pod template has the
+#   label sidecar.istio.io/inject "true"; the annotation can only opt out, and
+#   istio-injection=disabled or a "false" on the pod wins. A pod whose traffic annotations Istio's
+#   injector rejects is never created. The decision is internal/mesh's, at the target Istio version.
 # custom:
 #   id: sidecar-injection
 #   severity: error
 #   family: injection
 #   remediation: >-
-#     Add `sidecar.istio.io/inject: "true"` to the pod template's labels or annotations
-#     (spec.template.metadata), or label the namespace istio-injection=enabled (or istio.io/rev=<revision>).
+#     Label the namespace istio-injection=enabled (or istio.io/rev=<revision>), or add the label
+#     `sidecar.istio.io/inject: "true"` to the pod template (spec.template.metadata.labels).
 #     A deliberate "false" opt-out is reported as info: keep it only for pods that must stay out of the mesh.
 package meshready.rules.sidecar_injection
 
@@ -19,12 +22,13 @@ import data.meshready.lib
 
 findings contains f if {
 	some i, pod in lib.pods
-	pod.inject.value == "false"
+	not pod.injected
+	pod.opt_out
 	f := {
 		"resource": i,
 		"field": pod.inject.path,
-		"value": "false",
-		"message": sprintf("%s opts out of the Istio sidecar with sidecar.istio.io/inject: \"false\" (pod %s): it stays outside the mesh", [lib.describe(pod.resource), pod.inject.source]),
+		"value": pod.inject.value,
+		"message": sprintf("%s opts out of the Istio sidecar: %s; it stays outside the mesh", [lib.describe(pod.resource), pod.reason]),
 		"severity": "info",
 	}
 }
@@ -32,33 +36,31 @@ findings contains f if {
 findings contains f if {
 	some i, pod in lib.pods
 	not pod.injected
-	setting := pod.inject
-	not _opted_out(setting)
-	r := pod.resource
-	ns := pod.namespace
+	not pod.opt_out
+
+	# mtls-host-network reports hostNetwork pods, which Istio never injects.
+	not object.get(pod.spec, "hostNetwork", false) == true
 	f := {
 		"resource": i,
-		"field": _field(pod.prefix, setting),
-		"value": _value(setting),
-		"message": sprintf("%s gets no Istio sidecar: %s and namespace '%s' %s", [lib.describe(r), _pod_says(setting), ns, _namespace_says(ns)]),
+		"field": lib.inject_path(pod.prefix, pod.inject),
+		"value": _value(pod.inject),
+		"message": sprintf("%s gets no Istio sidecar (Istio %s): %s", [lib.describe(pod.resource), lib.istio_version, pod.reason]),
 	}
 }
 
-# setting is the pod's lib.inject_setting, or null when it sets none (lib.pods).
-_opted_out(setting) if setting.value == "false"
+# A traffic annotation Istio's injector rejects makes the webhook refuse the pod.
+findings contains f if {
+	some i, pod in lib.pods
+	pod.injected
+	some x in pod.rejected
+	f := {
+		"resource": i,
+		"field": lib.metadata_path(pod.prefix, "annotations", x.key),
+		"value": x.value,
+		"message": sprintf("%s: Istio's injector rejects %s %q (%s), so the pod is never created", [lib.describe(pod.resource), x.key, x.value, x.cause]),
+	}
+}
 
 _value(setting) := setting.value if {
 	setting != null
 } else := ""
-
-_field(prefix, setting) := setting.path if {
-	setting != null
-} else := lib.metadata_path(prefix, "annotations", lib.inject_key)
-
-_pod_says(setting) := sprintf("its pod template sets sidecar.istio.io/inject to %q, not \"true\",", [setting.value]) if {
-	setting != null
-} else := "its pod template has no sidecar.istio.io/inject: \"true\""
-
-_namespace_says(ns) := "is labelled istio-injection=disabled" if {
-	lib.str(object.get(lib.namespace_labels(ns), "istio-injection", "")) == "disabled"
-} else := "is not labelled istio-injection=enabled or istio.io/rev"

@@ -31,4 +31,13 @@ findings contains f if {
 
 _problem("") := "is empty (a missing value rendered as \"\"); it must be \"true\" or \"false\""
 
-_problem(v) := sprintf("is %q; it must be exactly \"true\" or \"false\"", [v]) if v != ""
+_problem(v) := sprintf("is %q; it must be exactly \"true\" or \"false\" (Istio %s reads it as %s%s)", [v, lib.istio_version, _reading(v), _label_note(v)]) if v != ""
+
+_reading(v) := "the namespace default" if {
+	meshready.inject_reading(v, lib.settings) == "default"
+} else := meshready.inject_reading(v, lib.settings)
+
+# The webhooks' object selectors compare labels with the exact strings "true" and "false".
+_label_note(v) := "; a label other than \"true\" never selects the pod in a namespace without injection labels" if {
+	meshready.inject_reading(v, lib.settings) == "inject"
+} else := ""

@@ -22,8 +22,8 @@ findings contains f if {
 	host := lib.str(object.get(dr, ["spec", "host"], ""))
 	host != ""
 	strict := {lib.describe(svc) |
-		some si, svc in lib.services
-		lib.host_matches_service(host, lib.namespace_of(dr), svc)
+		some si in lib.host_services[i]
+		svc := lib.services[si]
 		not lib.mtls_relaxed_for_service(si, svc)
 	}
 	count(strict) > 0

@@ -21,9 +21,18 @@ test_disable_to_in_mesh_service_fires if {
 	contains(f.message, "Service 'aai'")
 }
 
+# Hosts as Istio resolves them (ResolveShortnameToFQDN, host.Name.Matches): a short name in the
+# rule's namespace, the FQDN, and wildcards reach the Service.
 test_simple_with_every_host_form_fires if {
-	every host in ["aai", "aai.onap", "aai.onap.svc", "aai.onap.svc.cluster.local", "*.onap.svc.cluster.local"] {
+	every host in ["aai", "aai.onap.svc.cluster.local", "*.onap.svc.cluster.local", "*.svc.cluster.local", "*.local", "*"] {
 		count(rule.findings) == 1 with input as fixtures.input_of([svc, dr(host, tls("SIMPLE"))])
+	}
+}
+
+# A host with a dot is taken as written: "aai.onap" is not expanded and reaches no Service.
+test_partial_names_reach_nothing if {
+	every host in ["aai.onap", "aai.onap.svc", "*.other.svc.cluster.local"] {
+		count(rule.findings) == 0 with input as fixtures.input_of([svc, dr(host, tls("SIMPLE"))])
 	}
 }
 

@@ -28,9 +28,14 @@ findings contains f if {
 	some i, pod in lib.pods
 	annotations := pod.annotations
 	some key, suffix in _annotation_suffixes
-	value := trim_space(lib.str(annotations[key]))
+	raw := lib.str(annotations[key])
+	value := trim_space(raw)
 	what := exclusions[suffix]
 	_takes_out(suffix, value)
+
+	# A value Istio's injector rejects is sidecar-injection's error, not an exclusion.
+	not _rejected(pod, key)
+	not _only_proxy_ports(suffix, raw)
 	f := {
 		"resource": i,
 		"field": lib.metadata_path(pod.prefix, "annotations", key),
@@ -60,3 +65,19 @@ _takes_out(suffix, value) if {
 _list("") := "(none)"
 
 _list(value) := concat(", ", [trim_space(v) | some v in split(value, ",")]) if value != ""
+
+_rejected(pod, key) if {
+	some x in pod.rejected
+	x.key == key
+}
+
+# Istio's own ports (15020 written by the injector under CNI, ...) take no application port out.
+_only_proxy_ports(suffix, value) if {
+	suffix in {"excludeInboundPorts", "excludeOutboundPorts"}
+	ports := meshready.port_list(value)
+	ports != null
+	count(ports) > 0
+	every n in ports {
+		meshready.proxy_port(n) != ""
+	}
+}

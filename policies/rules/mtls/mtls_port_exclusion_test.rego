@@ -43,3 +43,15 @@ test_workload_metadata_is_not_the_pod if {
 	w := object.union(annotated({}), {"metadata": {"annotations": {"traffic.sidecar.istio.io/excludeInboundPorts": "8443"}}})
 	count(rule.findings) == 0 with input as fixtures.input_of([w])
 }
+
+# The injector writes excludeInboundPorts: "15020" (the sidecar's own port) under CNI.
+test_proxy_ports_pass if {
+	count(rule.findings) == 0 with input as fixtures.input_of([annotated({"traffic.sidecar.istio.io/excludeInboundPorts": "15020"})])
+	count(rule.findings) == 0 with input as fixtures.input_of([annotated({"traffic.sidecar.istio.io/excludeInboundPorts": "15020,15021,15090"})])
+	count(rule.findings) == 1 with input as fixtures.input_of([annotated({"traffic.sidecar.istio.io/excludeInboundPorts": "15020,8080"})])
+}
+
+# Rejected values are reported by sidecar-injection, where the injector refuses the pod.
+test_rejected_values_are_left_to_sidecar_injection if {
+	count(rule.findings) == 0 with input as fixtures.injected_input([annotated({"traffic.sidecar.istio.io/excludeInboundPorts": "*"})])
+}

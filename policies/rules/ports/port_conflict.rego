@@ -41,6 +41,9 @@ findings contains f if {
 _reaching[[wi, n]] contains {"service": si, "port": p, "proto": proto} if {
 	some [si, wi] in lib.service_workloads
 	wi in _mixed_protocols
+
+	# Only an injected workload's sidecar applies a protocol to its inbound listeners.
+	lib.pods[wi].injected
 	some p in lib.svc_ports[si]
 	proto := p.protocol
 	proto != ""

@@ -12,7 +12,7 @@ svc(name, ports) := object.union(fixtures.service(name, ports), {"spec": {"selec
 test_same_port_different_protocols_fires if {
 	a := svc("sdc-be", [{"name": "http-api", "port": 80, "targetPort": 8080}])
 	b := svc("sdc-be-tcp", [{"name": "tcp-api", "port": 8080, "targetPort": "api"}])
-	fs := rule.findings with input as fixtures.input_of([a, b, sdc])
+	fs := rule.findings with input as fixtures.injected_input([a, b, sdc])
 	{[f.resource, f.field, f.value] | some f in fs} == {[0, "spec.ports[0]", "http-api"], [1, "spec.ports[0]", "tcp-api"]}
 	some f in fs
 	f.resource == 0
@@ -56,4 +56,11 @@ test_declared_named_target_port_passes if {
 test_named_target_without_rendered_workload_passes if {
 	a := svc("sdc-be", [{"name": "http-api", "port": 80, "targetPort": "http"}])
 	count(rule.findings) == 0 with input as fixtures.input_of([a])
+}
+
+# Without a sidecar no inbound listener applies a protocol: no conflict.
+test_not_injected_workload_passes if {
+	a := svc("sdc-be", [{"name": "http-api", "port": 80, "targetPort": 8080}])
+	b := svc("sdc-be-tcp", [{"name": "tcp-api", "port": 8080, "targetPort": "api"}])
+	count([f | some f in rule.findings; f.field == "spec.ports[0]"]) == 0 with input as fixtures.input_of([a, b, sdc])
 }

@@ -36,9 +36,9 @@ findings contains f if {
 }
 
 # The Service port itself and every container port it resolves to.
-_binary_ports_reached(si, p) := {sprintf("%s (%v)", [lib.binary_ports[n], n]) |
+_binary_ports_reached(si, p) := {sprintf("%s (%v)", [lib.binary_port(n), n]) |
 	some n in _numbers(si, p)
-	lib.binary_ports[n]
+	lib.binary_port(n) != ""
 }
 
 _numbers(si, p) := ({p.number} | {n |

@@ -16,30 +16,20 @@ package meshready.rules.port_reserved
 
 import data.meshready.lib
 
-reserved_ports := {
-	15000: "Envoy admin",
-	15001: "outbound capture",
-	15004: "debug",
-	15006: "inbound capture",
-	15008: "HBONE mTLS tunnel",
-	15009: "HBONE plain-text tunnel",
-	15020: "merged Prometheus telemetry and health",
-	15021: "health checks",
-	15053: "DNS proxy",
-	15090: "Envoy Prometheus telemetry",
-}
+# reserved_port(n) is what istio-proxy itself uses port n for, or "" (internal/mesh ProxyPorts).
+reserved_port(n) := meshready.proxy_port(n)
 
 findings contains f if {
 	some i, pod in lib.pods
 	_any_reserved_port(pod.spec)
 	r := pod.resource
 	some cp in lib.container_ports(r)
-	reserved_ports[cp.number]
+	reserved_port(cp.number) != ""
 	f := {
 		"resource": i,
 		"field": sprintf("%s.containerPort", [cp.path]),
 		"value": sprintf("%v", [cp.number]),
-		"message": sprintf("%s: container '%s' listens on %v, which istio-proxy uses for %s", [lib.describe(r), cp.container, cp.number, reserved_ports[cp.number]]),
+		"message": sprintf("%s: container '%s' listens on %v, which istio-proxy uses for %s", [lib.describe(r), cp.container, cp.number, reserved_port(cp.number)]),
 	}
 }
 
@@ -55,7 +45,7 @@ _any_reserved_port(spec) if {
 	is_array(ports)
 	some cp in ports
 	is_object(cp)
-	reserved_ports[object.get(cp, "containerPort", 0)]
+	reserved_port(object.get(cp, "containerPort", 0)) != ""
 }
 
 _any_proxy_uid(spec) if {

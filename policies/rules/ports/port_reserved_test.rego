@@ -46,3 +46,10 @@ test_other_uids_pass if {
 	c := object.union(fixtures.container("app"), {"securityContext": {"runAsUser": 1000}})
 	count(rule.findings) == 0 with input as fixtures.input_of([fixtures.deployment("app", fixtures.pod("app", {}, c))])
 }
+
+# Istio's own istio-proxy (15090, UID 1337) in an already injected pod is not the application's.
+test_kube_injected_pod_passes if {
+	every native in [true, false] {
+		count(rule.findings) == 0 with input as fixtures.input_of([fixtures.deployment("app", fixtures.kube_injected("app", fixtures.container("app"), native))])
+	}
+}

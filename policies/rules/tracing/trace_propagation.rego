@@ -68,10 +68,10 @@ _served[wi] := ports if {
 _service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
 	some si in object.get(lib.workload_services, wi, set())
 	some p in lib.svc_ports[si]
+	p.http
 	proto := p.protocol
-	proto in lib.http_protocols
 	svc := lib.services[si]
-	not lib.binary_ports[p.number]
+	lib.binary_port(p.number) == ""
 }
 
 # _container_ports are the HTTP or gRPC ports the main containers declare, read from the raw pod
@@ -89,5 +89,5 @@ _container_ports(spec) := {sprintf("container port '%s' (%v)", [name, number]) |
 	is_string(name)
 	regex.match(`^(?i)(http|grpc)`, name)
 	number := object.get(cp, "containerPort", 0)
-	not lib.binary_ports[number]
+	lib.binary_port(number) == ""
 }

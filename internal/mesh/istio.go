@@ -4,7 +4,7 @@
 // port most likely carries (infer.go), and how ports are named (name.go).
 // The Rego rules implement the same selection in policies/lib; the case
 // table testdata/selection.tsv is shared by both.
-package protocol
+package mesh
 
 import "strings"
 
@@ -90,13 +90,27 @@ var istioWellKnownPorts = map[int32]bool{25: true, 53: true, 3306: true, 27017: 
 // name, a name counts as `<proto>` or `<proto>-<suffix>` (case-insensitive,
 // "grpc-web" matched before the first '-'), and a few well-known ports fall
 // back to TCP. Unsupported means Istio sniffs the protocol.
-func Select(p Port) Instance {
+func Select(p Port) Instance { return SelectFor(LatestVersion, p) }
+
+// SelectFor is Select as Istio release v does it: kubernetes.io/h2c is
+// HTTP2 in every covered release, kubernetes.io/ws and kubernetes.io/wss are
+// HTTP and HTTPS from 1.24 (before, they select nothing and Istio sniffs).
+func SelectFor(v Version, p Port) Instance {
 	if strings.EqualFold(p.Protocol, "UDP") {
 		return UDP
 	}
 	name := p.Name
 	if p.AppProtocol != "" {
 		name = p.AppProtocol
+		// Matched exactly, as ConvertProtocol's switch does.
+		switch {
+		case name == "kubernetes.io/h2c":
+			return HTTP2
+		case name == "kubernetes.io/ws" && v.orLatest().AtLeast(appProtocolWebSocket):
+			return HTTP
+		case name == "kubernetes.io/wss" && v.orLatest().AtLeast(appProtocolWebSocket):
+			return HTTPS
+		}
 	}
 	if len(name) >= len(GRPCWeb) && strings.EqualFold(name[:len(GRPCWeb)], string(GRPCWeb)) {
 		return GRPCWeb

@@ -1,6 +1,7 @@
-package protocol
+package mesh
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -37,6 +38,12 @@ func Number(v any) (int32, bool) {
 		return t, true
 	case float64:
 		n = int64(t)
+	case json.Number:
+		p, err := t.Int64()
+		if err != nil {
+			return 0, false
+		}
+		n = p
 	case string:
 		p, err := strconv.ParseInt(t, 10, 32)
 		return int32(p), err == nil
@@ -61,7 +68,7 @@ func text(v any) string {
 }
 
 // maps are the mappings in a list.
-func maps(v any) []map[string]any {
+func mapItems(v any) []map[string]any {
 	l, _ := v.([]any)
 	out := make([]map[string]any, 0, len(l))
 	for _, e := range l {

@@ -1,0 +1,245 @@
+package mesh
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// Settings are the mesh an input is judged for.
+type Settings struct {
+	Profile Profile
+	// Namespace is the release namespace: objects without metadata.namespace live there.
+	Namespace string
+	// NamespaceLabels are the configured labels of the release namespace.
+	NamespaceLabels map[string]string
+	// NativeSidecars: the mesh injects istio-proxy as a native sidecar.
+	NativeSidecars bool
+	ClusterDomain  string
+}
+
+// Model is what Istio makes of one input: the facts every rule, the KRM
+// function and the fixer read instead of working them out again.
+type Model struct {
+	Version Version
+	// Owned are the objects Istio manages itself, with the reason: no rule
+	// judges them as application objects.
+	Owned map[int]string
+	// Pods are the pod-bearing objects Istio would inject, by input index.
+	Pods map[int]*PodFacts
+	// ServicePorts are each Service's ports as Istio reads them.
+	ServicePorts map[int][]PortFacts
+	// ServiceWorkloads are [service, workload] index pairs: the pods a
+	// Service selects.
+	ServiceWorkloads [][2]int
+	// HostServices are, per DestinationRule, the Services its spec.host reaches.
+	HostServices map[int][]int
+}
+
+// PodFacts are a workload's pod template as Istio sees it.
+type PodFacts struct {
+	Decision
+	// Prefix is the field path of the pod template ("spec.template.", "" for a Pod).
+	Prefix    string
+	Namespace string
+	Labels    map[string]string
+	// NativeSidecars: istio-proxy runs (or will run) as a native sidecar.
+	NativeSidecars bool
+	// Rejected are the traffic annotations the injector refuses; a pod with
+	// any is never created once injection applies.
+	Rejected []TrafficAnnotationError
+}
+
+// PortFacts is one Service port as Istio reads it.
+type PortFacts struct {
+	Index int
+	// Protocol is Istio's protocol in lower case, "" when Istio sniffs.
+	Protocol string
+	// Field and Value are where Istio read it: appProtocol when set, else name.
+	Field, Value string
+	// Ignored says why Istio ignores the port ("" when it does not).
+	Ignored string
+}
+
+// NativeSidecarKey is the per-pod switch for native sidecars.
+const NativeSidecarKey = "sidecar.istio.io/nativeSidecar"
+
+// Analyze works out the model of one input.
+func Analyze(objects []map[string]any, s Settings) *Model {
+	m := &Model{
+		Version:      s.Profile.Version.orLatest(),
+		Owned:        map[int]string{},
+		Pods:         map[int]*PodFacts{},
+		ServicePorts: map[int][]PortFacts{},
+		HostServices: map[int][]int{},
+	}
+	nsObjects := map[string]map[string]string{}
+	for _, o := range objects {
+		if text(o["kind"]) == "Namespace" && text(o["apiVersion"]) == "v1" {
+			nsObjects[text(field(o, "metadata", "name"))] = StringMap(field(o, "metadata", "labels"))
+		}
+	}
+	namespaceOf := func(o map[string]any) string {
+		if ns := text(field(o, "metadata", "namespace")); ns != "" {
+			return ns
+		}
+		return s.Namespace
+	}
+	var services []int
+	for i, o := range objects {
+		if o == nil {
+			continue
+		}
+		kind, ns := text(o["kind"]), namespaceOf(o)
+		if why := IstioObject(StringMap(field(o, "metadata", "labels")), ns); why != "" {
+			m.Owned[i] = why
+			continue
+		}
+		switch {
+		case kind == "Service" && text(o["apiVersion"]) == "v1":
+			services = append(services, i)
+			m.ServicePorts[i] = servicePorts(m.Version, o)
+		case resource.IsWorkload(kind):
+			m.Pods[i] = s.pod(o, kind, ns, NamespaceLabels(ns, s.Namespace, s.NamespaceLabels, nsObjects))
+		}
+	}
+	workloads := slices.Sorted(maps.Keys(m.Pods))
+	for _, si := range services {
+		svc := objects[si]
+		sel := StringMap(field(svc, "spec", "selector"))
+		if len(sel) == 0 {
+			continue // no selector, no pods (Selects)
+		}
+		matches := labels.SelectorFromValidatedSet(sel) // parsed once per Service, as Selects would
+		ns := namespaceOf(svc)
+		for _, wi := range workloads {
+			if p := m.Pods[wi]; p.Namespace == ns && matches.Matches(labels.Set(p.Labels)) {
+				m.ServiceWorkloads = append(m.ServiceWorkloads, [2]int{si, wi})
+			}
+		}
+	}
+	for i, o := range objects {
+		if o == nil || text(o["kind"]) != "DestinationRule" {
+			continue
+		}
+		host := text(field(o, "spec", "host"))
+		if host == "" {
+			continue
+		}
+		for _, si := range services {
+			svc := objects[si]
+			if HostSelectsService(host, namespaceOf(o), text(field(svc, "metadata", "name")), namespaceOf(svc), s.ClusterDomain) {
+				m.HostServices[i] = append(m.HostServices[i], si)
+			}
+		}
+	}
+	return m
+}
+
+// pod works out the facts of one workload's pod template.
+func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]string) *PodFacts {
+	path := resource.PodTemplatePath(kind)
+	tmpl := PodTemplate(kind, o)
+	prefix := ""
+	if len(path) > 0 {
+		prefix = strings.Join(path, ".") + "."
+	}
+	spec, _ := field(tmpl, "spec").(map[string]any)
+	labels := StringMap(field(tmpl, "metadata", "labels"))
+	annotations := StringMap(field(tmpl, "metadata", "annotations"))
+	pod := Pod{
+		Namespace:       ns,
+		Labels:          labels,
+		Annotations:     annotations,
+		HostNetwork:     field(spec, "hostNetwork") == true,
+		NamespaceLabels: nsLabels,
+	}
+	native := false
+	for _, c := range mapItems(field(spec, "initContainers")) {
+		if text(c["name"]) == ProxyContainer {
+			pod.Injected = true
+			native = native || NativeSidecar(c)
+		}
+	}
+	for _, c := range mapItems(field(spec, "containers")) {
+		if text(c["name"]) == ProxyContainer {
+			pod.Injected = true
+		}
+	}
+	if _, ok := annotations[StatusAnnotation]; ok {
+		pod.Injected = true
+	}
+	if !pod.Injected {
+		switch annotations[NativeSidecarKey] {
+		case "true":
+			native = true
+		case "false":
+		default:
+			native = s.NativeSidecars
+		}
+	}
+	return &PodFacts{
+		Decision:       s.Profile.Decide(pod),
+		Prefix:         prefix,
+		Namespace:      ns,
+		Labels:         labels,
+		NativeSidecars: native,
+		Rejected:       RejectedAnnotations(annotations),
+	}
+}
+
+// servicePorts reads a Service's ports as Istio release v does.
+func servicePorts(v Version, svc map[string]any) []PortFacts {
+	externalName := text(field(svc, "spec", "type")) == "ExternalName"
+	items, _ := field(svc, "spec", "ports").([]any)
+	var out []PortFacts
+	for j, it := range items {
+		pm, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		p := PortOf(pm)
+		f := PortFacts{Index: j, Field: "name", Value: p.Name}
+		if _, set := pm["appProtocol"]; set && pm["appProtocol"] != nil {
+			f.Field, f.Value = "appProtocol", p.AppProtocol
+		}
+		if proto := SelectFor(v, p); proto != Unsupported {
+			f.Protocol = proto.Prefix()
+		}
+		if externalName && v.AtLeast(externalNameAlias) {
+			f.Ignored = "an ExternalName Service is a DNS alias since Istio 1.21: its ports select no protocol"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// field walks nested maps.
+func field(o any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := o.(map[string]any)
+		if !ok {
+			return nil
+		}
+		o = m[k]
+	}
+	return o
+}
+
+// StringMap reads a labels or annotations map; values that are not
+// strings are read as their text (a rendered `true` label is "true").
+func StringMap(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		out[k] = text(x)
+	}
+	return out
+}

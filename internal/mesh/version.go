@@ -1,0 +1,83 @@
+package mesh
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is an Istio minor release (1.x). The model covers the releases
+// from FirstVersion to LatestVersion; behaviour that changed between them is
+// decided by the target version (istioVersion in .meshready.yaml,
+// --istio-version).
+type Version struct{ Major, Minor int }
+
+var (
+	// FirstVersion is the oldest release the model covers.
+	FirstVersion = Version{1, 20}
+	// LatestVersion is the newest release the model covers, the default target.
+	LatestVersion = Version{1, 30}
+)
+
+// Behaviour that changed between releases, each with the release that
+// changed it (read from istio/istio at the release tags).
+var (
+	// injectBoolStrict: pkg/kube/inject/inject.go injectRequired reads only
+	// "true" and "false" from 1.27 on (any other value falls back to the
+	// default policy); up to 1.26 it read "y", "yes", "true", "on" in any case
+	// as inject and every other non-empty value as do not inject.
+	injectBoolStrict = Version{1, 27}
+	// appProtocolWebSocket: pkg/config/kube/conversion.go ConvertProtocol maps
+	// kubernetes.io/ws and kubernetes.io/wss from 1.24 on (kubernetes.io/h2c
+	// since before 1.20).
+	appProtocolWebSocket = Version{1, 24}
+	// externalNameAlias: since 1.21 an ExternalName Service is a DNS alias of
+	// its external name (istio/istio#46332, ENABLE_EXTERNAL_NAME_ALIAS on by
+	// default), so its ports no longer select a protocol.
+	externalNameAlias = Version{1, 21}
+)
+
+// ParseVersion reads "1.24", "v1.24" or "1.24.3" (the patch is ignored). An
+// empty string is LatestVersion. A release the model does not cover is an
+// error naming the covered range.
+func ParseVersion(s string) (Version, error) {
+	t := strings.TrimPrefix(strings.TrimSpace(s), "v")
+	if t == "" {
+		return LatestVersion, nil
+	}
+	parts := strings.Split(t, ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return Version{}, fmt.Errorf("istio version %q is not MAJOR.MINOR (for example %s)", s, LatestVersion)
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 {
+			return Version{}, fmt.Errorf("istio version %q is not MAJOR.MINOR (for example %s)", s, LatestVersion)
+		}
+		n[i] = v
+	}
+	v := Version{n[0], n[1]}
+	if v.Less(FirstVersion) || LatestVersion.Less(v) {
+		return Version{}, fmt.Errorf("istio version %q is not covered: meshready models Istio %s to %s", s, FirstVersion, LatestVersion)
+	}
+	return v, nil
+}
+
+// Less orders releases.
+func (v Version) Less(o Version) bool {
+	return v.Major < o.Major || v.Major == o.Major && v.Minor < o.Minor
+}
+
+// AtLeast: v is o or newer.
+func (v Version) AtLeast(o Version) bool { return !v.Less(o) }
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+
+// orLatest is v, or LatestVersion for the zero Version.
+func (v Version) orLatest() Version {
+	if v == (Version{}) {
+		return LatestVersion
+	}
+	return v
+}

@@ -1,0 +1,291 @@
+package rules
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/types"
+
+	"github.com/meshready/meshready/internal/mesh"
+)
+
+// The Rego rules ask internal/mesh, meshready's one model of Istio, through
+// these built-ins rather than re-implementing Istio in Rego
+// (policies/README.md describes them for policy authors):
+//
+//	meshready.model(input)                     the facts of the whole input (mesh.Analyze)
+//	meshready.port_protocol(port, version)     Istio's protocol of a Service port object ("" when Istio sniffs)
+//	meshready.host_matches(host, ns, name, service_ns)  a host written in namespace ns reaches Service name.service_ns
+//	meshready.istio_container(name)            the container is one of Istio's own (istio-proxy, istio-init, istio-validation)
+//	meshready.selector_matches(selector, labels)  a metav1.LabelSelector (matchLabels, matchExpressions) selects labels
+//	meshready.binary_port(number)              the server-first or binary protocol a well-known port carries, or ""
+//	meshready.inject_reading(value, settings)  how the injector reads a sidecar.istio.io/inject value: "inject", "do not inject" or "default"
+//	meshready.proxy_port(number)               what istio-proxy itself uses a port for, or ""
+//	meshready.port_list(value)                 a traffic annotation's port list as the injector reads it, or null when it rejects it
+func init() {
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.proxy_port",
+		Decl:    types.NewFunction(types.Args(types.A), types.S),
+		Memoize: true,
+	}, func(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
+		num, ok := n.Value.(ast.Number)
+		if !ok {
+			return ast.StringTerm(""), nil
+		}
+		i, ok := num.Int()
+		if !ok {
+			return ast.StringTerm(""), nil
+		}
+		return ast.StringTerm(mesh.ProxyPorts[i]), nil
+	})
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.port_list",
+		Decl:    types.NewFunction(types.Args(types.A), types.A),
+		Memoize: true,
+	}, func(_ rego.BuiltinContext, v *ast.Term) (*ast.Term, error) {
+		s, _ := v.Value.(ast.String)
+		ports, err := mesh.ParsePortList(string(s))
+		if err != nil {
+			return ast.NullTerm(), nil
+		}
+		out := make([]*ast.Term, len(ports))
+		for i, p := range ports {
+			out[i] = ast.IntNumberTerm(p)
+		}
+		return ast.ArrayTerm(out...), nil
+	})
+	rego.RegisterBuiltin2(&rego.Function{
+		Name:    "meshready.inject_reading",
+		Decl:    types.NewFunction(types.Args(types.A, types.A), types.S),
+		Memoize: true,
+	}, injectReadingBuiltin)
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.istio_container",
+		Decl:    types.NewFunction(types.Args(types.A), types.B),
+		Memoize: true,
+	}, func(_ rego.BuiltinContext, name *ast.Term) (*ast.Term, error) {
+		s, _ := name.Value.(ast.String)
+		return ast.BooleanTerm(mesh.IstioContainer(string(s))), nil
+	})
+	rego.RegisterBuiltin2(&rego.Function{
+		Name:    "meshready.selector_matches",
+		Decl:    types.NewFunction(types.Args(types.A, types.A), types.B),
+		Memoize: true,
+	}, selectorBuiltin)
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.binary_port",
+		Decl:    types.NewFunction(types.Args(types.A), types.S),
+		Memoize: true,
+	}, func(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
+		x, err := ast.JSON(n.Value)
+		if err != nil {
+			return nil, err
+		}
+		num, ok := mesh.Number(x)
+		if _, isString := x.(string); isString || !ok {
+			return ast.StringTerm(""), nil
+		}
+		return ast.StringTerm(mesh.WellKnownTCP[num]), nil
+	})
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.model",
+		Decl:    types.NewFunction(types.Args(types.A), types.A),
+		Memoize: true,
+	}, modelBuiltin)
+	rego.RegisterBuiltin2(&rego.Function{
+		Name:    "meshready.port_protocol",
+		Decl:    types.NewFunction(types.Args(types.A, types.A), types.S),
+		Memoize: true,
+	}, portProtocolBuiltin)
+	rego.RegisterBuiltin4(&rego.Function{
+		Name:    "meshready.host_matches",
+		Decl:    types.NewFunction(types.Args(types.S, types.S, types.S, types.S), types.B),
+		Memoize: true,
+	}, hostMatchesBuiltin)
+}
+
+func modelBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
+	x, err := ast.JSON(in.Value)
+	if err != nil {
+		return nil, err
+	}
+	doc, _ := x.(map[string]any)
+	settings, _ := doc["settings"].(map[string]any)
+	s, err := MeshSettings(settings)
+	if err != nil {
+		return nil, err
+	}
+	raw, _ := doc["resources"].([]any)
+	objects := make([]map[string]any, len(raw))
+	for i, r := range raw {
+		objects[i], _ = r.(map[string]any)
+	}
+	return modelTerm(mesh.Analyze(objects, s))
+}
+
+// MeshSettings reads input.settings into the model's settings.
+func MeshSettings(settings map[string]any) (mesh.Settings, error) {
+	str := func(k string) string { v, _ := settings[k].(string); return v }
+	v, err := mesh.ParseVersion(str("istioVersion"))
+	if err != nil {
+		return mesh.Settings{}, fmt.Errorf("input.settings.istioVersion: %w", err)
+	}
+	s := mesh.Settings{
+		Profile:         mesh.Profile{Version: v, Flavor: str("istioFlavor")},
+		Namespace:       str("namespace"),
+		NamespaceLabels: mesh.StringMap(settings["namespaceLabels"]),
+		ClusterDomain:   str("clusterDomain"),
+	}
+	s.NativeSidecars, _ = settings["nativeSidecars"].(bool)
+	if revs, ok := settings["revisions"].([]any); ok {
+		for _, r := range revs {
+			if t, ok := r.(string); ok {
+				s.Profile.Revisions = append(s.Profile.Revisions, t)
+			}
+		}
+	}
+	return s, nil
+}
+
+// modelTerm is the model as Rego reads it (policies/README.md, "The mesh model").
+func modelTerm(m *mesh.Model) (*ast.Term, error) {
+	owned := make([][2]*ast.Term, 0, len(m.Owned))
+	for _, i := range slices.Sorted(maps.Keys(m.Owned)) {
+		owned = append(owned, [2]*ast.Term{ast.IntNumberTerm(i), ast.StringTerm(m.Owned[i])})
+	}
+	pods := make([][2]*ast.Term, 0, len(m.Pods))
+	for _, i := range slices.Sorted(maps.Keys(m.Pods)) {
+		p := m.Pods[i]
+		var setting any
+		if p.Setting != nil {
+			setting = map[string]any{"value": p.Setting.Value, "source": p.Setting.Source}
+		}
+		rejected := make([]any, 0, len(p.Rejected))
+		for _, r := range p.Rejected {
+			rejected = append(rejected, map[string]any{"key": r.Key, "value": r.Value, "cause": r.Cause})
+		}
+		v, err := ast.InterfaceToValue(map[string]any{
+			"injected":       p.Injected,
+			"reason":         p.Reason,
+			"inject":         setting,
+			"optOut":         p.OptOut,
+			"prefix":         p.Prefix,
+			"namespace":      p.Namespace,
+			"nativeSidecars": p.NativeSidecars,
+			"rejected":       rejected,
+		})
+		if err != nil {
+			return nil, err
+		}
+		pods = append(pods, [2]*ast.Term{ast.IntNumberTerm(i), ast.NewTerm(v)})
+	}
+	ports := make([][2]*ast.Term, 0, len(m.ServicePorts))
+	for _, i := range slices.Sorted(maps.Keys(m.ServicePorts)) {
+		list := make([]*ast.Term, 0, len(m.ServicePorts[i]))
+		for _, p := range m.ServicePorts[i] {
+			v, err := ast.InterfaceToValue(map[string]any{
+				"index": p.Index, "protocol": p.Protocol, "ignored": p.Ignored, "http": mesh.Parse(p.Protocol).IsHTTP(),
+				"source": map[string]any{"field": p.Field, "value": p.Value},
+			})
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, ast.NewTerm(v))
+		}
+		ports = append(ports, [2]*ast.Term{ast.IntNumberTerm(i), ast.ArrayTerm(list...)})
+	}
+	pairs := make([]*ast.Term, 0, len(m.ServiceWorkloads))
+	for _, p := range m.ServiceWorkloads {
+		pairs = append(pairs, ast.ArrayTerm(ast.IntNumberTerm(p[0]), ast.IntNumberTerm(p[1])))
+	}
+	hosts := make([][2]*ast.Term, 0, len(m.HostServices))
+	for _, i := range slices.Sorted(maps.Keys(m.HostServices)) {
+		set := make([]*ast.Term, 0, len(m.HostServices[i]))
+		for _, si := range m.HostServices[i] {
+			set = append(set, ast.IntNumberTerm(si))
+		}
+		hosts = append(hosts, [2]*ast.Term{ast.IntNumberTerm(i), ast.SetTerm(set...)})
+	}
+	return ast.ObjectTerm(
+		[2]*ast.Term{ast.StringTerm("version"), ast.StringTerm(m.Version.String())},
+		[2]*ast.Term{ast.StringTerm("owned"), ast.ObjectTerm(owned...)},
+		[2]*ast.Term{ast.StringTerm("pods"), ast.ObjectTerm(pods...)},
+		[2]*ast.Term{ast.StringTerm("servicePorts"), ast.ObjectTerm(ports...)},
+		[2]*ast.Term{ast.StringTerm("serviceWorkloads"), ast.SetTerm(pairs...)},
+		[2]*ast.Term{ast.StringTerm("hostServices"), ast.ObjectTerm(hosts...)},
+	), nil
+}
+
+func portProtocolBuiltin(_ rego.BuiltinContext, port, version *ast.Term) (*ast.Term, error) {
+	x, err := ast.JSON(port.Value)
+	if err != nil {
+		return nil, err
+	}
+	pm, _ := x.(map[string]any)
+	vs, _ := version.Value.(ast.String)
+	v, err := mesh.ParseVersion(string(vs))
+	if err != nil {
+		return nil, err
+	}
+	p := mesh.SelectFor(v, mesh.PortOf(pm))
+	if p == mesh.Unsupported {
+		return ast.StringTerm(""), nil
+	}
+	return ast.StringTerm(p.Prefix()), nil
+}
+
+func hostMatchesBuiltin(_ rego.BuiltinContext, host, ns, name, svcNS *ast.Term) (*ast.Term, error) {
+	s := func(t *ast.Term) string { v, _ := t.Value.(ast.String); return string(v) }
+	return ast.BooleanTerm(mesh.HostSelectsService(s(host), s(ns), s(name), s(svcNS), "")), nil
+}
+
+func selectorBuiltin(_ rego.BuiltinContext, selector, labels *ast.Term) (*ast.Term, error) {
+	sx, err := ast.JSON(selector.Value)
+	if err != nil {
+		return nil, err
+	}
+	lx, err := ast.JSON(labels.Value)
+	if err != nil {
+		return nil, err
+	}
+	sm, _ := sx.(map[string]any)
+	ls := mesh.LabelSelector{MatchLabels: mesh.StringMap(sm["matchLabels"])}
+	exprs, _ := sm["matchExpressions"].([]any)
+	for _, e := range exprs {
+		em, _ := e.(map[string]any)
+		r := mesh.Requirement{}
+		r.Key, _ = em["key"].(string)
+		r.Operator, _ = em["operator"].(string)
+		vals, _ := em["values"].([]any)
+		for _, v := range vals {
+			if t, ok := v.(string); ok {
+				r.Values = append(r.Values, t)
+			}
+		}
+		ls.MatchExpressions = append(ls.MatchExpressions, r)
+	}
+	return ast.BooleanTerm(ls.Matches(mesh.StringMap(lx))), nil
+}
+
+func injectReadingBuiltin(_ rego.BuiltinContext, value, settings *ast.Term) (*ast.Term, error) {
+	sx, err := ast.JSON(settings.Value)
+	if err != nil {
+		return nil, err
+	}
+	sm, _ := sx.(map[string]any)
+	s, err := MeshSettings(sm)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := value.Value.(ast.String)
+	switch s.Profile.ReadInject(string(v)) {
+	case mesh.InjectYes:
+		return ast.StringTerm("inject"), nil
+	case mesh.InjectNo:
+		return ast.StringTerm("do not inject"), nil
+	}
+	return ast.StringTerm("default"), nil
+}
