@@ -34,8 +34,9 @@ type PortQuery struct {
 type Sources struct {
 	// Table is the user's port table: port number or name -> protocol.
 	Table map[string]string
-	// URLs are the client URLs of the whole tree (nil: none).
-	URLs *URLIndex
+	// URLs are the client URLs of the whole tree and of the input's
+	// rendered objects.
+	URLs []*URLIndex
 	// Objects are the input's rendered objects (Ingress, VirtualService,
 	// ServiceMonitor, the ConfigMaps pods mount).
 	Objects []map[string]any
@@ -91,8 +92,10 @@ func Collect(q PortQuery, src Sources) Evidence {
 			add(cl)
 		}
 	}
-	for _, cl := range src.URLs.Clues(q.Service, q.Namespace, p.Port, q.NPorts, src.Domain) {
-		add(cl)
+	for _, ix := range src.URLs {
+		for _, cl := range ix.Clues(q.Service, q.Namespace, p.Port, q.NPorts, src.Domain) {
+			add(cl)
+		}
 	}
 	return ev
 }

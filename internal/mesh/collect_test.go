@@ -101,7 +101,7 @@ func TestCollect(t *testing.T) {
 		name      string
 		port      int32
 		pods      []Backend
-		urls      *URLIndex
+		urls      []*URLIndex
 		objects   []map[string]any
 		want      Instance
 		kind      ClueKind
@@ -113,7 +113,7 @@ func TestCollect(t *testing.T) {
 		{"IANA 80", 80, []Backend{pod("onap/msb/msb_apigateway:1.1.0", 80, nil)}, nil, nil, HTTP, KindIANA, 0},
 		{"scrape annotation", 9000, []Backend{pod("x", 9000, map[string]any{"prometheus.io/port": "9000"})}, nil, nil, HTTP, KindScrape, 0},
 		{"nothing", 9000, []Backend{pod("x", 9000, nil)}, nil, nil, TCP, "", 0},
-		{"urls conflict, TLS side wins and the loser is reported", 8080, []Backend{pod("x", 8080, nil)}, urls, nil, HTTPS, KindClientURL, 1},
+		{"urls conflict, TLS side wins and the loser is reported", 8080, []Backend{pod("x", 8080, nil)}, []*URLIndex{urls}, nil, HTTPS, KindClientURL, 1},
 		{"ingress", 9000, []Backend{pod("x", 9000, nil)}, nil, []map[string]any{{"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": map[string]any{"name": "i", "namespace": "onap"},
 			"spec": map[string]any{"rules": []any{map[string]any{"http": map[string]any{"paths": []any{map[string]any{"backend": map[string]any{"service": map[string]any{"name": "api", "port": map[string]any{"number": int64(9000)}}}}}}}}}}}, HTTP, KindRoute, 0},
 	} {

@@ -174,11 +174,7 @@ func reasonOf(used, conflicts []Clue) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(used)-max))
 			break
 		}
-		s := c.What
-		if c.Where != "" {
-			s += " in " + c.Where
-		}
-		parts = append(parts, s)
+		parts = append(parts, c.String())
 	}
 	r := strings.Join(parts, "; ")
 	if len(conflicts) > 0 {

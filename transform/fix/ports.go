@@ -78,7 +78,10 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 				p.refuse(key, svc, f.Field, fmt.Sprintf("the Service names two ports %q (%s); Kubernetes rejects that: give them distinct names by hand", port.Name, p.variants[vi].name))
 				continue
 			}
-			ev := mesh.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
+			ev, err := s.evidence(res, svc, pm)
+			if err != nil {
+				return err
+			}
 			inf, ok := mesh.Decide(port, ev)
 			if !ok {
 				refused[key] = true
