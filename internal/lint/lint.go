@@ -199,6 +199,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	mapper := sourcemap.New(res.Graph, l.sources)
 	cfg := l.Opts.Config
 	var out []finding.Finding
+	var ev portEvidence
 	for _, h := range hits {
 		if !cfg.RuleEnabled(h.Rule.ID) {
 			continue
@@ -227,7 +228,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			ResourceIndex: r.Index,
 		}
 		redact(r, &f)
-		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.sources.Lines)
+		f.Fix = suggestFix(&ev, res.Resources, r, f, loc.File, l.sources.Lines)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}

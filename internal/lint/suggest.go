@@ -15,9 +15,9 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 
 // suggestFix proposes the replacement for a port-name finding where the
 // name is written literally on the located line: the same protocol
-// inference as the KRM function and the fixer (internal/protocol). Other
+// inference and evidence as the KRM function and the fixer (mesh.Collect). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
-func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
+func suggestFix(ev *portEvidence, rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
 	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
 		return nil
 	}
@@ -35,7 +35,7 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 	if item == nil {
 		return nil
 	}
-	inf, ok := mesh.Decide(mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
+	inf, ok := mesh.Decide(mesh.PortOf(item), ev.collect(rs, r, item, len(ports)))
 	if !ok {
 		return nil
 	}
@@ -77,33 +77,6 @@ func containsToken(line, s string) bool {
 		i += next + 1
 	}
 	return false
-}
-
-// selectedPods returns the pod specs of the workloads a Service selects.
-func selectedPods(rs []*resource.Resource, svc *resource.Resource) []map[string]any {
-	sel, _ := lookupMap(svc.Object, "spec", "selector")
-	if len(sel) == 0 {
-		return nil
-	}
-	var out []map[string]any
-	for _, r := range rs {
-		pt := resource.PodTemplatePath(r.Kind)
-		if pt == nil || r.Namespace != svc.Namespace {
-			continue
-		}
-		labels, _ := lookupMap(r.Object, append(append([]string{}, pt...), "metadata", "labels")...)
-		match := true
-		for k, v := range sel {
-			if labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if spec, _ := lookupMap(r.Object, append(append([]string{}, pt...), "spec")...); match && spec != nil {
-			out = append(out, spec)
-		}
-	}
-	return out
 }
 
 func lookupMap(obj map[string]any, path ...string) (map[string]any, bool) {
