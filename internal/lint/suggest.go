@@ -18,7 +18,7 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 // inference and evidence as the KRM function and the fixer (mesh.Collect). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
 func suggestFix(ev *portEvidence, rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
-	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
+	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" && f.Rule != "port-protocol-evidence" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
 		return nil
 	}
 	m := portName.FindStringSubmatch(f.Field)

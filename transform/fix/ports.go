@@ -29,7 +29,7 @@ type portTask struct {
 var portFieldRE = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.(name|appProtocol)$`)
 
 // planPorts plans one item per Service port that port-protocol-name or
-// port-protocol-mismatch reports.
+// port-protocol-mismatch or port-protocol-evidence reports.
 func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]bool) error {
 	groups := map[string][]*portTask{}
 	var order []string
@@ -37,7 +37,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 	for vi, fs := range p.findings {
 		res := p.before[vi]
 		for _, f := range fs {
-			if f.Rule != rulePortName && f.Rule != ruleMismatch {
+			if f.Rule != rulePortName && f.Rule != ruleMismatch && f.Rule != ruleEvidence {
 				continue
 			}
 			svc := res.Resources[f.ResourceIndex]
@@ -351,7 +351,7 @@ func (s *session) planPort(p *chartPlan, probes []*probe, key string, ts []*port
 		for _, f := range r.fields {
 			it.want(vi, f.key, f.path, newName)
 		}
-		it.gone[vi] = append(it.gone[vi], goneRule{key: svcKey, rules: []string{rulePortName, ruleMismatch}, field: fmt.Sprintf("spec.ports[%d].", r.idx)})
+		it.gone[vi] = append(it.gone[vi], goneRule{key: svcKey, rules: []string{rulePortName, ruleMismatch, ruleEvidence}, field: fmt.Sprintf("spec.ports[%d].", r.idx)})
 	}
 	what := fmt.Sprintf("port %d", t0.port.Port)
 	if old != "" {
