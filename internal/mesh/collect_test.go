@@ -96,7 +96,7 @@ func TestCollect(t *testing.T) {
 		}}
 	}
 	urls := NewURLIndex()
-	urls.AddText("a: https://api:8080/x\nb: http://api:8080/y\nc: https://api:8080/z", "", func(l int) string { return "v.yaml" })
+	urls.AddText("a: https://api:8080/x\nb: http://api:8080/y\nc: https://api:8080/z\nd: http://api.{{ include \"common.namespace\" . }}:9092/so", "", func(l int) string { return "v.yaml" })
 	for _, c := range []struct {
 		name      string
 		port      int32
@@ -112,6 +112,8 @@ func TestCollect(t *testing.T) {
 		{"elasticsearch http", 9200, []Backend{pod("docker.elastic.co/elasticsearch/elasticsearch:7.9.3", 9200, nil)}, nil, nil, HTTP, KindImage, 0},
 		{"IANA 80", 80, []Backend{pod("onap/msb/msb_apigateway:1.1.0", 80, nil)}, nil, nil, HTTP, KindIANA, 0},
 		{"scrape annotation", 9000, []Backend{pod("x", 9000, map[string]any{"prometheus.io/port": "9000"})}, nil, nil, HTTP, KindScrape, 0},
+		{"clients know better than a port number (SO's REST on 9092)", 9092, []Backend{pod("onap/so/so-etsi-sol003-adapter:1.12.0", 9092, nil)}, []*URLIndex{urls}, nil, HTTP, KindClientURL, 0},
+		{"kafka's port without clients", 9092, []Backend{pod("onap/so/so-etsi-sol003-adapter:1.12.0", 9092, nil)}, nil, nil, TCP, KindWellKnown, 0},
 		{"nothing", 9000, []Backend{pod("x", 9000, nil)}, nil, nil, TCP, "", 0},
 		{"urls conflict, TLS side wins and the loser is reported", 8080, []Backend{pod("x", 8080, nil)}, []*URLIndex{urls}, nil, HTTPS, KindClientURL, 1},
 		{"ingress", 9000, []Backend{pod("x", 9000, nil)}, nil, []map[string]any{{"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": map[string]any{"name": "i", "namespace": "onap"},
@@ -133,6 +135,16 @@ func TestCollect(t *testing.T) {
 				t.Errorf("reason %q does not report the conflict", inf.Reason)
 			}
 		})
+	}
+}
+
+func TestMismatchYieldsToClients(t *testing.T) {
+	e := Evidence{Port: 9092, Name: "http", Clues: []Clue{{Protocol: HTTP, Kind: KindClientURL, Strength: StrengthStrong, What: "`http://so-etsi-sol003-adapter:9092`"}}}
+	if inf, ok := Mismatch(HTTP, e); ok {
+		t.Errorf("Mismatch flags an http port its clients call with http:// (%s)", inf.Reason)
+	}
+	if _, ok := Mismatch(HTTP, Evidence{Port: 9092, Name: "http"}); !ok {
+		t.Error("Mismatch no longer flags http on Kafka's port without clients")
 	}
 }
 

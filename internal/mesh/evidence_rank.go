@@ -45,14 +45,18 @@ const (
 // the protocol most clues name, and Inference.Conflicts lists the losers so
 // that every caller prints them. Nothing at all: tcp, the safe default.
 const (
-	StrengthTable     = 100 // the user said so
-	StrengthWellKnown = 90  // a server-first or binary protocol: sniffing and http names break it
-	StrengthStrong    = 80  // how clients call it, how the server is configured, HTTPS/gRPC probes
-	StrengthTLSPort   = 70  // the *443 convention
-	StrengthName      = 60  // the names the chart's authors gave the port
-	StrengthUse       = 50  // an HTTP probe, a metrics scrape, an HTTP route
-	StrengthImage     = 45  // well-known software on its own ports
-	StrengthIANA      = 30  // an IANA port number alone
+	StrengthTable  = 100 // the user said so
+	StrengthStrong = 80  // how clients call it, how the server is configured, HTTPS/gRPC probes
+	// StrengthWellKnown: the port number of a server-first or binary
+	// protocol (sniffing and http names break it). Only a number: when the
+	// tree's clients call the port with http:// (SO's adapters serve REST
+	// on Kafka's 9092), they know better.
+	StrengthWellKnown = 75
+	StrengthTLSPort   = 70 // the *443 convention
+	StrengthName      = 60 // the names the chart's authors gave the port
+	StrengthUse       = 50 // an HTTP probe, a metrics scrape, an HTTP route
+	StrengthImage     = 45 // well-known software on its own ports
+	StrengthIANA      = 30 // an IANA port number alone
 )
 
 func (c Clue) String() string {
@@ -187,6 +191,16 @@ func reasonOf(used, conflicts []Clue) string {
 	return r
 }
 
+// strongHTTP: strong evidence says the port speaks HTTP (or HTTP over TLS).
+func (e Evidence) strongHTTP() bool {
+	for _, c := range e.Clues {
+		if c.Strength >= StrengthStrong && (c.Protocol.IsHTTP() || c.Protocol == HTTPS) {
+			return true
+		}
+	}
+	return false
+}
+
 // Contradicts tells whether a declared protocol contradicts strong
 // evidence (StrengthStrong or more) that all agrees: an http- port every
 // client calls with https://. tcp and an undeclared protocol contradict
@@ -198,7 +212,7 @@ func Contradicts(declared Instance, e Evidence) (Inference, bool) {
 	}
 	var strong []Clue
 	for _, c := range e.allClues() {
-		if c.Kind == KindTable || c.Kind == KindWellKnown {
+		if c.Kind == KindTable {
 			return Inference{}, false
 		}
 		if c.Strength >= StrengthStrong {

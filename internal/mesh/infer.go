@@ -72,8 +72,9 @@ func Mismatch(declared Instance, e Evidence) (Inference, bool) {
 		}
 		return Inference{}, false
 	}
-	// An httpGet probe on the port proves it speaks HTTP, whatever its number.
-	if declared.IsHTTP() && !e.HTTPProbe && !e.HTTPSProbe {
+	// An httpGet probe on the port, or strong evidence (clients calling it
+	// with http://), proves it speaks HTTP, whatever its number.
+	if declared.IsHTTP() && !e.HTTPProbe && !e.HTTPSProbe && !e.strongHTTP() {
 		if what, port, ok := wellKnown(e.Port, e.TargetPort); ok {
 			return Inference{Protocol: TCP, Reason: fmt.Sprintf("port %d is %s, not %s", port, what, declared.Prefix())}, true
 		}
