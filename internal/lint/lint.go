@@ -20,6 +20,7 @@ import (
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/sourcemap"
@@ -81,6 +82,7 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	if o.WorkDir == "" {
 		o.WorkDir, _ = filepath.Abs(".")
 	}
+	mesh.ExtendWellKnown(o.Config.WellKnown) // the process's one configuration
 	ro := o.Render
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender

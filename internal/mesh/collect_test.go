@@ -189,6 +189,17 @@ func TestWellKnownTable(t *testing.T) {
 	if !ok || c.Protocol != HTTPS {
 		t.Errorf("user entry not used: %v %v", c, ok)
 	}
+	over, err := ParseWellKnown([]byte("ports: [{port: 9092, protocol: http, what: our REST API}, {port: 8080, protocol: tcp, what: our binary protocol}]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ExtendWellKnown(over)
+	if got := Infer(Evidence{Port: 9092}); got.Protocol != HTTP {
+		t.Errorf("the user's 9092 http entry lost to the built-in Kafka: %s (%s)", got.Protocol, got.Reason)
+	}
+	if got := Infer(Evidence{Port: 8080, Name: "api"}); got.Protocol != TCP {
+		t.Errorf("the user's tcp entry is not a well-known tcp port: %s (%s)", got.Protocol, got.Reason)
+	}
 	if WellKnownTCP[9300] == "" || WellKnownTCP[80] != "" {
 		t.Errorf("WellKnownTCP is not the tcp part of the table: %v", WellKnownTCP)
 	}

@@ -109,8 +109,9 @@ func (e Evidence) lookupTable() (Instance, string, bool) {
 }
 
 func wellKnown(ports ...int32) (string, int32, bool) {
+	tcp := Known().tcp // the built-in WellKnownTCP and the user's tcp entries
 	for _, p := range ports {
-		if what, ok := WellKnownTCP[p]; ok {
+		if what, ok := tcp[p]; ok {
 			return what, p, true
 		}
 	}

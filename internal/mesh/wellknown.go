@@ -18,6 +18,8 @@ var wellKnownYAML []byte
 type WellKnown struct {
 	Ports  []KnownPort  `json:"ports,omitempty"`
 	Images []KnownImage `json:"images,omitempty"`
+
+	tcp map[int32]string // the tcp ports; the first entry of a port wins
 }
 
 // KnownPort is a port number any workload serves one protocol on.
@@ -48,7 +50,11 @@ func ParseWellKnown(b []byte) (*WellKnown, error) {
 	if err := yaml.UnmarshalStrict(b, w); err != nil {
 		return nil, err
 	}
-	return w, w.Validate()
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	w.tcp = w.tcpPorts()
+	return w, nil
 }
 
 // Validate checks protocols and port numbers and normalises spellings.
@@ -95,7 +101,9 @@ func ExtendWellKnown(user *WellKnown) {
 		known.Store(b)
 		return
 	}
-	known.Store(&WellKnown{Ports: append(append([]KnownPort{}, user.Ports...), b.Ports...), Images: append(append([]KnownImage{}, user.Images...), b.Images...)})
+	w := &WellKnown{Ports: append(append([]KnownPort{}, user.Ports...), b.Ports...), Images: append(append([]KnownImage{}, user.Images...), b.Images...)}
+	w.tcp = w.tcpPorts()
+	known.Store(w)
 }
 
 func (w *WellKnown) port(n int32) (KnownPort, bool) {
@@ -109,10 +117,12 @@ func (w *WellKnown) port(n int32) (KnownPort, bool) {
 
 func (w *WellKnown) tcpPorts() map[int32]string {
 	out := map[int32]string{}
+	seen := map[int32]bool{}
 	for _, p := range w.Ports {
-		if p.Protocol == TCP {
+		if !seen[p.Port] && p.Protocol == TCP {
 			out[p.Port] = p.What
 		}
+		seen[p.Port] = true
 	}
 	return out
 }
