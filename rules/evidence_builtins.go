@@ -21,20 +21,9 @@ func init() {
 }
 
 func portEvidenceBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
-	x, err := ast.JSON(in.Value)
+	objects, s, err := inputObjects(in)
 	if err != nil {
 		return nil, err
-	}
-	doc, _ := x.(map[string]any)
-	settings, _ := doc["settings"].(map[string]any)
-	s, err := MeshSettings(settings)
-	if err != nil {
-		return nil, err
-	}
-	raw, _ := doc["resources"].([]any)
-	objects := make([]map[string]any, len(raw))
-	for i, r := range raw {
-		objects[i], _ = r.(map[string]any)
 	}
 	cs := mesh.Contradictions(objects, s, mesh.Analyze(objects, s))
 	out := make([][2]*ast.Term, 0, len(cs))
