@@ -162,6 +162,7 @@ func TestContradicts(t *testing.T) {
 		{"clients disagree: no verdict", HTTP, []Clue{https, http}, false},
 		{"tcp contradicts nothing", TCP, []Clue{https}, false},
 		{"http2 vs http is fine", HTTP2, []Clue{http}, false},
+		{"a container-wide TLS hint does not overrule a name", HTTP, []Clue{{Protocol: HTTPS, Kind: KindTLSHint, Strength: StrengthStrong, What: "mounts /app/jetty/start.d/ssl.ini"}}, false},
 		{"weak evidence only", HTTP, []Clue{{Protocol: HTTPS, Kind: KindIANA, Strength: StrengthIANA}}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {

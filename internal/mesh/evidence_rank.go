@@ -28,7 +28,8 @@ const (
 	KindTable     ClueKind = "table"      // the user's port table
 	KindWellKnown ClueKind = "well-known" // a well-known binary-protocol port (wellknown.yaml, tcp)
 	KindClientURL ClueKind = "client-url" // a client calls the Service with scheme://host:port
-	KindServer    ClueKind = "server"     // the server's own configuration (TLS settings, Spring Boot, nginx)
+	KindServer    ClueKind = "server"     // the server's own configuration for the port (Spring Boot, restServerParameters, nginx)
+	KindTLSHint   ClueKind = "tls-hint"   // TLS switched on container-wide (a *TLS*/*SSL* env, mounted certificates)
 	KindProbe     ClueKind = "probe"      // an httpGet (scheme) or grpc probe on the port
 	KindTLSPort   ClueKind = "tls-port"   // a *443 port number
 	KindName      ClueKind = "name"       // a word of the port's or the container port's name
@@ -81,7 +82,7 @@ func (e Evidence) allClues() []Clue {
 		out = append(out, Clue{Protocol: HTTPS, Kind: KindProbe, Strength: StrengthStrong, What: "an HTTPS probe targets the port"})
 	}
 	if e.TLS {
-		out = append(out, Clue{Protocol: HTTPS, Kind: KindServer, Strength: StrengthStrong, What: e.TLSReason})
+		out = append(out, Clue{Protocol: HTTPS, Kind: KindTLSHint, Strength: StrengthStrong, What: e.TLSReason})
 	}
 	if isTLSPort(e.Port) || isTLSPort(e.TargetPort) {
 		out = append(out, Clue{Protocol: HTTPS, Kind: KindTLSPort, Strength: StrengthTLSPort, What: "the port number is a TLS port (*443)"})
@@ -202,8 +203,11 @@ func (e Evidence) strongHTTP() bool {
 }
 
 // Contradicts tells whether a declared protocol contradicts strong
-// evidence (StrengthStrong or more) that all agrees: an http- port every
-// client calls with https://. tcp and an undeclared protocol contradict
+// evidence (StrengthStrong or more) about the port itself that all agrees:
+// an http- port every client calls with https://. Container-wide TLS hints
+// (an env switch, a mounted certificate or ssl.ini) are strong enough to
+// name an unnamed port, not to overrule the chart author's name: SDC's
+// front end mounts ssl.ini and serves plain HTTP on 8181 beside HTTPS. tcp and an undeclared protocol contradict
 // nothing (tcp is always safe; port-protocol-name covers the rest), and
 // the user's table is Mismatch's business.
 func Contradicts(declared Instance, e Evidence) (Inference, bool) {
@@ -215,7 +219,7 @@ func Contradicts(declared Instance, e Evidence) (Inference, bool) {
 		if c.Kind == KindTable {
 			return Inference{}, false
 		}
-		if c.Strength >= StrengthStrong {
+		if c.Strength >= StrengthStrong && c.Kind != KindTLSHint {
 			strong = append(strong, c)
 		}
 	}
