@@ -344,7 +344,7 @@ func (s *session) planPort(p *chartPlan, probes []*probe, key string, ts []*port
 		newName, where, err = s.renamePort(p, probes, refs, proto, it)
 	}
 	if err != nil {
-		p.refuse(key, t0.svc, field, err.Error())
+		p.refuse(key, t0.svc, field, s.dependencyNote(p, t0.vi, t0.svc, err).Error())
 		return
 	}
 	for vi, r := range refs {
@@ -503,7 +503,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 			e, n, w, err := s.lineEdit(probes, vi, r.name, refs, proto, plainName, "")
 			if err != nil {
 				if site != "" && site != "-" && !within(sv.file, s.roots) {
-					return "", nil, refuse("its name comes from %s:%d, outside %s; %v", s.display(sv.file), sv.node.Line, s.rootsText(), err)
+					return "", nil, refuse("its name comes from %s:%d, %s; %v", s.display(sv.file), sv.node.Line, s.outside(sv.file), err)
 				}
 				if why != "" {
 					return "", nil, refuse("%s", why)
@@ -579,7 +579,7 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 	}
 	ml := pr.lines[d.line]
 	if !within(ml.file, s.roots) {
-		return nil, "", "", refuse("it is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+		return nil, "", "", refuse("it is written in %s:%d, %s", s.display(ml.file), ml.line+1, s.outside(ml.file))
 	}
 	if !inRefs(refs, probes, lineFoot(ml.file, ml.line)) {
 		return nil, "", "", refuse("%s:%d writes other fields too (a loop or a shared helper); name it by hand", s.display(ml.file), ml.line+1)
@@ -700,7 +700,7 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 		case d.line >= 0:
 			ml := probes[vi].lines[d.line]
 			if !within(ml.file, s.roots) {
-				return "", nil, refuse("the port item is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+				return "", nil, refuse("the port item is written in %s:%d, %s", s.display(ml.file), ml.line+1, s.outside(ml.file))
 			}
 			lf, _ := lineFoot(ml.file, ml.line)(probes[vi])
 			if len(lf) != 1 || lf[0] != pf {
@@ -721,7 +721,7 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 		case d.exactVal >= 0:
 			v := probes[vi].vals[d.exactVal]
 			if !within(v.file, s.roots) {
-				return "", nil, refuse("the port comes from %s:%d, outside %s", s.display(v.file), v.node.Line, s.rootsText())
+				return "", nil, refuse("the port comes from %s:%d, %s", s.display(v.file), v.node.Line, s.outside(v.file))
 			}
 			m := parentMapOf(v)
 			if m == nil {
