@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/types"
@@ -27,7 +30,7 @@ func portEvidenceBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error)
 	}
 	cs := mesh.Contradictions(objects, s, mesh.Analyze(objects, s))
 	out := make([][2]*ast.Term, 0, len(cs))
-	for _, si := range sortedInts(cs) {
+	for _, si := range slices.Sorted(maps.Keys(cs)) {
 		list := make([]*ast.Term, 0, len(cs[si]))
 		for _, c := range cs[si] {
 			v, err := ast.InterfaceToValue(map[string]any{

@@ -2,7 +2,8 @@ package rules
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -161,11 +162,11 @@ func MeshSettings(settings map[string]any) (mesh.Settings, error) {
 // modelTerm is the model as Rego reads it (policies/README.md, "The mesh model").
 func modelTerm(m *mesh.Model) (*ast.Term, error) {
 	owned := make([][2]*ast.Term, 0, len(m.Owned))
-	for _, i := range sortedInts(m.Owned) {
+	for _, i := range slices.Sorted(maps.Keys(m.Owned)) {
 		owned = append(owned, [2]*ast.Term{ast.IntNumberTerm(i), ast.StringTerm(m.Owned[i])})
 	}
 	pods := make([][2]*ast.Term, 0, len(m.Pods))
-	for _, i := range sortedInts(m.Pods) {
+	for _, i := range slices.Sorted(maps.Keys(m.Pods)) {
 		p := m.Pods[i]
 		var setting any
 		if p.Setting != nil {
@@ -191,7 +192,7 @@ func modelTerm(m *mesh.Model) (*ast.Term, error) {
 		pods = append(pods, [2]*ast.Term{ast.IntNumberTerm(i), ast.NewTerm(v)})
 	}
 	ports := make([][2]*ast.Term, 0, len(m.ServicePorts))
-	for _, i := range sortedInts(m.ServicePorts) {
+	for _, i := range slices.Sorted(maps.Keys(m.ServicePorts)) {
 		list := make([]*ast.Term, 0, len(m.ServicePorts[i]))
 		for _, p := range m.ServicePorts[i] {
 			v, err := ast.InterfaceToValue(map[string]any{
@@ -210,7 +211,7 @@ func modelTerm(m *mesh.Model) (*ast.Term, error) {
 		pairs = append(pairs, ast.ArrayTerm(ast.IntNumberTerm(p[0]), ast.IntNumberTerm(p[1])))
 	}
 	hosts := make([][2]*ast.Term, 0, len(m.HostServices))
-	for _, i := range sortedInts(m.HostServices) {
+	for _, i := range slices.Sorted(maps.Keys(m.HostServices)) {
 		set := make([]*ast.Term, 0, len(m.HostServices[i]))
 		for _, si := range m.HostServices[i] {
 			set = append(set, ast.IntNumberTerm(si))
@@ -225,15 +226,6 @@ func modelTerm(m *mesh.Model) (*ast.Term, error) {
 		[2]*ast.Term{ast.StringTerm("serviceWorkloads"), ast.SetTerm(pairs...)},
 		[2]*ast.Term{ast.StringTerm("hostServices"), ast.ObjectTerm(hosts...)},
 	), nil
-}
-
-func sortedInts[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Ints(out)
-	return out
 }
 
 func portProtocolBuiltin(_ rego.BuiltinContext, port, version *ast.Term) (*ast.Term, error) {

@@ -122,9 +122,10 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 		trace = "b3"
 	}
 	res, err := fix.Run(ctx, args, fix.Options{
-		Render:      f.render,
-		Config:      cfg,
-		Settings:    rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars},
+		Render: f.render,
+		Config: cfg,
+		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars,
+			IstioVersion: cfg.IstioVersion, IstioFlavor: cfg.IstioFlavor, Revisions: cfg.Revisions},
 		Engine:      eng,
 		Only:        f.only,
 		InjectStyle: f.injectStyle,

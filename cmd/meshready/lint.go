@@ -39,6 +39,7 @@ type lintFlags struct {
 	configPath  string
 	nsLabels    []string
 	traceFormat string
+	istio       string
 	noColor     bool
 	quiet       bool
 	workers     int
@@ -61,6 +62,7 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default: .meshready.yaml found upward from the first input)")
 	fs.StringArrayVar(&f.nsLabels, "namespace-label", nil, "a label the target namespace carries in the cluster, key=value (repeatable), e.g. istio-injection=enabled")
 	fs.StringVar(&f.traceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
+	fs.StringVar(&f.istio, "istio-version", "", "the target Istio release, e.g. 1.24 (default: the newest release meshready models)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&f.workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
 }
@@ -102,6 +104,9 @@ func (f *lintFlags) loadConfig(inputs []string) (*config.Config, error) {
 	if f.traceFormat != "" {
 		cfg.TraceFormat = f.traceFormat
 	}
+	if f.istio != "" {
+		cfg.IstioVersion = f.istio
+	}
 	if f.failOn != "" {
 		cfg.FailOn = f.failOn
 	}
@@ -124,12 +129,13 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 		trace = "b3"
 	}
 	o := lint.Options{
-		Render:   f.render,
-		Config:   cfg,
-		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars},
-		Workers:  f.workers,
-		Stdin:    os.Stdin,
-		WorkDir:  f.workDir,
+		Render: f.render,
+		Config: cfg,
+		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars,
+			IstioVersion: cfg.IstioVersion, IstioFlavor: cfg.IstioFlavor, Revisions: cfg.Revisions},
+		Workers: f.workers,
+		Stdin:   os.Stdin,
+		WorkDir: f.workDir,
 	}
 	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr

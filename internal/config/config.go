@@ -36,6 +36,15 @@ type Config struct {
 	TraceFormat string `json:"traceFormat,omitempty"`
 	// NativeSidecars says the mesh runs Istio's native sidecars.
 	NativeSidecars bool `json:"nativeSidecars,omitempty"`
+	// IstioVersion is the target Istio release ("1.24"); empty is the newest
+	// release meshready's model covers (internal/mesh).
+	IstioVersion string `json:"istioVersion,omitempty"`
+	// IstioFlavor is "istio" (default) or "openshift-servicemesh-2", whose
+	// injection needs the pod to ask for the sidecar.
+	IstioFlavor string `json:"istioFlavor,omitempty"`
+	// Revisions are the installed Istio revisions and revision tags a
+	// namespace's istio.io/rev may name (empty: any value names one).
+	Revisions []string `json:"revisions,omitempty"`
 	// Values adds values files per chart: chart glob -> files (relative to
 	// the configuration file).
 	Values map[string][]string `json:"values,omitempty"`
@@ -121,6 +130,14 @@ func (c *Config) Validate() error {
 	case "", "b3", "w3c":
 	default:
 		return fmt.Errorf("traceFormat: %q is not b3 or w3c", c.TraceFormat)
+	}
+	if _, err := mesh.ParseVersion(c.IstioVersion); err != nil {
+		return fmt.Errorf("istioVersion: %w", err)
+	}
+	switch c.IstioFlavor {
+	case "", mesh.FlavorIstio, mesh.FlavorOpenShift2:
+	default:
+		return fmt.Errorf("istioFlavor: %q is not %s or %s", c.IstioFlavor, mesh.FlavorIstio, mesh.FlavorOpenShift2)
 	}
 	switch c.FailOn {
 	case "", "error", "warning", "info", "none":

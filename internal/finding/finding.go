@@ -85,11 +85,13 @@ type ChartError struct {
 
 // Summary counts what a run linted and found.
 type Summary struct {
-	Charts    int `json:"charts"`
-	Resources int `json:"resources"`
-	Error     int `json:"error"`
-	Warning   int `json:"warning"`
-	Info      int `json:"info"`
+	// IstioVersion is the Istio release the verdicts are for.
+	IstioVersion string `json:"istioVersion,omitempty"`
+	Charts       int    `json:"charts"`
+	Resources    int    `json:"resources"`
+	Error        int    `json:"error"`
+	Warning      int    `json:"warning"`
+	Info         int    `json:"info"`
 }
 
 // Rule is a rule's metadata, read from its Rego `# METADATA` annotations.

@@ -29,22 +29,13 @@ func (e *portEvidence) collect(rs []*resource.Resource, svc *resource.Resource, 
 	return mesh.Collect(q, *e.src)
 }
 
-// selectedPods returns the pod templates of the workloads a Service selects.
+// selectedPods returns the pod templates of the workloads a Service
+// selects (mesh.Backends).
 func selectedPods(rs []*resource.Resource, svc *resource.Resource) []mesh.Backend {
-	sel, _ := lookupMap(svc.Object, "spec", "selector")
-	if len(sel) == 0 {
-		return nil
-	}
 	var out []mesh.Backend
-	for _, r := range rs {
-		pt := resource.PodTemplatePath(r.Kind)
-		if pt == nil || r.Namespace != svc.Namespace {
-			continue
-		}
-		t, _ := lookupMap(r.Object, pt...)
-		labels, _ := lookupMap(t, "metadata", "labels")
-		if t != nil && mesh.Selects(mesh.StringMap(sel), mesh.StringMap(labels)) {
-			out = append(out, mesh.Backend{Where: fmt.Sprintf("%s %s/%s", r.Kind, r.Namespace, r.Name), Template: t})
+	for _, w := range mesh.Backends(rs, svc) {
+		if t := mesh.PodTemplate(w.Kind, w.Object); t != nil {
+			out = append(out, mesh.Backend{Where: fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name), Template: t})
 		}
 	}
 	return out

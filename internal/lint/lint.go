@@ -134,6 +134,9 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 		return nil, err
 	}
 	rep := &finding.Report{Rules: eng.Rules()}
+	if v, err := mesh.ParseVersion(l.Opts.Settings.IstioVersion); err == nil {
+		rep.Summary.IstioVersion = v.String()
+	}
 	for _, r := range results {
 		if r.Err != nil {
 			rep.Errors = append(rep.Errors, *r.Err)

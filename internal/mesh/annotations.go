@@ -2,7 +2,9 @@ package mesh
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -100,7 +102,7 @@ type TrafficAnnotationError struct {
 // injector would refuse, sorted by key.
 func RejectedAnnotations(annotations map[string]string) []TrafficAnnotationError {
 	var out []TrafficAnnotationError
-	for _, k := range sortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		if err := ValidateTrafficAnnotation(k, annotations[k]); err != nil {
 			out = append(out, TrafficAnnotationError{Key: k, Value: annotations[k], Cause: err.Error()})
 		}

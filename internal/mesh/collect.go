@@ -67,7 +67,7 @@ func Collect(q PortQuery, src Sources) Evidence {
 	}
 	for _, pod := range q.Pods {
 		spec, _ := pod.Template["spec"].(map[string]any)
-		for _, c := range maps(spec["containers"]) {
+		for _, c := range mapItems(spec["containers"]) {
 			if !servesPort(c, target, ev.TargetName) {
 				continue
 			}
@@ -103,7 +103,7 @@ func Collect(q PortQuery, src Sources) Evidence {
 // servesPort: the container declares the port (or declares none, and the
 // port is reached by number).
 func servesPort(c map[string]any, num int32, name string) bool {
-	cps := maps(c["ports"])
+	cps := mapItems(c["ports"])
 	for _, cp := range cps {
 		n, _ := Number(cp["containerPort"])
 		if n == num || name != "" && text(cp["name"]) == name {
@@ -136,8 +136,8 @@ func routeClues(o map[string]any, q PortQuery, p Port) []Clue {
 				backends = append(backends, b)
 			}
 		}
-		for _, r := range maps(field(o, "spec", "rules")) {
-			for _, pa := range maps(field(r, "http", "paths")) {
+		for _, r := range mapItems(field(o, "spec", "rules")) {
+			for _, pa := range mapItems(field(r, "http", "paths")) {
 				if b, _ := pa["backend"].(map[string]any); b != nil {
 					backends = append(backends, b)
 				}
@@ -156,8 +156,8 @@ func routeClues(o map[string]any, q PortQuery, p Port) []Clue {
 			}
 		}
 	case kind == "VirtualService" && strings.HasPrefix(api, "networking.istio.io/"):
-		for _, r := range maps(field(o, "spec", "http")) {
-			for _, d := range maps(r["route"]) {
+		for _, r := range mapItems(field(o, "spec", "http")) {
+			for _, d := range mapItems(r["route"]) {
 				host := text(field(d, "destination", "host"))
 				n, _ := Number(field(d, "destination", "port", "number"))
 				if HostSelectsService(host, ns, q.Service, q.Namespace, "") && (n == p.Port || n == 0 && q.NPorts == 1) {
@@ -176,7 +176,7 @@ func routeClues(o map[string]any, q PortQuery, p Port) []Clue {
 		if len(exprs) > 0 || !inNS || p.Name == "" || !sel.Matches(q.Labels) {
 			return nil
 		}
-		for _, e := range maps(field(o, "spec", "endpoints")) {
+		for _, e := range mapItems(field(o, "spec", "endpoints")) {
 			if text(e["port"]) != p.Name {
 				continue
 			}

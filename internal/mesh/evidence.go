@@ -27,8 +27,8 @@ func PortEvidence(p Port, targetPort any, podSpecs []map[string]any, table map[s
 		tpNum = p.Port // the API's default
 	}
 	for _, spec := range podSpecs {
-		for _, c := range maps(spec["containers"]) {
-			cports := maps(c["ports"])
+		for _, c := range mapItems(spec["containers"]) {
+			cports := mapItems(c["ports"])
 			for _, cp := range cports {
 				cpNum, _ := Number(cp["containerPort"])
 				cpName := text(cp["name"])
@@ -45,7 +45,7 @@ func PortEvidence(p Port, targetPort any, podSpecs []map[string]any, table map[s
 	if tpName == "" {
 		ev.TargetPort = tpNum
 		for _, spec := range podSpecs {
-			for _, c := range maps(spec["containers"]) {
+			for _, c := range mapItems(spec["containers"]) {
 				probeEvidence(c, tpNum, "", &ev)
 			}
 		}

@@ -23,9 +23,9 @@ var nginxListenRE = regexp.MustCompile(`(?m)^\s*listen\s+(?:\S*:)?(\d+)([^;]*);`
 
 func serverClues(pod Backend, spec map[string]any, port int32, ns string, objects []map[string]any) []Clue {
 	var out []Clue
-	for _, c := range maps(spec["containers"]) {
+	for _, c := range mapItems(spec["containers"]) {
 		env := map[string]string{}
-		for _, e := range maps(c["env"]) {
+		for _, e := range mapItems(c["env"]) {
 			env[text(e["name"])] = text(e["value"])
 		}
 		if n, ok := Number(env["SERVER_PORT"]); ok && n == port {
@@ -33,11 +33,11 @@ func serverClues(pod Backend, spec map[string]any, port int32, ns string, object
 		}
 	}
 	cms := map[string]bool{}
-	for _, v := range maps(spec["volumes"]) {
+	for _, v := range mapItems(spec["volumes"]) {
 		if n := text(field(v, "configMap", "name")); n != "" {
 			cms[n] = true
 		}
-		for _, src := range maps(field(v, "projected", "sources")) {
+		for _, src := range mapItems(field(v, "projected", "sources")) {
 			if n := text(field(src, "configMap", "name")); n != "" {
 				cms[n] = true
 			}

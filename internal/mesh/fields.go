@@ -68,7 +68,7 @@ func text(v any) string {
 }
 
 // maps are the mappings in a list.
-func maps(v any) []map[string]any {
+func mapItems(v any) []map[string]any {
 	l, _ := v.([]any)
 	out := make([]map[string]any, 0, len(l))
 	for _, e := range l {

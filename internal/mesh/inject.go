@@ -3,7 +3,6 @@ package mesh
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -252,14 +251,4 @@ func NamespaceLabels(ns, release string, configured map[string]string, objects m
 		return configured
 	}
 	return nil
-}
-
-// sortedKeys is the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,16 +1,15 @@
 package mesh
 
 import (
-	"bufio"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/meshready/meshready/internal/mesh/meshtest"
 )
 
 // selectionCase is one row of testdata/selection.tsv.
 type selectionCase struct {
-	line int
+	row  meshtest.Row
 	port Port
 	want Instance
 }
@@ -18,40 +17,13 @@ type selectionCase struct {
 // readSelectionTable reads the shared case table ("-" is an empty field).
 func readSelectionTable(t *testing.T) []selectionCase {
 	t.Helper()
-	f, err := os.Open("testdata/selection.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []selectionCase
-	sc := bufio.NewScanner(f)
-	header := false
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if !header {
-			header = true
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 5 {
-			t.Fatalf("selection.tsv:%d: %d columns, want 5", n, len(cols))
-		}
-		for i, c := range cols {
-			if c == "-" {
-				cols[i] = ""
-			}
-		}
-		port, err := strconv.Atoi(cols[2])
+	for _, r := range meshtest.Table(t, "selection.tsv") {
+		port, err := strconv.Atoi(r.Cols[2])
 		if err != nil {
-			t.Fatalf("selection.tsv:%d: port %q: %v", n, cols[2], err)
+			t.Fatalf("%s: port %q: %v", r, r.Cols[2], err)
 		}
-		out = append(out, selectionCase{line: n, port: Port{Name: cols[0], AppProtocol: cols[1], Port: int32(port), Protocol: cols[3]}, want: Instance(cols[4])})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		out = append(out, selectionCase{row: r, port: Port{Name: r.Cols[0], AppProtocol: r.Cols[1], Port: int32(port), Protocol: r.Cols[3]}, want: Instance(r.Cols[4])})
 	}
 	return out
 }
@@ -63,10 +35,10 @@ func TestSelectTable(t *testing.T) {
 	}
 	for _, c := range cases {
 		if got := Select(c.port); got != c.want {
-			t.Errorf("selection.tsv:%d: Select(%+v) = %s, want %s", c.line, c.port, got, c.want)
+			t.Errorf("selection.tsv:%d: Select(%+v) = %s, want %s", c.row.Line, c.port, got, c.want)
 		}
 		if got, want := Declared(c.port), c.want != Unsupported; got != want {
-			t.Errorf("selection.tsv:%d: Declared(%+v) = %v, want %v", c.line, c.port, got, want)
+			t.Errorf("selection.tsv:%d: Declared(%+v) = %v, want %v", c.row.Line, c.port, got, want)
 		}
 	}
 }

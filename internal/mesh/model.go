@@ -134,10 +134,7 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 // pod works out the facts of one workload's pod template.
 func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]string) *PodFacts {
 	path := resource.PodTemplatePath(kind)
-	tmpl := o
-	for _, k := range path {
-		tmpl, _ = tmpl[k].(map[string]any)
-	}
+	tmpl := PodTemplate(kind, o)
 	prefix := ""
 	if len(path) > 0 {
 		prefix = strings.Join(path, ".") + "."
@@ -153,13 +150,13 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		NamespaceLabels: nsLabels,
 	}
 	native := false
-	for _, c := range maps(field(spec, "initContainers")) {
+	for _, c := range mapItems(field(spec, "initContainers")) {
 		if text(c["name"]) == ProxyContainer {
 			pod.Injected = true
 			native = native || NativeSidecar(c)
 		}
 	}
-	for _, c := range maps(field(spec, "containers")) {
+	for _, c := range mapItems(field(spec, "containers")) {
 		if text(c["name"]) == ProxyContainer {
 			pod.Injected = true
 		}

@@ -2,6 +2,8 @@ package mesh
 
 import (
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/meshready/meshready/internal/resource"
 	"k8s.io/apimachinery/pkg/selection"
 )
 
@@ -50,4 +52,37 @@ func (s LabelSelector) Matches(lbls map[string]string) bool {
 		sel = sel.Add(*req)
 	}
 	return sel.Matches(labels.Set(lbls))
+}
+
+// Backends are the workloads among rs that Service svc selects: the
+// pod-bearing objects in its namespace whose pod template labels its
+// selector matches (Selects: no selector, no pods). lint's suggestions, the
+// chart fixer and Analyze answer "which pods sit behind this Service" here.
+func Backends(rs []*resource.Resource, svc *resource.Resource) []*resource.Resource {
+	sel := StringMap(field(svc.Object, "spec", "selector"))
+	if len(sel) == 0 {
+		return nil
+	}
+	var out []*resource.Resource
+	for _, r := range rs {
+		if r.Namespace == svc.Namespace && resource.IsWorkload(r.Kind) && Selects(sel, StringMap(field(PodTemplate(r.Kind, r.Object), "metadata", "labels"))) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// PodTemplate is the pod template of a pod-bearing object (a Pod is its
+// own), or nil.
+func PodTemplate(kind string, o map[string]any) map[string]any {
+	path := resource.PodTemplatePath(kind)
+	if path == nil {
+		return nil
+	}
+	var cur any = o
+	for _, k := range path {
+		cur = field(cur, k)
+	}
+	m, _ := cur.(map[string]any)
+	return m
 }

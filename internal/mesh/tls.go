@@ -12,7 +12,7 @@ import (
 // variable's name mentions the port.
 func tlsEvidence(c map[string]any, nports int, num int32, name string, ev *Evidence) {
 	cname := text(c["name"])
-	for _, e := range maps(c["env"]) {
+	for _, e := range mapItems(c["env"]) {
 		k := strings.ToUpper(text(e["name"]))
 		if !(strings.Contains(k, "TLS") || strings.Contains(k, "SSL") || strings.Contains(k, "HTTPS")) {
 			continue
@@ -33,7 +33,7 @@ func tlsEvidence(c map[string]any, nports int, num int32, name string, ev *Evide
 	if nports > 1 {
 		return
 	}
-	for _, m := range maps(c["volumeMounts"]) {
+	for _, m := range mapItems(c["volumeMounts"]) {
 		p := strings.ToLower(text(m["mountPath"]))
 		if !(strings.Contains(p, "tls") || strings.Contains(p, "cert") || strings.Contains(p, "ssl") || strings.Contains(p, "keystore")) {
 			continue

@@ -27,6 +27,9 @@ func summaryLine(r *finding.Report) string {
 	if n := failedCharts(r); n > 0 {
 		line += "; " + plural(n, "chart", "charts") + " failed to render"
 	}
+	if s.IstioVersion != "" {
+		line += "; Istio " + s.IstioVersion
+	}
 	return line
 }
 

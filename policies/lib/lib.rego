@@ -24,8 +24,9 @@
 # Workloads (workloads.rego)
 #   pod_kinds, job_kinds, long_running_kinds
 #   workloads[i]                  input.resources[i] when it carries a pod (Deployment ... Pod)
-#   pods[i]                       workload i's pod template and injection, worked out once:
-#                                 {resource, prefix, spec, labels, annotations, namespace, inject, injected}
+#   pods[i]                       workload i's pod template and the model's injection facts:
+#                                 {resource, prefix, spec, labels, annotations, namespace, inject,
+#                                 injected, reason, opt_out, native_sidecars, rejected}
 #   pod_template(r), pod_spec(r)  the pod template (a Pod is its own), its spec
 #   template_prefix(kind)         field path prefix of the template: "spec.template.",
 #                                 "spec.jobTemplate.spec.template." (CronJob), "" (Pod)
@@ -37,29 +38,21 @@
 #   command_text(c)               a container's command and args joined by spaces
 #   env_vars(r)                   env and envFrom entries, values resolved from rendered ConfigMaps
 #   configmap_data(ns, name), configmaps_used(r)
+# The mesh model (lib.rego, policies/README.md): every Istio fact comes from internal/mesh
+#   model                         meshready.model(input): owned, pods, servicePorts, serviceWorkloads, hostServices
+#   istio_version, owned[i]       the target Istio release; Istio's own objects, which no rule judges
 # Injection (injection.rego)
 #   inject_key, native_sidecar_key
-#   inject_setting(r)             the pod template's sidecar.istio.io/inject {value, path, source}, label first
-#   namespace_labels(ns)          rendered Namespace labels over input.settings.namespaceLabels
-#   namespace_injection_enabled(ns)  istio-injection=enabled, or istio.io/rev without istio-injection
-#   injected(r)                   pod says "true", or says neither "true" nor "false" and its namespace injects
-#   native_sidecars(r)            sidecar.istio.io/nativeSidecar "true", or input.settings.nativeSidecars
 #   injected_workloads            the indexes of the pods that are injected
+#   inject_path(prefix, setting)  field path of a pod's sidecar.istio.io/inject (labels when unset)
 #   sidecar_quit_configured(r)    a container calls quitquitquit, or EXIT_ON_ZERO_ACTIVE_CONNECTIONS is on
 # Ports (ports.rego)
 #   service_ports(svc)            {"port","index","path","name","number"} per Service port
-#   svc_ports[si]                 service_ports of Service si plus "protocol" (istio_protocol) and
-#                                 "source" (protocol_source), worked out once
-#   protocol_source(p)            {"field","value"}: appProtocol when set, else the port name
-#   istio_protocol(p)             Istio's protocol for a Service port (kube.ConvertProtocol), "" if none:
-#                                 UDP first, appProtocol over the name, kubernetes.io/h2c|ws|wss,
-#                                 grpc-web prefix, then the name up to the first dash
-#   name_protocol(name, port)     the protocol a name or appProtocol string selects
-#   istio_protocols, k8s_app_protocols
-#   well_known_tcp_ports          25, 53, 3306, 27017: TCP when the name says nothing
-#   binary_ports                  server-first/binary TCP ports (MySQL ... AMQP) that never carry HTTP
-#   http_protocols                http, http2, grpc, grpc-web
-#   service_workloads             [service index, workload index] pairs whose selector matches
+#   svc_ports[si]                 service_ports of Service si plus the model's "protocol", "source"
+#                                 ({"field","value"}) and "http"; ports Istio ignores are left out
+#   istio_protocol(p)             meshready.port_protocol at the target version, "" if Istio sniffs
+#   binary_port(n)                meshready.binary_port: MySQL ... AMQP, ports that never carry HTTP
+#   service_workloads             [service index, workload index] pairs from the model
 #   workload_services[wi]         the indexes of the Services selecting workload wi
 #   selected_workloads[si]        the indexes of the workloads Service si selects
 #   target_numbers(p, w)          container port numbers a Service port reaches in workload w
@@ -78,7 +71,8 @@
 #   peer_auth_scope(pa)           "mesh-wide" | "namespace-wide" | "workload"
 #   peer_auth_mode(pa), peer_auth_selector(pa), peer_auth_relaxes(pa)
 #   mtls_relaxed_for_service(si, svc)  a PERMISSIVE/DISABLE PeerAuthentication covers the Service's pods
-#   service_fqdn(svc), host_fqdn(host, ns), host_matches_service(host, ns, svc)
+#   host_services[i]              the Services DestinationRule i's host reaches (the model)
+#   host_matches_service(host, ns, svc)  meshready.host_matches
 package meshready.lib
 
 str(x) := x if {

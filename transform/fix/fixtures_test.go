@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/rules"
 )
@@ -30,7 +31,11 @@ var (
 	engineErr  error
 )
 
-// testOptions are the CLI's defaults, with one compiled engine per test run.
+// testOptions are the CLI's defaults, with one compiled engine per test run,
+// for a mesh where the fixer's default annotation style injects: OpenShift
+// Service Mesh 2.x with the release namespace a mesh member. Upstream Istio
+// reads the annotation only to opt out, and the fixer refuses there (see
+// TestAnnotationStyleRefusedUpstream).
 func testOptions(t testing.TB, workDir string) Options {
 	t.Helper()
 	engineOnce.Do(func() { engine, engineErr = rules.NewDefault(context.Background()) })
@@ -38,10 +43,11 @@ func testOptions(t testing.TB, workDir string) Options {
 		t.Fatal(engineErr)
 	}
 	return Options{
-		Render:   render.DefaultOptions(),
-		Settings: rules.Settings{Namespace: "onap", NamespaceLabels: map[string]string{}, TraceFormat: "b3"},
-		Engine:   engine,
-		WorkDir:  workDir,
+		Render: render.DefaultOptions(),
+		Settings: rules.Settings{Namespace: "onap", NamespaceLabels: map[string]string{mesh.OpenShiftMemberLabel: "istio-system"}, TraceFormat: "b3",
+			IstioFlavor: mesh.FlavorOpenShift2},
+		Engine:  engine,
+		WorkDir: workDir,
 	}
 }
 
@@ -182,7 +188,6 @@ func TestRefusals(t *testing.T) {
 		{"helper-annotations", "Deployment/onap-helper-annotations", `the pod annotations come from helper "helper-annotations.podMetadata"`},
 		{"inline-annotations", "Deployment/onap-inline-annotations", "are an inline map ({prometheus.io/scrape: \"true\"})"},
 		{"toyaml-unknown", "Deployment/onap-toyaml-unknown", "toYaml of an unknown value"},
-		{"hostnetwork", "Deployment/onap-hostnetwork", "a hostNetwork pod cannot run the Istio sidecar"},
 		{"conditional-annotations", "Deployment/onap-conditional-annotations", "sit inside a template conditional"},
 		{"opt-out-value", "Deployment/onap-opt-out-value", "sets istioSidecar: false, an opt-out"},
 		{"port-printf", "Service/port-printf", `the name is built by {{ printf "%s-%d" .Values.service.name 7000 }}`},
@@ -354,4 +359,34 @@ func hashTree(t testing.TB, dir string) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// TestAnnotationStyleRefusedUpstream: upstream Istio's webhooks select a pod
+// in a namespace without injection labels by its label only, so the
+// annotation would inject nothing; the fixer refuses and says why instead of
+// writing an edit that leaves the pod outside the mesh.
+func TestAnnotationStyleRefusedUpstream(t *testing.T) {
+	td := testdata(t)
+	o := testOptions(t, td)
+	o.Settings.IstioFlavor = ""
+	o.Settings.NamespaceLabels = map[string]string{}
+	res, err := Run(context.Background(), []string{filepath.Join(td, "charts", "web")}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range res.Refusals {
+		if r.Resource == "Deployment/onap-web" && strings.Contains(r.Message, "would not inject it") &&
+			strings.Contains(r.Message, "the annotation can only opt out") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no refusal for Deployment/onap-web saying the annotation would not inject it; refusals: %v", res.Refusals)
+	}
+	for _, ch := range res.Changes {
+		if ch.Resource == "Deployment/onap-web" && strings.Contains(ch.Field, "sidecar.istio.io/inject") {
+			t.Errorf("the annotation was written anyway: %s", ch)
+		}
+	}
 }

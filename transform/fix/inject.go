@@ -11,6 +11,7 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -58,7 +59,8 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 	targets := map[objKey]*target{}
 	for vi, fs := range p.findings {
 		for _, f := range fs {
-			if f.Rule != ruleInjection || f.Value == "false" {
+			// An opt-out (info, internal/mesh reads the value) stays.
+			if f.Rule != ruleInjection || f.Severity == finding.Info {
 				continue
 			}
 			k := keyOf(p.before[vi].Resources[f.ResourceIndex])
@@ -107,8 +109,16 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	if hn, _ := resource.Lookup(r.Object, fieldPath(pod, "spec", "hostNetwork")); hn == true {
 		return nil, "", refuse("a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic); leave it out of the mesh")
 	}
-	if f.Value != "" {
+	if f.Value == "true" && where == "annotations" {
+		return nil, "", refuse("its pod template already has %s %q, which Istio's webhooks do not read to opt in: label the namespace istio-injection=enabled, or use --inject-style label", injectKey, f.Value)
+	}
+	if f.Value != "" && f.Value != "true" {
 		return nil, "", refuse("its pod template sets %s to %q; set it to \"true\" by hand if the pod belongs in the mesh", injectKey, f.Value)
+	}
+	if where == "annotations" {
+		if d := s.annotationDecision(p, vi, r); !d.Injected {
+			return nil, "", refuse("the annotation %s \"true\" would not inject it: %s; label the namespace istio-injection=enabled, or use --inject-style label", injectKey, d.Reason)
+		}
 	}
 	chain, file, err := templateFile(p.before[vi].Graph, r)
 	if err != nil {
@@ -371,4 +381,33 @@ func (s *session) rootsText() string {
 		out = append(out, s.display(r))
 	}
 	return strings.Join(out, ", ")
+}
+
+// annotationDecision is Istio's injection decision (internal/mesh) for r
+// once its pod template carries the annotation sidecar.istio.io/inject
+// "true": upstream Istio reads the annotation only to opt out, so only a
+// namespace that injects (or OpenShift Service Mesh 2.x) makes it count.
+func (s *session) annotationDecision(p *chartPlan, vi int, r *resource.Resource) mesh.Decision {
+	set := s.opts.Settings
+	v, _ := mesh.ParseVersion(set.IstioVersion)
+	nsObjects := map[string]map[string]string{}
+	for _, o := range p.before[vi].Resources {
+		if o.Kind == "Namespace" {
+			l, _ := resource.Lookup(o.Object, "metadata.labels")
+			nsObjects[o.Name] = labelSet(l)
+		}
+	}
+	ann, _ := resource.Lookup(r.Object, fieldPath(podPath(r.Kind), "metadata", "annotations"))
+	annotations := labelSet(ann)
+	annotations[injectKey] = "true"
+	ns := r.Namespace
+	if ns == "" {
+		ns = set.Namespace
+	}
+	return mesh.Profile{Version: v, Flavor: set.IstioFlavor, Revisions: set.Revisions}.Decide(mesh.Pod{
+		Namespace:       ns,
+		Labels:          podLabels(r),
+		Annotations:     annotations,
+		NamespaceLabels: mesh.NamespaceLabels(ns, set.Namespace, set.NamespaceLabels, nsObjects),
+	})
 }

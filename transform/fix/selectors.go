@@ -46,23 +46,9 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// backends are the workloads a Service selects, in its namespace.
+// backends are the workloads a Service selects, in its namespace (internal/mesh Backends).
 func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
-	sel, _ := resource.Lookup(svc.Object, "spec.selector")
-	sm := labelSet(sel)
-	if len(sm) == 0 {
-		return nil
-	}
-	var out []*resource.Resource
-	for _, r := range res.Resources {
-		if !resource.IsWorkload(r.Kind) || r.Namespace != svc.Namespace {
-			continue
-		}
-		if mesh.Selects(sm, podLabels(r)) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return mesh.Backends(res.Resources, svc)
 }
 
 func podSpecs(ws []*resource.Resource) []map[string]any {

@@ -87,6 +87,9 @@ type SidecarSpec struct {
 // IstioSpec picks the Istio API versions generated.
 type IstioSpec struct {
 	APIVersion string `yaml:"apiVersion"` // v1 or v1beta1
+	// Version is the target Istio release ("1.24"); empty is the newest
+	// release internal/mesh covers.
+	Version string `yaml:"version"`
 }
 
 // GeneratedSpec says where kpt and kustomize write generated resources.
@@ -392,6 +395,9 @@ func (s *Spec) Validate() []ConfigError {
 		}
 	}
 	enum("spec.istio.apiVersion", s.Istio.APIVersion, "v1", "v1beta1")
+	if _, err := mesh.ParseVersion(s.Istio.Version); err != nil {
+		errs = append(errs, ConfigError{Field: "spec.istio.version", Message: err.Error()})
+	}
 	if p := s.Generated.Path; p == "" || pathpkg.IsAbs(p) || strings.HasPrefix(pathpkg.Clean(p), "..") || strings.Contains(p, "\\") {
 		errs = append(errs, ConfigError{Field: "spec.generated.path", Message: fmt.Sprintf("%q must be a relative path inside the package", p)})
 	}

@@ -1,15 +1,17 @@
 package krmfn
 
 import (
+	"fmt"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
 )
 
 // InjectKey is Istio's per-pod injection switch.
-const InjectKey = "sidecar.istio.io/inject"
+const InjectKey = mesh.InjectKey
 
 // templatePath is the field path of an item's pod template ("" for a Pod).
 func templatePath(kind string) string {
@@ -23,13 +25,10 @@ func joinPath(prefix, rest string) string {
 	return prefix + "." + rest
 }
 
-// isOff matches the values Istio reads as "do not inject".
-func isOff(v string) bool {
-	switch strings.ToLower(v) {
-	case "false", "n", "no", "off":
-		return true
-	}
-	return false
+// isOff matches the values the target Istio's injector reads as "do not
+// inject" (internal/mesh Profile.ReadInject).
+func (r *run) isOff(v string) bool {
+	return mesh.Profile{Version: r.version}.ReadInject(v) == mesh.InjectNo
 }
 
 // inject sets sidecar.istio.io/inject: "true" on every pod template, as a
@@ -51,10 +50,15 @@ func (r *run) inject() {
 				"not injected: a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic)")
 			continue
 		}
+		if bad := mesh.RejectedAnnotations(stringMap(path(it.template, "metadata", "annotations"))); len(bad) > 0 {
+			r.result(it, framework.Error, joinPath(tp, "metadata.annotations[\""+bad[0].Key+"\"]"),
+				fmt.Sprintf("not injected: Istio's injector rejects %s %q (%s), so the pod would never be created; fix the annotation", bad[0].Key, bad[0].Value, bad[0].Cause))
+			continue
+		}
 		md := ensureMap(it.template, "metadata")
 		var off []string
 		for _, where := range []string{"labels", "annotations"} {
-			if v := get(get(md, where), InjectKey); v != nil && isOff(v.Value) {
+			if v := get(get(md, where), InjectKey); v != nil && r.isOff(v.Value) {
 				off = append(off, where)
 			}
 		}
@@ -67,6 +71,17 @@ func (r *run) inject() {
 		for _, where := range off {
 			if where == other {
 				setString(get(md, other), InjectKey, "true")
+			}
+		}
+	}
+	if r.spec.Injection.Style == "annotation" {
+		// Istio's webhooks read the annotation only to opt out: say which
+		// pods stay without a sidecar unless their namespace is labelled.
+		model := r.model()
+		for _, it := range r.items {
+			if pod := model.Pods[it.index]; pod != nil && !pod.Injected && !pod.OptOut && str(it.podSpec(), "hostNetwork") != "true" {
+				r.result(it, framework.Warning, joinPath(templatePath(it.kind), `metadata.annotations["`+InjectKey+`"]`),
+					"not injected by the annotation alone: "+pod.Reason+"; label the namespace istio-injection=enabled or use injection.style: label")
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package krmfn
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // GeneratedAnnotation marks the resources meshready made.
@@ -163,11 +166,22 @@ func (r *run) generate() []*yaml.RNode {
 				if app == "" {
 					continue
 				}
+				to := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+				for _, op := range mesh.AllowOperations(r.served(w), s.AuthorizationPolicy.Methods) {
+					var fields []any
+					if len(op.Methods) > 0 {
+						fields = append(fields, "methods", op.Methods)
+					}
+					if len(op.Ports) > 0 {
+						fields = append(fields, "ports", op.Ports)
+					}
+					to.Content = append(to.Content, mapping("operation", mapping(fields...)))
+				}
 				rules := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 				for _, p := range principals {
 					rules.Content = append(rules.Content, mapping(
 						"from", sequence(mapping("source", mapping("principals", []string{p}))),
-						"to", sequence(mapping("operation", mapping("methods", s.AuthorizationPolicy.Methods)))))
+						"to", to))
 				}
 				g.add(securityGroup, "AuthorizationPolicy", ns, w.name+"-authz", mapping(
 					"selector", mapping("matchLabels", mapping("app", app)),
@@ -288,4 +302,41 @@ func mapping(kv ...any) *yaml.Node {
 
 func sequence(items ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
+}
+
+// served are the container ports of w that Services reach, with the
+// protocol Istio gives each Service port.
+func (r *run) served(w *item) []mesh.ServedPort {
+	var out []mesh.ServedPort
+	for _, svc := range r.items {
+		if svc.kind != "Service" || svc.apiVersion != "v1" || !slices.Contains(r.backends(svc), w) {
+			continue
+		}
+		for _, pn := range seq(svc.root, "spec", "ports") {
+			num, _ := intValue(get(pn, "port"))
+			p := mesh.Port{Name: str(pn, "name"), AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
+			if strings.EqualFold(p.Protocol, "UDP") || strings.EqualFold(p.Protocol, "SCTP") {
+				continue
+			}
+			target := num
+			if tp := get(pn, "targetPort"); tp != nil {
+				if n, ok := intValue(tp); ok && tp.Tag != "!!str" {
+					target = n
+				} else if name := str(pn, "targetPort"); name != "" {
+					target = 0
+					for _, c := range containers(w) {
+						for _, cp := range seq(c, "ports") {
+							if str(cp, "name") == name {
+								target, _ = intValue(get(cp, "containerPort"))
+							}
+						}
+					}
+				}
+			}
+			if target > 0 {
+				out = append(out, mesh.ServedPort{Number: target, Protocol: mesh.SelectFor(r.version, p)})
+			}
+		}
+	}
+	return out
 }

@@ -94,7 +94,7 @@ func (it *item) file() (string, int, bool) {
 // isBuiltinGroup: the API groups of the built-in pod-bearing kinds, so a
 // CRD that happens to be called Deployment is left alone.
 func isBuiltinGroup(group string) bool {
-	return group == "apps" || group == "batch" || group == "extensions"
+	return group == "apps" || group == "batch" || group == "extensions" || group == "apps.openshift.io"
 }
 
 // labelSelector evaluates a metav1.LabelSelector node (see

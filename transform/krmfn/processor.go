@@ -11,6 +11,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // Exit codes of a run, as the meshready CLI uses them.
@@ -121,10 +123,13 @@ type run struct {
 	spec    Spec
 	items   []*item
 	results framework.Results
+	// version is spec.istio.version (validated before a run starts).
+	version mesh.Version
 }
 
 func newRun(spec Spec, rns []*yaml.RNode) *run {
 	r := &run{spec: spec, items: make([]*item, 0, len(rns))}
+	r.version, _ = mesh.ParseVersion(spec.Istio.Version)
 	for i, rn := range rns {
 		r.items = append(r.items, newItem(rn, i, spec.Namespace))
 	}

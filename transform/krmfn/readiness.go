@@ -25,31 +25,25 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 	var problems []string
 	nsWithWorkloads := map[string]bool{}
 	peer, dr := map[string]bool{}, map[string]bool{}
+	model := r.model()
 	for _, it := range r.items {
 		switch {
 		case it.template != nil:
 			nsWithWorkloads[it.ns] = true
-			if str(it.podSpec(), "hostNetwork") == "true" {
+			pod := model.Pods[it.index]
+			if pod == nil || pod.Injected || pod.OptOut || str(it.podSpec(), "hostNetwork") == "true" {
 				continue
 			}
-			md := get(it.template, "metadata")
-			l, a := str(md, "labels", InjectKey), str(md, "annotations", InjectKey)
-			if isOff(l) || isOff(a) {
-				continue
-			}
-			if l != "true" && a != "true" {
-				problems = append(problems, fmt.Sprintf("%s %s: pod template not injected", it.kind, refName(it)))
-			}
+			problems = append(problems, fmt.Sprintf("%s %s: pod template not injected: %s", it.kind, refName(it), pod.Reason))
 		case it.kind == "Service" && it.apiVersion == "v1":
-			for i, pn := range seq(it.root, "spec", "ports") {
-				num, _ := intValue(get(pn, "port"))
-				p := mesh.Port{Name: str(pn, "name"), AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-				if strings.EqualFold(p.Protocol, "SCTP") {
+			pns := seq(it.root, "spec", "ports")
+			for _, p := range model.ServicePorts[it.index] {
+				pn := pns[p.Index]
+				if p.Protocol != "" || p.Ignored != "" || strings.EqualFold(str(pn, "protocol"), "SCTP") {
 					continue
 				}
-				if !mesh.Declared(p) {
-					problems = append(problems, fmt.Sprintf("Service %s: spec.ports[%d] (%q, %d) names no protocol", refName(it), i, p.Name, num))
-				}
+				num, _ := intValue(get(pn, "port"))
+				problems = append(problems, fmt.Sprintf("Service %s: spec.ports[%d] (%q, %d) names no protocol", refName(it), p.Index, str(pn, "name"), num))
 			}
 		case it.kind == "PeerAuthentication" && it.group == securityGroup:
 			peer[it.ns] = true
@@ -83,4 +77,14 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 		}
 	}
 	return problems, nil
+}
+
+// model is internal/mesh's model of the items as they are now, for the
+// target Istio version (injection decisions, Service port protocols).
+func (r *run) model() *mesh.Model {
+	objs := make([]map[string]any, len(r.items))
+	for i, it := range r.items {
+		objs[i], _ = plain(it.root).(map[string]any)
+	}
+	return mesh.Analyze(objs, mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain})
 }

@@ -37,6 +37,9 @@ findings contains f if {
 	some i, pod in lib.pods
 	not pod.injected
 	not pod.opt_out
+
+	# mtls-host-network reports hostNetwork pods, which Istio never injects.
+	not object.get(pod.spec, "hostNetwork", false) == true
 	f := {
 		"resource": i,
 		"field": lib.inject_path(pod.prefix, pod.inject),

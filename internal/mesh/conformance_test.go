@@ -1,0 +1,161 @@
+package mesh
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/meshready/meshready/internal/mesh/meshtest"
+)
+
+// InjectionCase is one row of testdata/injection.tsv as a profile and a pod.
+func injectionCase(t *testing.T, r meshtest.Row) (Profile, Pod, bool) {
+	t.Helper()
+	v, err := ParseVersion(r.Cols[0])
+	if err != nil {
+		t.Fatalf("%s: %v", r, err)
+	}
+	p := Profile{Version: v, Flavor: r.Cols[1]}
+	if r.Cols[2] != "" {
+		p.Revisions = strings.Split(r.Cols[2], ",")
+	}
+	pod := Pod{Namespace: r.Cols[3], NamespaceLabels: meshtest.Map(r.Cols[4]), Labels: meshtest.Map(r.Cols[5]),
+		Annotations: meshtest.Map(r.Cols[6]), HostNetwork: r.Cols[7] == "true"}
+	return p, pod, r.Cols[8] == "injected"
+}
+
+func TestInjectionTable(t *testing.T) {
+	for _, r := range meshtest.Table(t, "injection.tsv") {
+		p, pod, want := injectionCase(t, r)
+		d := p.Decide(pod)
+		if d.Injected != want {
+			t.Errorf("%s (%s): injected = %v (%s), want %v", r, r.Cols[9], d.Injected, d.Reason, want)
+		}
+		if d.Reason == "" {
+			t.Errorf("%s: no reason given", r)
+		}
+	}
+}
+
+func TestHostTable(t *testing.T) {
+	for _, r := range meshtest.Table(t, "hosts.tsv") {
+		got := HostSelectsService(r.Cols[0], r.Cols[1], r.Cols[2], r.Cols[3], "")
+		if want := r.Cols[4] == "match"; got != want {
+			t.Errorf("%s (%s): HostSelectsService(%q in %s, %s.%s) = %v, want %v", r, r.Cols[5], r.Cols[0], r.Cols[1], r.Cols[2], r.Cols[3], got, want)
+		}
+	}
+}
+
+// The injector's validation (pkg/kube/inject/validate.go): a rejected value
+// makes the webhook refuse the pod.
+func TestValidateTrafficAnnotation(t *testing.T) {
+	for _, c := range []struct {
+		key, value string
+		ok         bool
+	}{
+		{ExcludeInboundPorts, "*", false},
+		{ExcludeInboundPorts, "15020", true},
+		{ExcludeInboundPorts, " 8080 , 9090 ", true},
+		{ExcludeInboundPorts, "65536", false},
+		{ExcludeOutboundPorts, "0", true},
+		{ExcludeOutboundPorts, "http", false},
+		{IncludeInboundPorts, "*", true},
+		{IncludeInboundPorts, "", true},
+		{ExcludeOutboundIPRanges, "10.0.0.0/8,192.168.0.0/16", true},
+		{ExcludeOutboundIPRanges, "10.0.0.0/33", false},
+		{ExcludeOutboundIPRanges, "10.0.0.0/8, 192.168.0.0/16", false}, // entries are not trimmed
+		{ExcludeOutboundIPRanges, "*", false},
+		{IncludeOutboundIPRanges, "*", true},
+		{IncludeOutboundIPRanges, "10.0.0.1", false},
+		{"sidecar.istio.io/inject", "*", true}, // not a traffic annotation
+	} {
+		if err := ValidateTrafficAnnotation(c.key, c.value); (err == nil) != c.ok {
+			t.Errorf("%s=%q: err %v, want ok %v", c.key, c.value, err, c.ok)
+		}
+	}
+}
+
+func TestParseVersion(t *testing.T) {
+	for in, want := range map[string]string{"": "1.30", "1.24": "1.24", "v1.21.3": "1.21", "1.30": "1.30"} {
+		v, err := ParseVersion(in)
+		if err != nil || v.String() != want {
+			t.Errorf("ParseVersion(%q) = %v, %v; want %s", in, v, err, want)
+		}
+	}
+	for _, bad := range []string{"1.19", "1.31", "2.0", "latest", "1", "1.x"} {
+		if _, err := ParseVersion(bad); err == nil {
+			t.Errorf("ParseVersion(%q): no error", bad)
+		}
+	}
+}
+
+// Version-dependent protocol selection: kubernetes.io/ws and wss from 1.24.
+func TestSelectForVersion(t *testing.T) {
+	ws := Port{Name: "api", AppProtocol: "kubernetes.io/ws", Port: 8080}
+	if got := SelectFor(Version{1, 23}, ws); got != Unsupported {
+		t.Errorf("1.23 kubernetes.io/ws = %s, want %s", got, Unsupported)
+	}
+	if got := SelectFor(Version{1, 24}, ws); got != HTTP {
+		t.Errorf("1.24 kubernetes.io/ws = %s, want %s", got, HTTP)
+	}
+}
+
+func TestAnalyze(t *testing.T) {
+	svc := func(name, typ string, sel map[string]any) map[string]any {
+		spec := map[string]any{"ports": []any{map[string]any{"name": "api", "port": int64(8080)}}, "type": typ}
+		if sel != nil {
+			spec["selector"] = sel
+		}
+		return map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": name}, "spec": spec}
+	}
+	dep := func(name, kind string, labels map[string]any) map[string]any {
+		return map[string]any{"apiVersion": "apps/v1", "kind": kind, "metadata": map[string]any{"name": name},
+			"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": labels}, "spec": map[string]any{}}}}
+	}
+	gw := dep("waypoint", "Deployment", map[string]any{"app": "w"})
+	gw["metadata"].(map[string]any)["labels"] = map[string]any{ManagedGatewayLabel: "istio.io-mesh-controller"}
+	objs := []map[string]any{
+		svc("ext", "ExternalName", nil),
+		svc("all", "", nil),
+		svc("aai", "", map[string]any{"app": "aai"}),
+		dep("aai", "Deployment", map[string]any{"app": "aai"}),
+		dep("rc", "ReplicationController", map[string]any{"app": "aai"}),
+		dep("dc", "DeploymentConfig", map[string]any{"app": "other"}),
+		gw,
+		{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "onap", "labels": map[string]any{}}},
+	}
+	m := Analyze(objs, Settings{Namespace: "onap", NamespaceLabels: map[string]string{NamespaceInjectLabel: "enabled"}})
+	if got := m.ServicePorts[0][0].Ignored; got == "" {
+		t.Error("ExternalName port not ignored at 1.30")
+	}
+	if got := Analyze(objs, Settings{Profile: Profile{Version: Version{1, 20}}}).ServicePorts[0][0].Ignored; got != "" {
+		t.Errorf("ExternalName port ignored at 1.20: %s", got)
+	}
+	pairs := map[[2]int]bool{}
+	for _, p := range m.ServiceWorkloads {
+		pairs[p] = true
+	}
+	if !pairs[[2]int{2, 3}] || !pairs[[2]int{2, 4}] || len(pairs) != 2 {
+		t.Errorf("ServiceWorkloads = %v, want the aai Service selecting the Deployment and the ReplicationController only", m.ServiceWorkloads)
+	}
+	if m.Pods[5] == nil {
+		t.Error("DeploymentConfig is not a workload")
+	}
+	if m.Owned[6] == "" || m.Pods[6] != nil {
+		t.Errorf("managed waypoint: owned %q, pod %v", m.Owned[6], m.Pods[6])
+	}
+	// The rendered Namespace (no labels) wins over namespaceLabels.
+	if m.Pods[3].Injected {
+		t.Errorf("injected although the rendered Namespace has no injection label: %s", m.Pods[3].Reason)
+	}
+}
+
+// A generated ALLOW policy lists HTTP methods only on HTTP ports.
+func TestAllowOperations(t *testing.T) {
+	ops := AllowOperations([]ServedPort{{9200, HTTP}, {9300, TCP}}, []string{"GET"})
+	if len(ops) != 2 || len(ops[0].Methods) != 1 || ops[0].Ports[0] != "9200" || len(ops[1].Methods) != 0 || ops[1].Ports[0] != "9300" {
+		t.Errorf("AllowOperations = %+v", ops)
+	}
+	if ops := AllowOperations(nil, []string{"GET"}); len(ops) != 1 || len(ops[0].Ports) != 0 {
+		t.Errorf("no ports: %+v", ops)
+	}
+}
