@@ -138,6 +138,17 @@ func TestCollect(t *testing.T) {
 	}
 }
 
+func TestServerBeatsClients(t *testing.T) {
+	e := Evidence{Port: 8080, Clues: []Clue{
+		{Protocol: HTTPS, Kind: KindClientURL, Strength: StrengthStrong, What: "`https://so:8080`", Where: "policy/base.conf:111"},
+		{Protocol: HTTP, Kind: KindServer, Strength: StrengthServer, What: "Spring Boot server.port without server.ssl"},
+	}}
+	inf := Infer(e)
+	if inf.Protocol != HTTP || len(inf.Conflicts) != 1 || !strings.Contains(inf.Reason, "CONFLICTING") || !strings.Contains(inf.Reason, "policy/base.conf:111") {
+		t.Errorf("Infer = %s (%s), conflicts %v; want http with the https client reported", inf.Protocol, inf.Reason, inf.Conflicts)
+	}
+}
+
 func TestMismatchYieldsToClients(t *testing.T) {
 	e := Evidence{Port: 9092, Name: "http", Clues: []Clue{{Protocol: HTTP, Kind: KindClientURL, Strength: StrengthStrong, What: "`http://so-etsi-sol003-adapter:9092`"}}}
 	if inf, ok := Mismatch(HTTP, e); ok {
@@ -161,6 +172,7 @@ func TestContradicts(t *testing.T) {
 		{"https port called with http", HTTPS, []Clue{http}, true},
 		{"clients disagree: no verdict", HTTP, []Clue{https, http}, false},
 		{"tcp contradicts nothing", TCP, []Clue{https}, false},
+		{"the server's word beats a client's", HTTPS, []Clue{https, {Protocol: HTTP, Kind: KindServer, Strength: StrengthServer, What: "Spring Boot server.port without server.ssl"}}, true},
 		{"http2 vs http is fine", HTTP2, []Clue{http}, false},
 		{"a container-wide TLS hint does not overrule a name", HTTP, []Clue{{Protocol: HTTPS, Kind: KindTLSHint, Strength: StrengthStrong, What: "mounts /app/jetty/start.d/ssl.ini"}}, false},
 		{"weak evidence only", HTTP, []Clue{{Protocol: HTTPS, Kind: KindIANA, Strength: StrengthIANA}}, false},

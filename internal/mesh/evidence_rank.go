@@ -43,11 +43,18 @@ const (
 // one never outvotes it. Within the deciding strength, agreeing clues
 // decide; disagreeing ones are a conflict: the TLS side wins (a TLS port
 // named http breaks, one named https at worst loses HTTP features), then
-// the protocol most clues name, and Inference.Conflicts lists the losers so
-// that every caller prints them. Nothing at all: tcp, the safe default.
+// the protocol most clues name. Inference.Conflicts lists every strong
+// clue (StrengthStrong or more) that disagrees with the decision, of the
+// deciding strength or overruled, so that every caller prints it. Nothing
+// at all: tcp, the safe default.
 const (
-	StrengthTable  = 100 // the user said so
-	StrengthStrong = 80  // how clients call it, how the server is configured, HTTPS/gRPC probes
+	StrengthTable = 100 // the user said so
+	// StrengthServer: what the server itself is told to serve on the port
+	// (its configuration) or answers a probe with: it beats a client
+	// that calls it otherwise (SO's 8080 is plain Spring Boot; one policy
+	// config calls it with https://).
+	StrengthServer = 85
+	StrengthStrong = 80 // how clients call it; TLS switched on container-wide
 	// StrengthWellKnown: the port number of a server-first or binary
 	// protocol (sniffing and http names break it). Only a number: when the
 	// tree's clients call the port with http:// (SO's adapters serve REST
@@ -79,7 +86,7 @@ func (e Evidence) allClues() []Clue {
 		out = append(out, Clue{Protocol: TCP, Kind: KindWellKnown, Strength: StrengthWellKnown, What: fmt.Sprintf("port %d is %s", port, what)})
 	}
 	if e.HTTPSProbe {
-		out = append(out, Clue{Protocol: HTTPS, Kind: KindProbe, Strength: StrengthStrong, What: "an HTTPS probe targets the port"})
+		out = append(out, Clue{Protocol: HTTPS, Kind: KindProbe, Strength: StrengthServer, What: "an HTTPS probe targets the port"})
 	}
 	if e.TLS {
 		out = append(out, Clue{Protocol: HTTPS, Kind: KindTLSHint, Strength: StrengthStrong, What: e.TLSReason})
@@ -134,10 +141,11 @@ func Rank(e Evidence) Inference {
 	win := pick(tier)
 	inf := Inference{Protocol: win, FromTable: top == StrengthTable}
 	var used []Clue
-	for _, c := range tier {
-		if c.Protocol == win {
+	for _, c := range cs {
+		switch {
+		case c.Strength == top && c.Protocol == win:
 			used = append(used, c)
-		} else {
+		case c.Protocol != win && (c.Strength == top || c.Strength >= StrengthStrong):
 			inf.Conflicts = append(inf.Conflicts, c)
 		}
 	}
@@ -187,7 +195,7 @@ func reasonOf(used, conflicts []Clue) string {
 		for _, c := range conflicts {
 			cs = append(cs, c.String())
 		}
-		r += "; CONFLICTING evidence of the same strength (the TLS side, then the majority, wins): " + strings.Join(cs, "; ")
+		r += "; CONFLICTING evidence (the stronger, then the TLS side, then the majority wins): " + strings.Join(cs, "; ")
 	}
 	return r
 }
@@ -203,7 +211,8 @@ func (e Evidence) strongHTTP() bool {
 }
 
 // Contradicts tells whether a declared protocol contradicts strong
-// evidence (StrengthStrong or more) about the port itself that all agrees:
+// evidence (StrengthStrong or more) about the port itself that all agrees
+// (the server's own word, when there is one):
 // an http- port every client calls with https://. Container-wide TLS hints
 // (an env switch, a mounted certificate or ssl.ini) are strong enough to
 // name an unnamed port, not to overrule the chart author's name: SDC's
@@ -225,6 +234,14 @@ func Contradicts(declared Instance, e Evidence) (Inference, bool) {
 	}
 	if len(strong) == 0 {
 		return Inference{}, false
+	}
+	sort.SliceStable(strong, func(i, j int) bool { return strong[i].Strength > strong[j].Strength })
+	if top := strong[0].Strength; top > StrengthStrong {
+		k := 0
+		for k < len(strong) && strong[k].Strength == top {
+			k++
+		}
+		strong = strong[:k]
 	}
 	p := strong[0].Protocol
 	for _, c := range strong[1:] {

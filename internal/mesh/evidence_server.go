@@ -98,7 +98,7 @@ func fileClues(key, body string, port int32, where string) []Clue {
 			out = append(out, springClue(conf, "server", where))
 		}
 		if n, ok := Number(conf["grpc.server.port"]); ok && n == port {
-			out = append(out, Clue{Protocol: GRPC, Kind: KindServer, Strength: StrengthStrong, What: fmt.Sprintf("grpc.server.port: %d", n), Where: where})
+			out = append(out, Clue{Protocol: GRPC, Kind: KindServer, Strength: StrengthServer, What: fmt.Sprintf("grpc.server.port: %d", n), Where: where})
 		}
 	}
 	if strings.Contains(body, "listen") && (strings.HasSuffix(lk, ".conf") || strings.Contains(body, "server {") || strings.Contains(body, "server{")) {
@@ -114,7 +114,7 @@ func fileClues(key, body string, port int32, where string) []Clue {
 			case strings.Contains(flags, " http2 "):
 				p = HTTP2
 			}
-			out = append(out, Clue{Protocol: p, Kind: KindServer, Strength: StrengthStrong, What: fmt.Sprintf("nginx `listen %s%s`", m[1], strings.TrimRight(m[2], " ")), Where: where})
+			out = append(out, Clue{Protocol: p, Kind: KindServer, Strength: StrengthServer, What: fmt.Sprintf("nginx `listen %s%s`", m[1], strings.TrimRight(m[2], " ")), Where: where})
 		}
 	}
 	return out
@@ -123,11 +123,11 @@ func fileClues(key, body string, port int32, where string) []Clue {
 func springClue(conf flatConf, _ string, where string) Clue {
 	switch {
 	case conf["server.ssl.enabled"] == "true" || conf["server.ssl.enabled"] == "" && (conf["server.ssl.key-store"] != "" || conf["server.ssl.keyStore"] != ""):
-		return Clue{Protocol: HTTPS, Kind: KindServer, Strength: StrengthStrong, What: "Spring Boot server.port with server.ssl", Where: where}
+		return Clue{Protocol: HTTPS, Kind: KindServer, Strength: StrengthServer, What: "Spring Boot server.port with server.ssl", Where: where}
 	case conf["server.http2.enabled"] == "true":
-		return Clue{Protocol: HTTP2, Kind: KindServer, Strength: StrengthStrong, What: "Spring Boot server.port with server.http2.enabled", Where: where}
+		return Clue{Protocol: HTTP2, Kind: KindServer, Strength: StrengthServer, What: "Spring Boot server.port with server.http2.enabled", Where: where}
 	}
-	return Clue{Protocol: HTTP, Kind: KindServer, Strength: StrengthStrong, What: "Spring Boot server.port without server.ssl", Where: where}
+	return Clue{Protocol: HTTP, Kind: KindServer, Strength: StrengthServer, What: "Spring Boot server.port without server.ssl", Where: where}
 }
 
 func flatten(v any, prefix string, out flatConf) {
@@ -156,7 +156,7 @@ func restServerClues(v any, port int32, where string) []Clue {
 				if rp["https"] == true {
 					p, what = HTTPS, fmt.Sprintf(`restServerParameters port %d with "https": true`, n)
 				}
-				out = append(out, Clue{Protocol: p, Kind: KindServer, Strength: StrengthStrong, What: what, Where: where})
+				out = append(out, Clue{Protocol: p, Kind: KindServer, Strength: StrengthServer, What: what, Where: where})
 			}
 		}
 		for k, e := range x {
