@@ -61,8 +61,8 @@ func TestFixCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dry run: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(diff, "+++ b/charts/web/templates/deployment.yaml") || !strings.Contains(stderr, "skip: hostnetwork") {
-		t.Errorf("dry run output lacks the web fix or the hostnetwork refusal:\n%s\n%s", diff, stderr)
+	if !strings.Contains(diff, "+++ b/charts/web/templates/deployment.yaml") || !strings.Contains(stderr, "skip: opt-out-value") {
+		t.Errorf("dry run output lacks the web fix or the opt-out-value refusal:\n%s\n%s", diff, stderr)
 	}
 	if got := snapshot(t, a); len(got) != len(orig) || got["charts/web/values.yaml"] != orig["charts/web/values.yaml"] {
 		t.Error("the dry run wrote files")

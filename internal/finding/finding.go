@@ -85,13 +85,11 @@ type ChartError struct {
 
 // Summary counts what a run linted and found.
 type Summary struct {
-	// IstioVersion is the Istio release the verdicts are for.
-	IstioVersion string `json:"istioVersion,omitempty"`
-	Charts       int    `json:"charts"`
-	Resources    int    `json:"resources"`
-	Error        int    `json:"error"`
-	Warning      int    `json:"warning"`
-	Info         int    `json:"info"`
+	Charts    int `json:"charts"`
+	Resources int `json:"resources"`
+	Error     int `json:"error"`
+	Warning   int `json:"warning"`
+	Info      int `json:"info"`
 }
 
 // Rule is a rule's metadata, read from its Rego `# METADATA` annotations.
@@ -112,6 +110,10 @@ type Report struct {
 	Findings []Finding    `json:"findings"`
 	Errors   []ChartError `json:"errors"`
 	Summary  Summary      `json:"summary"`
+	// IstioVersion is the Istio release the verdicts are for (internal/mesh):
+	// text, html, github and gerrit print it with the summary; not in the
+	// JSON contract, whose top-level keys are fixed.
+	IstioVersion string `json:"-"`
 	// Rules are the rules that ran (for SARIF and HTML); not in the JSON contract.
 	Rules []Rule `json:"-"`
 }

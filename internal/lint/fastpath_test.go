@@ -186,7 +186,7 @@ func TestRealTreeFindings(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("master port-protocol-name findings (-want +got):\n%s", d)
 	}
-	// The oracle: Istio's protocol selection as internal/protocol ports it
+	// The oracle: Istio's protocol selection as internal/mesh ports it
 	// from istio/istio (independently of the Rego rule), over every Service
 	// port the tree renders.
 	for _, tree := range []string{"casablanca", "master"} {

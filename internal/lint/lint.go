@@ -135,7 +135,7 @@ func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*find
 	}
 	rep := &finding.Report{Rules: eng.Rules()}
 	if v, err := mesh.ParseVersion(l.Opts.Settings.IstioVersion); err == nil {
-		rep.Summary.IstioVersion = v.String()
+		rep.IstioVersion = v.String()
 	}
 	for _, r := range results {
 		if r.Err != nil {

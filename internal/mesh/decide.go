@@ -9,11 +9,14 @@ import "strings"
 // when the port stays as it is: UDP and SCTP (Istio does not proxy them), an
 // explicit appProtocol (the user's word), or a declared protocol nothing
 // contradicts.
-func Decide(p Port, ev Evidence) (inf Inference, ok bool) {
+func Decide(p Port, ev Evidence) (inf Inference, ok bool) { return DecideFor(LatestVersion, p, ev) }
+
+// DecideFor is Decide with the protocol Istio release v selects.
+func DecideFor(v Version, p Port, ev Evidence) (inf Inference, ok bool) {
 	if strings.EqualFold(p.Protocol, "UDP") || strings.EqualFold(p.Protocol, "SCTP") {
 		return Inference{}, false
 	}
-	declared := Select(p)
+	declared := SelectFor(v, p)
 	switch {
 	case declared == Unsupported:
 		return Infer(ev), true

@@ -1,7 +1,11 @@
 package mesh
 
 import (
+	"maps"
+	"slices"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/meshready/meshready/internal/resource"
 )
@@ -103,12 +107,17 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 			m.Pods[i] = s.pod(o, kind, ns, NamespaceLabels(ns, s.Namespace, s.NamespaceLabels, nsObjects))
 		}
 	}
+	workloads := slices.Sorted(maps.Keys(m.Pods))
 	for _, si := range services {
 		svc := objects[si]
 		sel := StringMap(field(svc, "spec", "selector"))
+		if len(sel) == 0 {
+			continue // no selector, no pods (Selects)
+		}
+		matches := labels.SelectorFromValidatedSet(sel) // parsed once per Service, as Selects would
 		ns := namespaceOf(svc)
-		for wi, p := range m.Pods {
-			if p.Namespace == ns && Selects(sel, p.Labels) {
+		for _, wi := range workloads {
+			if p := m.Pods[wi]; p.Namespace == ns && matches.Matches(labels.Set(p.Labels)) {
 				m.ServiceWorkloads = append(m.ServiceWorkloads, [2]int{si, wi})
 			}
 		}

@@ -27,8 +27,8 @@ func summaryLine(r *finding.Report) string {
 	if n := failedCharts(r); n > 0 {
 		line += "; " + plural(n, "chart", "charts") + " failed to render"
 	}
-	if s.IstioVersion != "" {
-		line += "; Istio " + s.IstioVersion
+	if r.IstioVersion != "" {
+		line += "; Istio " + r.IstioVersion
 	}
 	return line
 }

@@ -103,8 +103,8 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 	s := r.Summary
 	fmt.Fprintf(&b, "charts %d, resources %d, errors %d, warnings %d, infos %d, failed to render %d\n",
 		s.Charts, s.Resources, s.Error, s.Warning, s.Info, failedCharts(r))
-	if s.IstioVersion != "" {
-		fmt.Fprintf(&b, "verdicts for Istio %s\n", s.IstioVersion)
+	if r.IstioVersion != "" {
+		fmt.Fprintf(&b, "verdicts for Istio %s\n", r.IstioVersion)
 	}
 	if t.baseline != nil {
 		fmt.Fprintf(&b, "baseline %s\n", t.baseline.line("shown"))

@@ -63,7 +63,7 @@ func podSpecs(ws []*resource.Resource) []map[string]any {
 }
 
 // labelSelector evaluates a LabelSelector of a rendered object (see
-// internal/selector); a missing one selects nothing here.
+// internal/mesh); a missing one selects nothing here.
 func labelSelector(sel any, labels map[string]string) bool {
 	s := asMap(sel)
 	if s == nil {

@@ -3,7 +3,7 @@ package fix
 import "testing"
 
 // The fixer reads selectors from parsed objects (maps of any); these check
-// its reading, the matching itself is internal/selector's.
+// its reading, the matching itself is internal/mesh's.
 func TestLabelSelectorOfRenderedObjects(t *testing.T) {
 	labels := labelSet(map[string]any{"app": "web", "version": int64(2), "canary": true})
 	expr := func(op string, values ...any) any {

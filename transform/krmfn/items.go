@@ -98,7 +98,7 @@ func isBuiltinGroup(group string) bool {
 }
 
 // labelSelector evaluates a metav1.LabelSelector node (see
-// internal/selector): an empty or missing selector selects everything.
+// internal/mesh): an empty or missing selector selects everything.
 func labelSelector(sel *yaml.Node, labels map[string]string) bool {
 	var s mesh.LabelSelector
 	if sel = deref(sel); sel != nil {

@@ -193,7 +193,7 @@ func intOrString(n *yaml.Node) (num int32, name string, ok bool) {
 }
 
 // plain decodes n into plain Go values (maps, slices, strings, ints) for
-// the code shared with the chart fixer (internal/protocol). Like the
+// the code shared with the chart fixer (internal/mesh). Like the
 // fixer's parser it keeps quoted digits a string and plain ones a number,
 // so an IntOrString keeps the meaning intOrString gives it. What does not
 // decode (a bad explicit tag) is left out, as a lookup would skip it.

@@ -43,11 +43,11 @@ func (r *run) ports() {
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
 			port := mesh.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-			inf, ok := mesh.Decide(port, r.collect(svc, pn, len(list), backends, src))
+			inf, ok := mesh.DecideFor(r.version, port, r.collect(svc, pn, len(list), backends, src))
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
-			declared := mesh.Select(port)
+			declared := mesh.SelectFor(r.version, port)
 			field := fmt.Sprintf("spec.ports[%d]", i)
 			what := fmt.Sprintf("port %d", num)
 			if name != "" {

@@ -61,3 +61,20 @@ test_only_services_are_checked if {
 	c := object.union(fixtures.container("app"), {"ports": [{"name": "api", "containerPort": 8080}]})
 	count(rule.findings) == 0 with input as fixtures.input_of([fixtures.deployment("app", fixtures.pod("app", {}, c))])
 }
+
+# A waypoint or gateway Istio manages serves HBONE by appProtocol: not the application's port.
+test_istio_managed_service_passes if {
+	waypoint := {
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": {"name": "waypoint", "labels": {"gateway.istio.io/managed": "istio.io-mesh-controller"}},
+		"spec": {"selector": {"gateway.networking.k8s.io/gateway-name": "waypoint"}, "ports": [{"name": "mesh", "port": 15008, "appProtocol": "hbone"}]},
+	}
+	count(rule.findings) == 0 with input as fixtures.input_of([waypoint])
+}
+
+# Since Istio 1.21 an ExternalName Service is a DNS alias: its ports select no protocol.
+test_external_name_ports_pass_from_1_21 if {
+	ext := {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"}, "spec": {"type": "ExternalName", "externalName": "db.example.com", "ports": [{"port": 5432}]}}
+	count(rule.findings) == 0 with input as fixtures.input_of([ext])
+	count(rule.findings) == 1 with input as {"resources": [ext], "settings": object.union(fixtures.settings, {"istioVersion": "1.20"})}
+}
