@@ -108,22 +108,31 @@ func init() {
 }
 
 func modelBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
-	x, err := ast.JSON(in.Value)
+	objects, s, err := inputObjects(in)
 	if err != nil {
 		return nil, err
+	}
+	return modelTerm(mesh.Analyze(objects, s))
+}
+
+// inputObjects decodes a rule input: its resources and mesh settings.
+func inputObjects(in *ast.Term) ([]map[string]any, mesh.Settings, error) {
+	x, err := ast.JSON(in.Value)
+	if err != nil {
+		return nil, mesh.Settings{}, err
 	}
 	doc, _ := x.(map[string]any)
 	settings, _ := doc["settings"].(map[string]any)
 	s, err := MeshSettings(settings)
 	if err != nil {
-		return nil, err
+		return nil, mesh.Settings{}, err
 	}
 	raw, _ := doc["resources"].([]any)
 	objects := make([]map[string]any, len(raw))
 	for i, r := range raw {
 		objects[i], _ = r.(map[string]any)
 	}
-	return modelTerm(mesh.Analyze(objects, s))
+	return objects, s, nil
 }
 
 // MeshSettings reads input.settings into the model's settings.

@@ -166,6 +166,18 @@ PY
   row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" - - "${phases//\~/ }" ""
 fi
 
+# (f) the fixer on the whole master tree (one run, nothing written: it
+# renders every variant and self-checks), and what its cross-chart port
+# evidence costs: reading the client URLs of the whole tree, once per run
+# (BenchmarkTreeURLs), against one lint of the tree (row above). FIX=0 skips.
+if [ -d "$master" ] && [ "${FIX:-1}" != 0 ]; then
+  echo
+  timed "$tmp/fix" "$MR" fix "$master" "${SET[@]}"
+  read -r fs fk < "$tmp/fix"
+  printf 'fix master (whole tree, no write): %.2f s, %s MiB\n' "$fs" "$(mib "$fk")"
+  go test -run '^$' -bench 'BenchmarkTreeURLs$' -benchtime 3x ./internal/mesh/ 2>/dev/null | grep -E '^Benchmark' || true
+fi
+
 [ "${GOBENCH:-1}" = 0 ] && exit 0
 echo
 echo "Go benchmarks (side by side in one process):"

@@ -50,6 +50,10 @@ type Config struct {
 	Values map[string][]string `json:"values,omitempty"`
 	// FailOn is the default for --fail-on.
 	FailOn string `json:"failOn,omitempty"`
+	// WellKnown extends the well-known ports and images the port evidence
+	// falls back on (internal/mesh/wellknown.yaml, same schema); these
+	// entries come first.
+	WellKnown *mesh.WellKnown `json:"wellKnown,omitempty"`
 
 	// Dir is the folder the file was read from.
 	Dir string `json:"-"`
@@ -145,6 +149,11 @@ func (c *Config) Validate() error {
 			if _, err := path.Match(g, ""); err != nil {
 				return fmt.Errorf("ignore[%d]: bad glob %q", i, g)
 			}
+		}
+	}
+	if c.WellKnown != nil {
+		if err := c.WellKnown.Validate(); err != nil {
+			return err
 		}
 	}
 	for g := range c.Values {

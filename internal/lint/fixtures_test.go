@@ -96,8 +96,9 @@ func TestFixSuggestions(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"port-protocol-name api":                "http-api",
-		"port-protocol-name console":            "tcp-console",
+		"port-protocol-name api": "http-api",
+		// Service port 80: IANA's http (wellknown.yaml), the only evidence
+		"port-protocol-name console":            "http-console",
 		"port-protocol-mismatch http-transport": "tcp-transport",
 	}
 	if d := cmp.Diff(want, got); d != "" {

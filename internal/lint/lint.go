@@ -87,6 +87,7 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	if o.WorkDir == "" {
 		o.WorkDir, _ = filepath.Abs(".")
 	}
+	mesh.ExtendWellKnown(o.Config.WellKnown) // the process's one configuration
 	ro := o.Render
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
@@ -208,6 +209,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	mapper := sourcemap.New(res.Graph, l.sources)
 	cfg := l.Opts.Config
 	var out []finding.Finding
+	var ev portEvidence
 	for _, h := range hits {
 		if h.Resource < 0 || h.Resource >= len(res.Resources) {
 			return nil, fmt.Errorf("rule %s returned resource index %d, but the chart has %d resources", h.Rule.ID, h.Resource, len(res.Resources))
@@ -233,7 +235,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			ResourceIndex: r.Index,
 		}
 		redact(r, &f)
-		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.sources.Lines)
+		f.Fix = suggestFix(&ev, res.Resources, r, f, loc.File, l.sources.Lines)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}

@@ -15,10 +15,10 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 
 // suggestFix proposes the replacement for a port-name finding where the
 // name is written literally on the located line: the same protocol
-// inference as the KRM function and the fixer (internal/mesh). Other
+// inference and evidence as the KRM function and the fixer (mesh.Collect). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
-func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
-	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
+func suggestFix(ev *portEvidence, rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
+	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" && f.Rule != "port-protocol-evidence" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
 		return nil
 	}
 	m := portName.FindStringSubmatch(f.Field)
@@ -35,7 +35,7 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 	if item == nil {
 		return nil
 	}
-	inf, ok := mesh.Decide(mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
+	inf, ok := mesh.Decide(mesh.PortOf(item), ev.collect(rs, r, item, len(ports)))
 	if !ok {
 		return nil
 	}
@@ -77,18 +77,6 @@ func containsToken(line, s string) bool {
 		i += next + 1
 	}
 	return false
-}
-
-// selectedPods returns the pod specs of the workloads a Service selects
-// (internal/mesh Backends).
-func selectedPods(rs []*resource.Resource, svc *resource.Resource) []map[string]any {
-	var out []map[string]any
-	for _, w := range mesh.Backends(rs, svc) {
-		if spec, ok := mesh.PodTemplate(w.Kind, w.Object)["spec"].(map[string]any); ok {
-			out = append(out, spec)
-		}
-	}
-	return out
 }
 
 func lookupMap(obj map[string]any, path ...string) (map[string]any, bool) {

@@ -4,7 +4,8 @@ import "strings"
 
 // Decide applies the rule the KRM function and the chart fixer share to one
 // Service port: a port that declares no protocol gets Infer's; one whose
-// declared protocol Mismatch contradicts gets the corrected one. ok is false
+// declared protocol Mismatch or strong evidence (Contradicts) contradicts
+// gets the corrected one. ok is false
 // when the port stays as it is: UDP and SCTP (Istio does not proxy them), an
 // explicit appProtocol (the user's word), or a declared protocol nothing
 // contradicts.
@@ -22,7 +23,10 @@ func DecideFor(v Version, p Port, ev Evidence) (inf Inference, ok bool) {
 	case p.AppProtocol != "":
 		return Inference{}, false
 	}
-	return Mismatch(declared, ev)
+	if inf, ok := Mismatch(declared, ev); ok {
+		return inf, true
+	}
+	return Contradicts(declared, ev) // port-protocol-evidence
 }
 
 // PortOf reads a Service port item of a decoded object.

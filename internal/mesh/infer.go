@@ -7,21 +7,9 @@ import (
 )
 
 // WellKnownTCP names the server-first or binary protocols on well-known
-// ports: sniffing breaks them and naming them http is wrong.
-var WellKnownTCP = map[int32]string{
-	9092: "Kafka",
-	2181: "ZooKeeper client", 2888: "ZooKeeper peer", 3888: "ZooKeeper leader election",
-	2379: "etcd client", 2380: "etcd peer",
-	3306:  "MySQL",
-	5432:  "PostgreSQL",
-	27017: "MongoDB",
-	6379:  "Redis",
-	9042:  "Cassandra CQL", 7000: "Cassandra inter-node", 7001: "Cassandra inter-node TLS",
-	7199: "Cassandra JMX", 9160: "Cassandra Thrift",
-	4567: "MariaDB Galera replication", 4568: "MariaDB Galera IST", 4444: "MariaDB Galera SST",
-	9300: "Elasticsearch transport",
-	5672: "AMQP",
-}
+// ports: sniffing breaks them and naming them http is wrong. It is the tcp
+// part of the ports table in wellknown.yaml.
+var WellKnownTCP = builtinKnown().tcpPorts()
 
 // tcpNames are port-name words that mean a TCP protocol.
 var tcpNames = map[string]bool{
@@ -55,6 +43,8 @@ type Evidence struct {
 	TLSReason string
 	// Table is the user's table: port number or name -> protocol name.
 	Table map[string]string
+	// Clues are what the collector found beyond the pods (Collect).
+	Clues []Clue
 }
 
 // Inference is a protocol and why.
@@ -63,44 +53,14 @@ type Inference struct {
 	Reason   string
 	// FromTable: the user's table decided (it overrides declared names too).
 	FromTable bool
+	// Evidence decided; Conflicts are clues of the same strength that
+	// disagree (see evidence_rank.go).
+	Evidence, Conflicts []Clue
 }
 
-// Infer picks the protocol a port most likely carries, in order of
-// strength: the user's table, a well-known TCP port, TLS evidence (an HTTPS
-// probe, TLS settings, a *443 port: naming a TLS port http breaks it),
-// the port name, an HTTP probe, and TCP as the safe default.
-func Infer(e Evidence) Inference {
-	if p, key, ok := e.lookupTable(); ok {
-		return Inference{Protocol: p, Reason: fmt.Sprintf("the protocol table maps %s to %s", key, p.Prefix()), FromTable: true}
-	}
-	if what, port, ok := wellKnown(e.Port, e.TargetPort); ok {
-		return Inference{Protocol: TCP, Reason: fmt.Sprintf("port %d is %s", port, what)}
-	}
-	switch {
-	case e.HTTPSProbe:
-		return Inference{Protocol: HTTPS, Reason: "an HTTPS probe targets the port"}
-	case e.TLS:
-		return Inference{Protocol: HTTPS, Reason: e.TLSReason}
-	case isTLSPort(e.Port) || isTLSPort(e.TargetPort):
-		return Inference{Protocol: HTTPS, Reason: "the port number is a TLS port (*443)"}
-	}
-	for i, n := range []string{e.Name, e.TargetName} {
-		if p, word, ok := fromName(n); ok {
-			whose := "the port name"
-			if i == 1 {
-				whose = "the container port name"
-			}
-			if word != n {
-				return Inference{Protocol: p, Reason: fmt.Sprintf("%s %q says %s (%q)", whose, n, p.Prefix(), word)}
-			}
-			return Inference{Protocol: p, Reason: fmt.Sprintf("%s %q says %s", whose, n, p.Prefix())}
-		}
-	}
-	if e.HTTPProbe {
-		return Inference{Protocol: HTTP, Reason: "an HTTP probe targets the port"}
-	}
-	return Inference{Protocol: TCP, Reason: "nothing shows an application protocol; tcp is the safe default"}
-}
+// Infer picks the protocol a port most likely carries: Rank's ranking of
+// the evidence (evidence_rank.go).
+func Infer(e Evidence) Inference { return Rank(e) }
 
 // Mismatch tells whether a declared protocol contradicts what is known:
 // the user's table says otherwise, or an HTTP-family name sits on a
@@ -112,8 +72,9 @@ func Mismatch(declared Instance, e Evidence) (Inference, bool) {
 		}
 		return Inference{}, false
 	}
-	// An httpGet probe on the port proves it speaks HTTP, whatever its number.
-	if declared.IsHTTP() && !e.HTTPProbe && !e.HTTPSProbe {
+	// An httpGet probe on the port, or strong evidence (clients calling it
+	// with http://), proves it speaks HTTP, whatever its number.
+	if declared.IsHTTP() && !e.HTTPProbe && !e.HTTPSProbe && !e.strongHTTP() {
 		if what, port, ok := wellKnown(e.Port, e.TargetPort); ok {
 			return Inference{Protocol: TCP, Reason: fmt.Sprintf("port %d is %s, not %s", port, what, declared.Prefix())}, true
 		}
@@ -148,8 +109,9 @@ func (e Evidence) lookupTable() (Instance, string, bool) {
 }
 
 func wellKnown(ports ...int32) (string, int32, bool) {
+	tcp := Known().tcp // the built-in WellKnownTCP and the user's tcp entries
 	for _, p := range ports {
-		if what, ok := WellKnownTCP[p]; ok {
+		if what, ok := tcp[p]; ok {
 			return what, p, true
 		}
 	}

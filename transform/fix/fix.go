@@ -40,6 +40,7 @@ const (
 	ruleInjection = "sidecar-injection"
 	rulePortName  = "port-protocol-name"
 	ruleMismatch  = "port-protocol-mismatch"
+	ruleEvidence  = "port-protocol-evidence"
 )
 
 // Options configure a run.

@@ -30,6 +30,8 @@ type session struct {
 	roots []string
 	// styles caches per-tree style facts.
 	styles map[string]*treeStyle
+	// evc caches the port evidence's sources (evidence.go).
+	evc evidenceCache
 }
 
 // visit is called for each chart of an assembled tree with the chain of

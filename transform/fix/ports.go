@@ -29,7 +29,7 @@ type portTask struct {
 var portFieldRE = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.(name|appProtocol)$`)
 
 // planPorts plans one item per Service port that port-protocol-name or
-// port-protocol-mismatch reports.
+// port-protocol-mismatch or port-protocol-evidence reports.
 func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]bool) error {
 	groups := map[string][]*portTask{}
 	var order []string
@@ -37,7 +37,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 	for vi, fs := range p.findings {
 		res := p.before[vi]
 		for _, f := range fs {
-			if f.Rule != rulePortName && f.Rule != ruleMismatch {
+			if f.Rule != rulePortName && f.Rule != ruleMismatch && f.Rule != ruleEvidence {
 				continue
 			}
 			svc := res.Resources[f.ResourceIndex]
@@ -78,7 +78,10 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 				p.refuse(key, svc, f.Field, fmt.Sprintf("the Service names two ports %q (%s); Kubernetes rejects that: give them distinct names by hand", port.Name, p.variants[vi].name))
 				continue
 			}
-			ev := mesh.EvidenceFromPods(pm, podSpecs(backends(res, svc)), s.opts.Protocols)
+			ev, err := s.evidence(res, svc, pm)
+			if err != nil {
+				return err
+			}
 			inf, ok := mesh.Decide(port, ev)
 			if !ok {
 				refused[key] = true
@@ -341,14 +344,14 @@ func (s *session) planPort(p *chartPlan, probes []*probe, key string, ts []*port
 		newName, where, err = s.renamePort(p, probes, refs, proto, it)
 	}
 	if err != nil {
-		p.refuse(key, t0.svc, field, err.Error())
+		p.refuse(key, t0.svc, field, s.dependencyNote(p, t0.vi, t0.svc, err).Error())
 		return
 	}
 	for vi, r := range refs {
 		for _, f := range r.fields {
 			it.want(vi, f.key, f.path, newName)
 		}
-		it.gone[vi] = append(it.gone[vi], goneRule{key: svcKey, rules: []string{rulePortName, ruleMismatch}, field: fmt.Sprintf("spec.ports[%d].", r.idx)})
+		it.gone[vi] = append(it.gone[vi], goneRule{key: svcKey, rules: []string{rulePortName, ruleMismatch, ruleEvidence}, field: fmt.Sprintf("spec.ports[%d].", r.idx)})
 	}
 	what := fmt.Sprintf("port %d", t0.port.Port)
 	if old != "" {
@@ -500,7 +503,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 			e, n, w, err := s.lineEdit(probes, vi, r.name, refs, proto, plainName, "")
 			if err != nil {
 				if site != "" && site != "-" && !within(sv.file, s.roots) {
-					return "", nil, refuse("its name comes from %s:%d, outside %s; %v", s.display(sv.file), sv.node.Line, s.rootsText(), err)
+					return "", nil, refuse("its name comes from %s:%d, %s; %v", s.display(sv.file), sv.node.Line, s.outside(sv.file), err)
 				}
 				if why != "" {
 					return "", nil, refuse("%s", why)
@@ -576,7 +579,7 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 	}
 	ml := pr.lines[d.line]
 	if !within(ml.file, s.roots) {
-		return nil, "", "", refuse("it is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+		return nil, "", "", refuse("it is written in %s:%d, %s", s.display(ml.file), ml.line+1, s.outside(ml.file))
 	}
 	if !inRefs(refs, probes, lineFoot(ml.file, ml.line)) {
 		return nil, "", "", refuse("%s:%d writes other fields too (a loop or a shared helper); name it by hand", s.display(ml.file), ml.line+1)
@@ -697,7 +700,7 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 		case d.line >= 0:
 			ml := probes[vi].lines[d.line]
 			if !within(ml.file, s.roots) {
-				return "", nil, refuse("the port item is written in %s:%d, outside %s", s.display(ml.file), ml.line+1, s.rootsText())
+				return "", nil, refuse("the port item is written in %s:%d, %s", s.display(ml.file), ml.line+1, s.outside(ml.file))
 			}
 			lf, _ := lineFoot(ml.file, ml.line)(probes[vi])
 			if len(lf) != 1 || lf[0] != pf {
@@ -718,7 +721,7 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 		case d.exactVal >= 0:
 			v := probes[vi].vals[d.exactVal]
 			if !within(v.file, s.roots) {
-				return "", nil, refuse("the port comes from %s:%d, outside %s", s.display(v.file), v.node.Line, s.rootsText())
+				return "", nil, refuse("the port comes from %s:%d, %s", s.display(v.file), v.node.Line, s.outside(v.file))
 			}
 			m := parentMapOf(v)
 			if m == nil {

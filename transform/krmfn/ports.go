@@ -24,6 +24,7 @@ type portRenames struct {
 // Ingress backends and VirtualService routes follow a rename.
 func (r *run) ports() {
 	ren := &portRenames{service: map[string]map[string]string{}, container: map[*item]map[string]string{}}
+	src := r.portSources()
 	for _, svc := range r.items {
 		if svc.kind != "Service" || svc.apiVersion != "v1" {
 			continue
@@ -42,7 +43,7 @@ func (r *run) ports() {
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
 			port := mesh.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-			inf, ok := mesh.DecideFor(r.version, port, r.evidence(port, get(pn, "targetPort"), backends))
+			inf, ok := mesh.DecideFor(r.version, port, r.collect(svc, pn, len(list), backends, src))
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
@@ -108,18 +109,6 @@ func (r *run) backends(svc *item) []*item {
 
 // containers of a workload's pod (not init containers: they serve nothing).
 func containers(w *item) []*yaml.Node { return seq(w.podSpec(), "containers") }
-
-// evidence collects what the backends show about the port a Service port
-// targets, with the code the chart fixer uses: it reads plain maps, so the
-// nodes are decoded afresh for each port (renames edit them as we go).
-func (r *run) evidence(p mesh.Port, targetPort *yaml.Node, backends []*item) mesh.Evidence {
-	specs := make([]map[string]any, 0, len(backends))
-	for _, w := range backends {
-		// the containers are all the evidence reads of a pod spec
-		specs = append(specs, map[string]any{"containers": plain(get(w.podSpec(), "containers"))})
-	}
-	return mesh.PortEvidence(p, plain(targetPort), specs, r.spec.Ports.Protocols)
-}
 
 // renameContainerPort renames the container port `old` to `new` in the
 // backends that have it, with every targetPort and probe that names it. It

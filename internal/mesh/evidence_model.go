@@ -1,0 +1,77 @@
+package mesh
+
+import (
+	"fmt"
+
+	"github.com/meshready/meshready/internal/resource"
+)
+
+// Contradiction is a Service port whose declared protocol strong evidence
+// contradicts (the port-protocol-evidence rule).
+type Contradiction struct {
+	Index int
+	// Field and Value are where Istio reads the declared protocol.
+	Field, Value string
+	Declared     Instance
+	Inference
+}
+
+// Contradictions finds, for each Service of an input (by input index), the
+// ports whose declared protocol the evidence in the input contradicts:
+// Collect over the input's objects and client URLs, judged by Contradicts.
+func Contradictions(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
+	namespaceOf := func(o map[string]any) string {
+		if ns := text(field(o, "metadata", "namespace")); ns != "" {
+			return ns
+		}
+		return s.Namespace
+	}
+	var src *Sources
+	out := map[int][]Contradiction{}
+	for si, ports := range m.ServicePorts {
+		var declared []PortFacts
+		for _, p := range ports {
+			if p.Protocol != "" && p.Ignored == "" && p.Protocol != "tcp" {
+				declared = append(declared, p)
+			}
+		}
+		if len(declared) == 0 {
+			continue
+		}
+		if src == nil {
+			urls := NewURLIndex()
+			for _, o := range objects {
+				if o != nil {
+					urls.AddObject(text(o["kind"]), namespaceOf(o), text(field(o, "metadata", "name")), o)
+				}
+			}
+			src = &Sources{URLs: []*URLIndex{urls}, Objects: objects, Domain: s.ClusterDomain}
+		}
+		svc := objects[si]
+		var pods []Backend
+		for _, pair := range m.ServiceWorkloads {
+			if pair[0] != si {
+				continue
+			}
+			w := objects[pair[1]]
+			kind := text(w["kind"])
+			var t any = w
+			for _, k := range resource.PodTemplatePath(kind) {
+				t = field(t, k)
+			}
+			if tm, _ := t.(map[string]any); tm != nil {
+				pods = append(pods, Backend{Where: fmt.Sprintf("%s %s/%s", kind, namespaceOf(w), text(field(w, "metadata", "name"))), Template: tm})
+			}
+		}
+		items, _ := field(svc, "spec", "ports").([]any)
+		for _, p := range declared {
+			item, _ := items[p.Index].(map[string]any)
+			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: namespaceOf(svc), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
+			d := Parse(p.Protocol)
+			if inf, ok := Contradicts(d, Collect(q, *src)); ok {
+				out[si] = append(out[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
+			}
+		}
+	}
+	return out
+}
