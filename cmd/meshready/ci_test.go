@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -90,6 +91,24 @@ func TestJenkinsJobDefinition(t *testing.T) {
 	fp := get(trig, "projects", "0", "file-paths", "0")
 	if get(fp, "compare-type").Value != "ANT" || get(fp, "pattern").Value != "kubernetes/**" {
 		t.Errorf("file paths: want ANT kubernetes/**")
+	}
+	// Gerrit Trigger tests a comment-added pattern against the whole
+	// comment text, which Gerrit starts with "Patch Set N:".
+	recheck := get(find(get(trig, "trigger-on"), "comment-added-contains-event"), "comment-contains-value")
+	if recheck == nil {
+		t.Fatal("no recheck trigger")
+	}
+	re := regexp.MustCompile(`(?s)\A(?:` + recheck.Value + `)\z`)
+	for comment, want := range map[string]bool{
+		"Patch Set 3:\n\nrecheck":                  true,
+		"Patch Set 12:\n\nreverify\n":              true,
+		"Patch Set 1: recheck":                     true,
+		"Patch Set 3:\n\nno need to recheck this?": false,
+		"Patch Set 3: Code-Review+1":               false,
+	} {
+		if got := re.MatchString(comment); got != want {
+			t.Errorf("recheck pattern %q on comment %q: match %v, want %v", recheck.Value, comment, got, want)
+		}
 	}
 	// The shell step is verify.sh, embedded by JJB from beside the job.
 	var script *yaml.Node
@@ -217,6 +236,7 @@ type preCommitHook struct {
 	PassFilenames *bool    `yaml:"pass_filenames"`
 	RequireSerial bool     `yaml:"require_serial"`
 	Stages        []string `yaml:"stages"`
+	MinVersion    string   `yaml:"minimum_pre_commit_version"`
 }
 
 func TestPreCommitHook(t *testing.T) {
@@ -243,6 +263,20 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if h.PassFilenames == nil || *h.PassFilenames {
 		t.Error("pass_filenames must be false: the entry reads the staged files from git, and args are meshready flags")
+	}
+	if h.MinVersion == "" {
+		t.Error("no minimum_pre_commit_version: an older pre-commit fails with an obscure schema error")
+	}
+	// The pre-commit Debian 12 ships (3.0.4) must accept the manifest.
+	if pc, err := exec.LookPath("pre-commit"); err != nil {
+		t.Logf("skipping the manifest check: pre-commit is not installed (apt-get install pre-commit; .ci/run does)")
+	} else {
+		out, err := exec.Command(pc, "validate-manifest", filepath.Join(root, ".pre-commit-hooks.yaml")).CombinedOutput()
+		if err != nil {
+			t.Errorf("pre-commit validate-manifest rejects .pre-commit-hooks.yaml: %v\n%s", err, out)
+		}
+		ver, _ := exec.Command(pc, "--version").Output()
+		t.Logf("validated with %s", strings.TrimSpace(string(ver)))
 	}
 	files := regexp.MustCompile(h.Files)
 	if !files.MatchString("kubernetes/so/values.yaml") || files.MatchString("docs/kubernetes.md") {

@@ -66,10 +66,14 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 }
 
 // bindOutput binds how the report is written and when the run fails.
-func (f *lintFlags) bindOutput(cmd *cobra.Command) {
+func (f *lintFlags) bindOutput(cmd *cobra.Command) { f.bindOutputAs(cmd, "text", "") }
+
+// bindOutputAs binds the output flags with their defaults: -o/--format is
+// the format and --output-file the file in every command.
+func (f *lintFlags) bindOutputAs(cmd *cobra.Command, format, file string) {
 	fs := cmd.Flags()
-	fs.StringVarP(&f.format, "format", "o", "text", "output format: "+strings.Join(report.Names(), ", "))
-	fs.StringVar(&f.output, "output-file", "", "write the report to this file instead of stdout")
+	fs.StringVarP(&f.format, "format", "o", format, "output format: "+strings.Join(report.Names(), ", "))
+	fs.StringVar(&f.output, "output-file", file, "write the report to this file instead of stdout")
 	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
 }
@@ -162,11 +166,10 @@ are still linted).`,
 			if len(args) == 0 && g.changedOnly() {
 				return withCode(exitError, fmt.Errorf("--changed-from and --changed-files need the tree to lint, e.g. meshready lint kubernetes --changed-from HEAD~1"))
 			}
-			args, cleanup, err := f.inputsOrDemo(cmd.ErrOrStderr(), args)
+			args, err := f.inputsOrAround(cmd.ErrOrStderr(), args)
 			if err != nil {
 				return withCode(exitError, err)
 			}
-			defer cleanup()
 			return runGate(cmd, f, g, args)
 		},
 	}
@@ -432,7 +435,17 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	if err := writeReport(cmd.OutOrStdout(), f, opts, shown); err != nil {
 		return withCode(exitError, err)
 	}
+	printChartErrors(stderr, failing)
 	return exitFor(failing, opts)
+}
+
+// printChartErrors says on stderr, one line each, why charts could not be
+// linted, whatever the format: a CI log must show the reason of an exit 2
+// that the report file holds.
+func printChartErrors(w io.Writer, rep *finding.Report) {
+	for _, e := range rep.Errors {
+		fmt.Fprintf(w, "meshready: error: chart %s failed to render: %s: %s\n", e.Chart, e.File, oneLineMsg(e.Message))
+	}
 }
 
 // writeReport formats the report to stdout or --output-file (atomically).
@@ -474,22 +487,49 @@ func exitFor(rep *finding.Report, opts report.Options) error {
 	return nil
 }
 
-// inputsOrDemo returns the inputs, or without any the bundled demo tree
-// (extracted to a temporary folder that cleanup removes).
-func (f *lintFlags) inputsOrDemo(stderr io.Writer, args []string) ([]string, func(), error) {
+// inputsOrAround returns the inputs, or without any the OOM tree or chart
+// around the current folder. Never the bundled demo: an empty $CHARTS in a
+// CI script must not lint fixtures and pass ('meshready demo' does that).
+func (f *lintFlags) inputsOrAround(stderr io.Writer, args []string) ([]string, error) {
 	if len(args) > 0 {
-		return args, func() {}, nil
+		return args, nil
 	}
-	dir, cleanup, err := demoTree(stderr)
+	wd, err := os.Getwd()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	f.workDir = filepath.Dir(dir)
-	return []string{dir}, cleanup, nil
+	in, ok := around(wd)
+	if !ok {
+		return nil, fmt.Errorf("no input given and no OOM tree or chart around %s: name one (e.g. meshready lint kubernetes), or run 'meshready demo' for the bundled demo charts", wd)
+	}
+	if rel, err := filepath.Rel(wd, in); err == nil && rel != "." {
+		in = rel // "." would name the chart "." in reports
+	}
+	fmt.Fprintf(stderr, "meshready: no input given: linting %s (around the current folder)\n", in)
+	return []string{in}, nil
+}
+
+// around finds what to lint from dir: walking up, the first folder that is a
+// chart, an OOM kubernetes/ root (it holds common/common/Chart.yaml, OOM's
+// library chart), or holds one as kubernetes/.
+func around(dir string) (string, bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		switch {
+		case charttree.IsChartDir(d):
+			return d, true
+		case charttree.IsChartDir(filepath.Join(d, "common", "common")):
+			return d, true
+		case charttree.IsChartDir(filepath.Join(d, "kubernetes", "common", "common")):
+			return filepath.Join(d, "kubernetes"), true
+		}
+		if d == filepath.Dir(d) {
+			return "", false
+		}
+	}
 }
 
 // demoTree extracts the bundled charts-fixtures tree into a temporary folder.
-func demoTree(stderr io.Writer) (string, func(), error) {
+func demoTree() (string, func(), error) {
 	tmp, err := os.MkdirTemp("", "meshready-demo-")
 	if err != nil {
 		return "", nil, err
@@ -500,7 +540,6 @@ func demoTree(stderr io.Writer) (string, func(), error) {
 		cleanup()
 		return "", nil, err
 	}
-	fmt.Fprintln(stderr, "meshready: no input given: linting the bundled charts-fixtures demo tree")
 	return dir, cleanup, nil
 }
 

@@ -163,6 +163,12 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 		cr.Err = l.chartError(t, err)
 		return cr
 	}
+	if t.Kind == render.KindManifests && len(res.Resources) == 0 {
+		// An empty stream is a failed upstream step (helm template | meshready
+		// lint - without pipefail), never a clean chart.
+		cr.Err = &finding.ChartError{Chart: t.Name(), File: l.display(res.Chart), Message: "no resources in " + res.Chart}
+		return cr
+	}
 	cr.Rendered = res
 	cr.Resources = len(res.Resources)
 	fs, err := l.Evaluate(ctx, t.Name(), res)

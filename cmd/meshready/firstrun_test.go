@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/meshready/meshready/internal/testutil"
+)
+
+// TestNoPassByMistake: inputs that lint nothing must never exit 0.
+func TestNoPassByMistake(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	empty := t.TempDir()
+	for _, c := range []struct {
+		name  string
+		dir   string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"empty stdin", root, "", []string{"lint", "-"}, "no resources in stdin"},
+		{"comments only on stdin", root, "# nothing\n---\n", []string{"lint", "-"}, "no resources in stdin"},
+		{"empty stdin, json", root, "", []string{"lint", "-o", "json", "-"}, "no resources in stdin"},
+		{"no input outside any chart", empty, "", []string{"lint"}, "no OOM tree or chart around"},
+		{"report without input outside any chart", empty, "", []string{"report"}, "no OOM tree or chart around"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := gateCLI(t, c.dir, c.stdin, c.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d, want 2 with %q on stderr:\n%s", r.code, c.want, r.stderr)
+			}
+		})
+	}
+}
+
+// TestLintAroundCurrentFolder: without inputs, lint takes the chart or OOM
+// tree around the current folder, not the bundled demo.
+func TestLintAroundCurrentFolder(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	for _, c := range []struct {
+		dir, want string
+	}{
+		{filepath.Join(root, "charts-fixtures", "bad-ports", "templates"), "linting .."},
+		{filepath.Join(root, "charts-fixtures", "good"), "linting " + filepath.Join(root, "charts-fixtures", "good")},
+		{filepath.Join(root, "charts-fixtures"), "linting " + filepath.Join(root, "charts-fixtures")},
+	} {
+		t.Run(filepath.Base(c.dir), func(t *testing.T) {
+			r := gateCLI(t, c.dir, "", "lint", "-o", "json", "--fail-on", "none")
+			if r.code != 0 || !strings.Contains(r.stderr, c.want+" (around the current folder)") {
+				t.Errorf("exit %d, want 0 and %q:\n%s", r.code, c.want, r.stderr)
+			}
+			if strings.Contains(r.stderr, "demo") {
+				t.Errorf("lint without inputs fell back to the demo:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestDemoCommand(t *testing.T) {
+	r := gateCLI(t, t.TempDir(), "", "demo", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"port-protocol-name"`) || !strings.Contains(r.stderr, "charts-fixtures demo") {
+		t.Errorf("meshready demo: exit %d, want 0 with the demo's findings\n%s", r.code, r.stderr)
+	}
+	if r := gateCLI(t, t.TempDir(), "", "demo", "--fail-on", "error"); r.code != 1 {
+		t.Errorf("meshready demo --fail-on error: exit %d, want 1", r.code)
+	}
+	mk, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "$(BIN)/meshready demo") {
+		t.Error("make demo does not run meshready demo")
+	}
+}
+
+// TestChartErrorsOnStderr: whatever the format, why a chart failed is on
+// stderr (a CI log shows it; the report file may not be shown).
+func TestChartErrorsOnStderr(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r")
+	for _, format := range []string{"text", "json", "sarif", "junit", "gerrit", "github", "html"} {
+		t.Run(format, func(t *testing.T) {
+			_, stderr, code := runCLI(t, "", "lint", "-o", format, "--output-file", out, "testdata/fixtures/broken/template-error")
+			if code != 2 || !strings.Contains(stderr, "chart template-error failed to render") || !strings.Contains(stderr, "parse error") {
+				t.Errorf("exit %d, want 2 with the reason on stderr:\n%s", code, stderr)
+			}
+		})
+	}
+	_, stderr, code := runCLI(t, "", "report", "--output-file", out, "testdata/fixtures/broken/template-error")
+	if code != 2 || !strings.Contains(stderr, "chart template-error failed to render") {
+		t.Errorf("report: exit %d, want 2 with the reason on stderr:\n%s", code, stderr)
+	}
+}
+
+// TestOutputFlagsSameEverywhere: -o is the format and --output-file the
+// file in lint, report and demo.
+func TestOutputFlagsSameEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	sarif := filepath.Join(dir, "out.sarif")
+	_, stderr, code := runCLI(t, "", "report", "-o", "sarif", "--output-file", sarif, "charts-fixtures/bad-ports")
+	b, err := os.ReadFile(sarif)
+	if code != 1 || err != nil || !strings.Contains(string(b), `"$schema"`) {
+		t.Errorf("report -o sarif --output-file: exit %d, %v, want SARIF in %s\n%s", code, err, sarif, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(testutil.RepoRoot(t), "sarif")); err == nil {
+		t.Error("report -o sarif wrote a file named sarif")
+	}
+	_, stderr, code = runCLI(t, "", "report", "-o", filepath.Join(dir, "r.html"), "charts-fixtures/good")
+	if code != 2 || !strings.Contains(stderr, "the file is --output-file") {
+		t.Errorf("report -o FILE: exit %d, want 2 explaining -o is the format\n%s", code, stderr)
+	}
+	for _, cmd := range []string{"lint", "report", "demo"} {
+		out, _, _ := runCLI(t, "", cmd, "--help")
+		if !strings.Contains(out, "-o, --format") || !strings.Contains(out, "--output-file") {
+			t.Errorf("%s --help: want -o, --format and --output-file:\n%s", cmd, out)
+		}
+	}
+	// junit via lint and report are the same document
+	j := filepath.Join(dir, "j.xml")
+	runCLI(t, "", "report", "-o", "junit", "--output-file", j, "charts-fixtures/good")
+	b, _ = os.ReadFile(j)
+	if err := xml.Unmarshal(b, new(struct{})); err != nil {
+		t.Errorf("report -o junit: %v", err)
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "version")
+	if code != 0 {
+		t.Fatalf("version: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"meshready: ", "commit: ", "helm: v3.", "opa: v1.", "go: go1."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version output lacks %q:\n%s", want, out)
+		}
+	}
+	var b strings.Builder
+	writeVersion(&b, "v1.2.3", &debug.BuildInfo{
+		GoVersion: "go1.99", Main: debug.Module{Version: "(devel)"},
+		Deps:     []*debug.Module{{Path: "helm.sh/helm/v3", Version: "v3.9.9"}},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "true"}},
+	})
+	want := "meshready: v1.2.3\ncommit: abc123 (modified)\nhelm: v3.9.9\nopa: not linked\nkyaml: not linked\ngo: go1.99\n"
+	if b.String() != want {
+		t.Errorf("writeVersion:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
