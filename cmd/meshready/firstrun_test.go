@@ -84,13 +84,13 @@ func TestChartErrorsOnStderr(t *testing.T) {
 	for _, format := range []string{"text", "json", "sarif", "junit", "gerrit", "github", "html"} {
 		t.Run(format, func(t *testing.T) {
 			_, stderr, code := runCLI(t, "", "lint", "-o", format, "--output-file", out, "testdata/fixtures/broken/template-error")
-			if code != 2 || !strings.Contains(stderr, "chart template-error failed to render") || !strings.Contains(stderr, "parse error") {
+			if code != 2 || !strings.Contains(stderr, "chart template-error could not be linted") || !strings.Contains(stderr, "parse error") {
 				t.Errorf("exit %d, want 2 with the reason on stderr:\n%s", code, stderr)
 			}
 		})
 	}
 	_, stderr, code := runCLI(t, "", "report", "--output-file", out, "testdata/fixtures/broken/template-error")
-	if code != 2 || !strings.Contains(stderr, "chart template-error failed to render") {
+	if code != 2 || !strings.Contains(stderr, "chart template-error could not be linted") {
 		t.Errorf("report: exit %d, want 2 with the reason on stderr:\n%s", code, stderr)
 	}
 }
@@ -146,5 +146,42 @@ func TestVersionCommand(t *testing.T) {
 	want := "meshready: v1.2.3\ncommit: abc123 (modified)\nhelm: v3.9.9\nopa: not linked\nkyaml: not linked\ngo: go1.99\n"
 	if b.String() != want {
 		t.Errorf("writeVersion:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestUnknownRuleIDs: a typo in the configuration or an ignore annotation
+// is an error naming the file, line and closest id, never a silent pass.
+func TestUnknownRuleIDs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	typo := write("typo.yaml", "rules: {enable: [sidecar-injections]}\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"enable typo", []string{"lint", "--config", typo, "charts-fixtures/legacy"}, typo + `:1: rules.enable[0]: unknown rule "sidecar-injections" (did you mean "sidecar-injection"?)`},
+		{"enable typo, fix", []string{"fix", "--config", typo, "charts-fixtures/legacy"}, `unknown rule "sidecar-injections"`},
+		{"enable typo, baseline", []string{"baseline", "--config", typo, "charts-fixtures/legacy"}, `unknown rule "sidecar-injections"`},
+		{"ignore typo", []string{"lint", "--config", write("ig.yaml", "ignore:\n  - rules:\n      - port-protocol-nam\n"), "charts-fixtures/good"}, `ig.yaml:3: ignore[0].rules[0]: unknown rule "port-protocol-nam" (did you mean "port-protocol-name"?)`},
+		{"enable selects nothing", []string{"lint", "--config", write("none.yaml", "rules:\n  enable: [mtls-host-network]\n  disable: [mtls-host-network]\n"), "charts-fixtures/good"}, "rules.enable selects no rule"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, "", c.args...)
+			if code != 2 || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, want 2 with %q:\n%s", code, c.want, stderr)
+			}
+		})
+	}
+	manifest := "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    meshready.io/ignore: port-protocol-nme\nspec:\n  ports:\n  - port: 80\n    name: web\n"
+	_, stderr, code := runCLI(t, manifest, "lint", "-")
+	if code != 2 || !strings.Contains(stderr, `stdin:6: Service/s meshready.io/ignore: unknown rule "port-protocol-nme" (did you mean "port-protocol-name"?)`) {
+		t.Errorf("annotation typo: exit %d, want 2 naming stdin:6 and the closest id:\n%s", code, stderr)
 	}
 }

@@ -117,6 +117,13 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
+	var known []string
+	for _, r := range eng.Rules() {
+		known = append(known, r.ID)
+	}
+	if err := cfg.CheckRules(known); err != nil {
+		return withCode(exitError, err)
+	}
 	trace := cfg.TraceFormat
 	if trace == "" {
 		trace = "b3"

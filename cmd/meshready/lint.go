@@ -444,7 +444,11 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 // that the report file holds.
 func printChartErrors(w io.Writer, rep *finding.Report) {
 	for _, e := range rep.Errors {
-		fmt.Fprintf(w, "meshready: error: chart %s failed to render: %s: %s\n", e.Chart, e.File, oneLineMsg(e.Message))
+		where := ""
+		if e.File != "" {
+			where = e.File + ": "
+		}
+		fmt.Fprintf(w, "meshready: error: chart %s could not be linted: %s%s\n", e.Chart, where, oneLineMsg(e.Message))
 	}
 }
 

@@ -45,6 +45,8 @@ type Config struct {
 	Dir string `json:"-"`
 	// Path is the file read ("" when none was found).
 	Path string `json:"-"`
+	// raw is the file's text, for the lines of errors.
+	raw []byte
 }
 
 // Rules enables, disables and re-grades rules.
@@ -83,6 +85,7 @@ func Load(p string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", p, err)
 	}
+	c.raw = b
 	c.Path = p
 	c.Dir = filepath.Dir(p)
 	return c, nil
@@ -218,6 +221,15 @@ func match(glob, s string) bool {
 	}
 	ok, _ := path.Match(glob, s)
 	return ok
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func contains(l []string, s string) bool {
