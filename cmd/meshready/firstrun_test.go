@@ -185,3 +185,53 @@ func TestUnknownRuleIDs(t *testing.T) {
 		t.Errorf("annotation typo: exit %d, want 2 naming stdin:6 and the closest id:\n%s", code, stderr)
 	}
 }
+
+// TestExcludeAndKnownFailures: a tree with one chart that cannot render
+// offline still gates on everything else, by exclude: or by a baseline
+// that records the failure; a change elsewhere never fails for it.
+func TestExcludeAndKnownFailures(t *testing.T) {
+	repo := testutil.FixturesRepo(t)
+	testutil.WriteFiles(t, filepath.Join(repo, "kubernetes", "offline"), map[string]string{
+		"Chart.yaml": "apiVersion: v2\nname: offline\nversion: 0.1.0\ndependencies:\n  - name: oauth2-proxy\n    version: 8.3.3\n    repository: https://oauth2-proxy.github.io/manifests\n",
+		"values.yaml": "{}\n",
+	})
+	testutil.CommitAll(t, repo, "a chart that needs the internet")
+
+	r := gateCLI(t, repo, "", "lint", "kubernetes", "-o", "json", "--fail-on", "none")
+	if r.code != 2 || !strings.Contains(r.stderr, "chart offline could not be linted") {
+		t.Fatalf("lint with the offline chart: exit %d, want 2 naming it\n%s", r.code, r.stderr)
+	}
+
+	cfg := filepath.Join(t.TempDir(), ".meshready.yaml")
+	os.WriteFile(cfg, []byte("exclude: [offline]\n"), 0o644)
+	for _, c := range []struct {
+		failOn string
+		want   int
+	}{{"none", 0}, {"error", 1}} {
+		r = gateCLI(t, repo, "", "lint", "kubernetes", "--config", cfg, "--fail-on", c.failOn, "-o", "junit")
+		if r.code != c.want || !strings.Contains(r.stderr, "chart offline excluded by "+cfg+" (exclude: offline): no reason given") || strings.Contains(r.stdout, "offline") {
+			t.Errorf("exclude: [offline] --fail-on %s: exit %d, want %d (by the findings alone)\n%s", c.failOn, r.code, c.want, r.stderr)
+		}
+	}
+	os.WriteFile(cfg, []byte("exclude:\n  - chart: off*\n    reason: needs oauth2-proxy from the internet\n"), 0o644)
+	r = gateCLI(t, repo, "", "lint", "kubernetes", "--config", cfg, "--fail-on", "none")
+	if r.code != 0 || !strings.Contains(r.stderr, "(exclude: off*): needs oauth2-proxy from the internet") {
+		t.Errorf("exclude with a reason: exit %d\n%s", r.code, r.stderr)
+	}
+
+	rec := gateRecordBaseline(t, repo, ".meshready-baseline.json", "kubernetes")
+	if rec.code != 0 || !strings.Contains(rec.stderr, "chart offline could not be linted; recorded as a known failure") {
+		t.Fatalf("baseline: exit %d, want 0 recording the failure\n%s", rec.code, rec.stderr)
+	}
+	r = gateCLI(t, repo, "", "lint", "kubernetes", "--baseline", ".meshready-baseline.json", "-o", "sarif")
+	if r.code != 0 || !strings.Contains(r.stderr, "chart offline could not be linted, a known failure") {
+		t.Errorf("lint --baseline with the known failure: exit %d, want 0\n%s", r.code, r.stderr)
+	}
+	testutil.CommitAll(t, repo, "baseline")
+	gateReplace(t, filepath.Join(repo, "kubernetes", "good", "values.yaml"), "name: http-ui", "name: ui")
+	testutil.CommitAll(t, repo, "break good")
+	r = gateCLI(t, repo, "", "lint", "kubernetes", "--changed-from", "HEAD~1", "--baseline", ".meshready-baseline.json")
+	if r.code != 1 || strings.Contains(r.stderr, "selected offline") || strings.Contains(r.stderr, "offline could not be linted") {
+		t.Errorf("a change to good: exit %d, want 1 for good's finding, offline neither selected nor failing\n%s", r.code, r.stderr)
+	}
+}

@@ -334,10 +334,10 @@ func TestGateOOMMaster(t *testing.T) {
 	repo := testutil.GitRepo(t, testutil.OOMTree(t, "master"))
 	const pw = "--set=global.masterPassword=x"
 	rec := gateRecordBaseline(t, repo, ".meshready-baseline.json", "kubernetes", pw, "-q")
-	// authentication needs a chart from the internet: that is reported, and
-	// the baseline is written for the others.
-	if rec.code != 2 || !strings.Contains(rec.stderr, "chart authentication failed to render and is not recorded") {
-		t.Fatalf("baseline: exit %d, want 2 naming authentication\n%s", rec.code, rec.stderr)
+	// authentication needs a chart from the internet: it is recorded as a
+	// known failure, so the gate judges the others by their findings.
+	if rec.code != 0 || !strings.Contains(rec.stderr, "chart authentication could not be linted; recorded as a known failure") {
+		t.Fatalf("baseline: exit %d, want 0 recording authentication as a known failure\n%s", rec.code, rec.stderr)
 	}
 	base, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"))
 	if err != nil {

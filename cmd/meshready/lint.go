@@ -376,12 +376,32 @@ func (f *lintFlags) prepare(cmd *cobra.Command, args []string, baselineFile stri
 	if run.targets, err = render.Expand(args); err != nil {
 		return nil, err
 	}
+	run.targets = excludeTargets(cmd.ErrOrStderr(), run.cfg, run.targets)
 	if baselineFile != "" {
 		if run.base, err = baseline.Load(baselineFile); err != nil {
 			return nil, err
 		}
 	}
 	return run, nil
+}
+
+// excludeTargets drops the charts the configuration's exclude: names,
+// saying so on stderr with the reason.
+func excludeTargets(w io.Writer, cfg *config.Config, ts []render.Target) []render.Target {
+	var out []render.Target
+	for _, t := range ts {
+		e := cfg.Excluded(t.Name())
+		if e == nil {
+			out = append(out, t)
+			continue
+		}
+		reason := e.Reason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		fmt.Fprintf(w, "meshready: chart %s excluded by %s (exclude: %s): %s\n", t.Name(), cfg.Path, e.Chart, reason)
+	}
+	return out
 }
 
 // runGate lints the inputs, or the charts a change affects, and compares

@@ -40,6 +40,9 @@ type Config struct {
 	Values map[string][]string `json:"values,omitempty"`
 	// FailOn is the default for --fail-on.
 	FailOn string `json:"failOn,omitempty"`
+	// Exclude leaves charts out of every run (e.g. one that cannot render
+	// offline), each with the reason the run prints.
+	Exclude []Exclude `json:"exclude,omitempty"`
 
 	// Dir is the folder the file was read from.
 	Dir string `json:"-"`
@@ -130,6 +133,11 @@ func (c *Config) Validate() error {
 			if _, err := path.Match(g, ""); err != nil {
 				return fmt.Errorf("ignore[%d]: bad glob %q", i, g)
 			}
+		}
+	}
+	for i, e := range c.Exclude {
+		if _, err := path.Match(e.Chart, ""); err != nil || e.Chart == "" {
+			return fmt.Errorf("exclude[%d]: bad chart glob %q", i, e.Chart)
 		}
 	}
 	for g := range c.Values {
