@@ -192,7 +192,7 @@ func TestUnknownRuleIDs(t *testing.T) {
 func TestExcludeAndKnownFailures(t *testing.T) {
 	repo := testutil.FixturesRepo(t)
 	testutil.WriteFiles(t, filepath.Join(repo, "kubernetes", "offline"), map[string]string{
-		"Chart.yaml": "apiVersion: v2\nname: offline\nversion: 0.1.0\ndependencies:\n  - name: oauth2-proxy\n    version: 8.3.3\n    repository: https://oauth2-proxy.github.io/manifests\n",
+		"Chart.yaml":  "apiVersion: v2\nname: offline\nversion: 0.1.0\ndependencies:\n  - name: oauth2-proxy\n    version: 8.3.3\n    repository: https://oauth2-proxy.github.io/manifests\n",
 		"values.yaml": "{}\n",
 	})
 	testutil.CommitAll(t, repo, "a chart that needs the internet")

@@ -30,6 +30,8 @@ type session struct {
 	roots []string
 	// styles caches per-tree style facts.
 	styles map[string]*treeStyle
+	// fixed counts the findings the self-check saw go away (default values).
+	fixed int
 }
 
 // visit is called for each chart of an assembled tree with the chain of
