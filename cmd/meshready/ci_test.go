@@ -377,3 +377,49 @@ func TestHelmPlugin(t *testing.T) {
 		}
 	}
 }
+
+// TestGitHubWorkflow runs the example workflow's lint step as the runner
+// would: in a repository with a pull request's change, meshready on PATH,
+// $GITHUB_STEP_SUMMARY set.
+func TestGitHubWorkflow(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	wf := yamlFile(t, filepath.Join(root, "ci", "github", "meshready.yml"))
+	steps := get(wf, "jobs", "mesh-readiness", "steps")
+	if steps == nil {
+		t.Fatal("no jobs.mesh-readiness.steps")
+	}
+	var script *yaml.Node
+	var base string
+	for _, s := range steps.Content {
+		if n := get(s, "name"); n != nil && strings.HasPrefix(n.Value, "Lint") {
+			script = get(s, "run")
+			base = get(s, "env", "MESHREADY_BASE").Value
+		}
+		if u := get(s, "uses"); u != nil && strings.HasPrefix(u.Value, "actions/checkout") {
+			if d := get(s, "with", "fetch-depth"); d == nil || d.Value != "0" {
+				t.Error("checkout without fetch-depth: 0: --changed-from has no base commit")
+			}
+		}
+	}
+	if script == nil || base != "${{ github.event.pull_request.base.sha }}" {
+		t.Fatalf("no lint step with MESHREADY_BASE from the pull request's base (%q)", base)
+	}
+
+	repo := testutil.FixturesRepo(t)
+	gateReplace(t, filepath.Join(repo, "kubernetes", "good", "values.yaml"), "name: http-ui", "name: ui")
+	testutil.CommitAll(t, repo, "the pull request")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	mr := testutil.Tool(t, "meshready")
+	env := []string{
+		"PATH=" + filepath.Dir(mr) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"MESHREADY_BASE=HEAD~1", "GITHUB_STEP_SUMMARY=" + summary,
+	}
+	r := gateExec(t, repo, env, "", "bash", "-e", "-c", script.Value)
+	if r.code != 1 || !strings.Contains(r.stdout, "::error file=kubernetes/good/values.yaml,line=") {
+		t.Errorf("lint step: exit %d, want 1 with an annotation on good's values.yaml\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(summary)
+	if err != nil || !strings.Contains(string(b), "### good\n\n| Rule | Severity | Location |") {
+		t.Errorf("job summary: %v\n%s", err, b)
+	}
+}

@@ -235,3 +235,34 @@ func TestExcludeAndKnownFailures(t *testing.T) {
 		t.Errorf("a change to good: exit %d, want 1 for good's finding, offline neither selected nor failing\n%s", r.code, r.stderr)
 	}
 }
+
+func TestColorFlags(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		noColor string
+		want    bool
+	}{
+		{[]string{"--color", "always"}, "", true},
+		{[]string{"--color", "always"}, "1", true}, // an explicit flag wins over NO_COLOR
+		{[]string{"--color", "never"}, "", false},
+		{[]string{"--color", "auto"}, "1", false},
+		{nil, "1", false},
+		{[]string{"--color", "always", "-o", "json"}, "", false},
+	} {
+		env := []string{"NO_COLOR=" + c.noColor}
+		r := gateExec(t, testutil.RepoRoot(t), env, "", testutil.Tool(t, "meshready"), append([]string{"lint", "charts-fixtures/bad-ports"}, c.args...)...)
+		if got := strings.Contains(r.stdout, "\x1b["); got != c.want || r.code != 1 {
+			t.Errorf("lint %v with NO_COLOR=%q: colour %v, want %v (exit %d)\n%s", c.args, c.noColor, got, c.want, r.code, r.stderr)
+		}
+	}
+	if _, stderr, code := runCLI(t, "", "lint", "--color", "sometimes", "charts-fixtures/good"); code != 2 || !strings.Contains(stderr, `--color "sometimes": want auto, always or never`) {
+		t.Errorf("--color sometimes: exit %d\n%s", code, stderr)
+	}
+	out, _, _ := runCLI(t, "", "lint", "--compact", "charts-fixtures/bad-ports")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.Contains(l, "bad-ports/") || !strings.Contains(l, ": error ") && !strings.Contains(l, ": warning ") && !strings.Contains(l, ": info ") {
+			t.Errorf("--compact line is not file:line: severity rule: message: %q", l)
+		}
+	}
+}

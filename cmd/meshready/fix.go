@@ -84,6 +84,8 @@ written) or a write failed (every file is left as it was).`,
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default: .meshready.yaml found upward from the first input); its ignore entries keep resources out of the fix")
 	fs.StringArrayVar(&f.policies, "policy", nil, "folder of extra Rego policies (repeatable)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the diff (and errors)")
+	completeValues(cmd, "inject-style", fix.StyleAnnotation, fix.StyleLabel)
+	completeValues(cmd, "only", fix.OpInjection, fix.OpPorts)
 	fs.StringVar(&f.relativeTo, "relative-to", "", "folder the diff's paths are relative to, where git apply runs (default: the git top level of the first PATH, else the current folder)")
 	return cmd
 }

@@ -40,6 +40,8 @@ type lintFlags struct {
 	nsLabels    []string
 	traceFormat string
 	noColor     bool
+	color       string
+	compact     bool
 	quiet       bool
 	workers     int
 	// workDir is what finding paths are relative to ("" = the current directory).
@@ -63,6 +65,7 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs.StringVar(&f.traceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&f.workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
+	completeValues(cmd, "trace-format", "b3", "w3c")
 }
 
 // bindOutput binds how the report is written and when the run fails.
@@ -75,7 +78,35 @@ func (f *lintFlags) bindOutputAs(cmd *cobra.Command, format, file string) {
 	fs.StringVarP(&f.format, "format", "o", format, "output format: "+strings.Join(report.Names(), ", "))
 	fs.StringVar(&f.output, "output-file", file, "write the report to this file instead of stdout")
 	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
-	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
+	fs.StringVar(&f.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output (as --color never)")
+	fs.BoolVar(&f.compact, "compact", false, "text output: one line per finding, then the totals")
+	completeValues(cmd, "format", report.Names()...)
+	completeValues(cmd, "color", "auto", "always", "never")
+	completeValues(cmd, "fail-on", "error", "warning", "info", "none")
+}
+
+// completeValues offers a flag's fixed choices to shell completion
+// (meshready completion bash|zsh|fish|powershell).
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// useColor decides colour for the text format: --color always wins; never,
+// --no-color or NO_COLOR (https://no-color.org) turn it off; auto colours
+// only a terminal.
+func (f *lintFlags) useColor(stdout io.Writer) (bool, error) {
+	switch f.color {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto", "":
+		return !f.noColor && os.Getenv("NO_COLOR") == "" && f.output == "" && isTerminal(stdout), nil
+	}
+	return false, fmt.Errorf("--color %q: want auto, always or never", f.color)
 }
 
 // loadConfig finds and validates the configuration, then lets flags override it.
@@ -208,6 +239,8 @@ func (g *gateFlags) validate(f *lintFlags, args []string) error {
 		return fmt.Errorf("--baseline-update needs --baseline FILE")
 	case g.gerritLabel != "" && f.format != "gerrit":
 		return fmt.Errorf("--gerrit-label applies to --format gerrit, not %s", f.format)
+	case !slices.Contains([]string{"auto", "always", "never", ""}, f.color):
+		return fmt.Errorf("--color %q: want auto, always or never", f.color)
 	case g.changedFiles == "-" && slices.Contains(args, "-"):
 		return fmt.Errorf("--changed-files - and the input - cannot both read stdin")
 	}
@@ -474,8 +507,19 @@ func printChartErrors(w io.Writer, rep *finding.Report) {
 
 // writeReport formats the report to stdout or --output-file (atomically).
 func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report) error {
-	if f.format == "text" && !f.noColor && f.output == "" && isTerminal(stdout) {
-		opts.Color = true
+	color, err := f.useColor(stdout)
+	if err != nil {
+		return err
+	}
+	opts.Color = color && f.format == "text"
+	opts.Compact = f.compact
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && f.format == "github" {
+		sum, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+		}
+		defer sum.Close()
+		opts.StepSummary = sum
 	}
 	fm, err := report.New(f.format, opts)
 	if err != nil {
