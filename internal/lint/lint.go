@@ -242,6 +242,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Line:          loc.Line,
 			Field:         h.Field,
 			Value:         h.Value,
+			Also:          l.also(loc),
 			DocURL:        h.Rule.DocURL,
 			Source:        r.Source,
 			ResourceIndex: r.Index,
@@ -385,6 +386,19 @@ func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
 		ce.Message = charttree.Shorten(cte.Err.Error())
 	}
 	return ce
+}
+
+// also lists the parts of a composed value after the first, which is the
+// finding's own File:Line.
+func (l *Linter) also(loc sourcemap.Location) []finding.Place {
+	if len(loc.Parts) < 2 {
+		return nil
+	}
+	out := make([]finding.Place, 0, len(loc.Parts)-1)
+	for _, p := range loc.Parts[1:] {
+		out = append(out, finding.Place{File: l.display(p.File), Line: p.Line, Key: p.Key})
+	}
+	return out
 }
 
 // display makes a path relative to the working directory.

@@ -97,6 +97,9 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 			fmt.Fprintf(&b, "  %s: %s %s: %s\n", location(f.File, f.Line), t.severity(f.Severity), f.Rule,
 				indent(f.Message, "    "))
 			fmt.Fprintf(&b, "      resource %s\n", subject(f))
+			if also := alsoText(f, func(p string) string { return p }); also != "" {
+				fmt.Fprintf(&b, "      %s\n", also)
+			}
 		}
 	}
 	if len(charts) == 0 {
