@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -264,5 +265,71 @@ func TestColorFlags(t *testing.T) {
 		if !strings.Contains(l, "bad-ports/") || !strings.Contains(l, ": error ") && !strings.Contains(l, ": warning ") && !strings.Contains(l, ": info ") {
 			t.Errorf("--compact line is not file:line: severity rule: message: %q", l)
 		}
+	}
+}
+
+// TestOOMMasterFirstRun: lint of OOM master renders every chart but
+// authentication (which needs a chart from the internet), and with
+// exclude: [authentication] exits by its findings alone. The
+// --set global.masterPassword=x stands in for lint mode's stand-ins for
+// deploy-time inputs, which another change brings.
+func TestOOMMasterFirstRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lints all of OOM master")
+	}
+	tree := testutil.OOMTree(t, "master")
+	const pw = "--set=global.masterPassword=x"
+	out, stderr, code := runCLI(t, "", "lint", tree, "-o", "json", pw)
+	var rep struct {
+		Errors   []struct{ Chart string } `json:"errors"`
+		Findings []json.RawMessage        `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != 2 || len(rep.Errors) != 1 || rep.Errors[0].Chart != "authentication" || !strings.Contains(stderr, "chart authentication could not be linted") {
+		t.Fatalf("exit %d, errors %+v: want only authentication to fail\n%s", code, rep.Errors, stderr)
+	}
+	cfg := filepath.Join(t.TempDir(), ".meshready.yaml")
+	os.WriteFile(cfg, []byte("exclude: [authentication]\n"), 0o644)
+	for _, c := range []struct {
+		failOn string
+		want   int
+	}{{"error", 1}, {"none", 0}} {
+		_, stderr, code = runCLI(t, "", "lint", tree, "--config", cfg, "--fail-on", c.failOn, pw)
+		if code != c.want || strings.Contains(stderr, "could not be linted") {
+			t.Errorf("exclude: [authentication], --fail-on %s: exit %d, want %d\n%s", c.failOn, code, c.want, stderr)
+		}
+	}
+	t.Logf("OOM master: %d findings, authentication excluded", len(rep.Findings))
+}
+
+// TestUnknownRuleIDsWithPolicy: the catalogue includes --policy rules.
+func TestUnknownRuleIDsWithPolicy(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.rego"), []byte(`# METADATA
+# title: T
+# description: D
+# custom:
+#   id: my-rule
+#   severity: warning
+#   family: ports
+#   remediation: R
+package meshready.rules.my_rule
+
+findings contains {"resource": i, "message": "m"} if {
+	some i, r in input.resources
+	r.kind == "Service"
+}
+`), 0o644)
+	cfg := filepath.Join(dir, "cfg.yaml")
+	os.WriteFile(cfg, []byte("rules:\n  enable: [my-rule]\n"), 0o644)
+	out, stderr, code := runCLI(t, "", "lint", "--config", cfg, "--policy", dir, "-o", "json", "charts-fixtures/bad-ports")
+	if code != 0 || !strings.Contains(out, `"rule": "my-rule"`) || strings.Contains(out, `"rule": "port-protocol-name"`) {
+		t.Errorf("enable: [my-rule] with --policy: exit %d, want my-rule only (a warning)\n%s\n%s", code, out, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "lint", "--config", cfg, "charts-fixtures/bad-ports")
+	if code != 2 || !strings.Contains(stderr, `unknown rule "my-rule"`) {
+		t.Errorf("enable: [my-rule] without its --policy: exit %d, want 2\n%s", code, stderr)
 	}
 }
