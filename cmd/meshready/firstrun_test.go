@@ -307,21 +307,10 @@ func TestOOMMasterFirstRun(t *testing.T) {
 // TestUnknownRuleIDsWithPolicy: the catalogue includes --policy rules.
 func TestUnknownRuleIDsWithPolicy(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.rego"), []byte(`# METADATA
-# title: T
-# description: D
-# custom:
-#   id: my-rule
-#   severity: warning
-#   family: ports
-#   remediation: R
-package meshready.rules.my_rule
-
-findings contains {"resource": i, "message": "m"} if {
+	writeTestPolicy(t, dir, `findings contains {"resource": i, "message": "m"} if {
 	some i, r in input.resources
 	r.kind == "Service"
-}
-`), 0o644)
+}`)
 	cfg := filepath.Join(dir, "cfg.yaml")
 	os.WriteFile(cfg, []byte("rules:\n  enable: [my-rule]\n"), 0o644)
 	out, stderr, code := runCLI(t, "", "lint", "--config", cfg, "--policy", dir, "-o", "json", "charts-fixtures/bad-ports")

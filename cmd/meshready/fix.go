@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -197,14 +196,7 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 // level of the first input, else the current folder.
 func (f *fixFlags) diffRoot(ctx context.Context, first string) (string, error) {
 	if f.relativeTo != "" {
-		abs, err := filepath.Abs(f.relativeTo)
-		if err != nil {
-			return "", fmt.Errorf("--relative-to: %w", err)
-		}
-		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-			return "", fmt.Errorf("--relative-to %s: not a folder", f.relativeTo)
-		}
-		return abs, nil
+		return folderFlag("--relative-to", f.relativeTo)
 	}
 	if top, err := gate.Toplevel(ctx, first); err == nil {
 		return top, nil

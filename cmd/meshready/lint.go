@@ -247,6 +247,22 @@ func (g *gateFlags) validate(f *lintFlags, args []string) error {
 	return nil
 }
 
+// folderFlag resolves a flag naming a folder: absolute, symlinks resolved
+// (as git's top level is), and an error when it is not a folder.
+func folderFlag(flag, dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", flag, err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("%s %s: not a folder", flag, dir)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs, nil
+}
+
 // repoFormats key files by repository-relative paths.
 var repoFormats = map[string]bool{"gerrit": true, "github": true, "sarif": true}
 
@@ -255,17 +271,7 @@ var repoFormats = map[string]bool{"gerrit": true, "github": true, "sarif": true}
 // when the formats can fall back to the working directory).
 func (g *gateFlags) root(ctx context.Context, format string, args []string) (string, error) {
 	if g.repoRoot != "" {
-		abs, err := filepath.Abs(g.repoRoot)
-		if err != nil {
-			return "", fmt.Errorf("--repo-root: %w", err)
-		}
-		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-			return "", fmt.Errorf("--repo-root %s: not a folder", g.repoRoot)
-		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-		return abs, nil
+		return folderFlag("--repo-root", g.repoRoot)
 	}
 	if !g.changedOnly() && !repoFormats[format] {
 		return "", nil

@@ -276,14 +276,7 @@ func TestWriteLoadRoundTripAndGolden(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Errorf("Write output differs from %s:\n%s", golden, buf.String())
 	}
-	p := filepath.Join(t.TempDir(), "b.json")
-	if err := b.WriteFile(p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := baseline.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, _ := roundTrip(t, b)
 	if !slices.Equal(got.Findings, b.Findings) {
 		t.Errorf("round trip changed the entries:\n%+v\n%+v", got.Findings, b.Findings)
 	}
@@ -375,14 +368,7 @@ func TestKnownFailures(t *testing.T) {
 	if len(b.Errors) != 1 || b.Errors[0].Chart != "authentication" {
 		t.Fatalf("recorded errors %+v, want authentication once", b.Errors)
 	}
-	p := filepath.Join(t.TempDir(), "b.json")
-	if err := b.WriteFile(p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := baseline.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, p := roundTrip(t, b)
 	run := &finding.Report{Errors: []finding.ChartError{{Chart: "authentication"}, {Chart: "so"}}}
 	known, unknown := got.Known(run)
 	if len(known) != 1 || known[0].Chart != "authentication" || len(unknown) != 1 || unknown[0].Chart != "so" {
@@ -402,4 +388,18 @@ func TestKnownFailures(t *testing.T) {
 	if _, err := baseline.Load(p); err == nil || !strings.Contains(err.Error(), "error 1 names no chart") {
 		t.Errorf("an error entry without a chart: %v", err)
 	}
+}
+
+// roundTrip writes b to a file and loads it back.
+func roundTrip(t *testing.T, b *baseline.Baseline) (*baseline.Baseline, string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "b.json")
+	if err := b.WriteFile(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := baseline.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, p
 }
