@@ -10,6 +10,10 @@ import (
 
 func init() { extraCommands = append(extraCommands, newVersionCmd) }
 
+// commit is set by make build (-ldflags -X main.commit=...) for builds
+// that record no vcs.revision (GOFLAGS=-buildvcs=false).
+var commit = ""
+
 // linkedModules are the libraries whose versions decide meshready's
 // verdicts: the Helm SDK renders, OPA evaluates the policies.
 var linkedModules = []struct{ label, path string }{
@@ -28,7 +32,7 @@ func newVersionCmd() *cobra.Command {
 			if !ok {
 				return withCode(exitError, fmt.Errorf("version: the binary carries no build information"))
 			}
-			writeVersion(cmd.OutOrStdout(), version, bi)
+			writeVersion(cmd.OutOrStdout(), version, commit, bi)
 			return nil
 		},
 	}
@@ -36,7 +40,7 @@ func newVersionCmd() *cobra.Command {
 
 // writeVersion prints one "name: value" line each, from the build
 // information the Go linker records (runtime/debug.ReadBuildInfo).
-func writeVersion(w io.Writer, ldVersion string, bi *debug.BuildInfo) {
+func writeVersion(w io.Writer, ldVersion, ldCommit string, bi *debug.BuildInfo) {
 	mod := bi.Main.Version
 	if mod == "" {
 		mod = "(devel)"
@@ -49,13 +53,16 @@ func writeVersion(w io.Writer, ldVersion string, bi *debug.BuildInfo) {
 	for _, s := range bi.Settings {
 		settings[s.Key] = s.Value
 	}
-	commit := settings["vcs.revision"]
-	if commit == "" {
-		commit = "unknown"
-	} else if settings["vcs.modified"] == "true" {
-		commit += " (modified)"
+	rev := settings["vcs.revision"]
+	switch {
+	case rev != "" && settings["vcs.modified"] == "true":
+		rev += " (modified)"
+	case rev == "" && ldCommit != "":
+		rev = ldCommit
+	case rev == "":
+		rev = "unknown"
 	}
-	fmt.Fprintf(w, "commit: %s\n", commit)
+	fmt.Fprintf(w, "commit: %s\n", rev)
 	for _, m := range linkedModules {
 		v := "not linked"
 		for _, d := range bi.Deps {
