@@ -110,8 +110,9 @@ func (l *Linter) Run(ctx context.Context, inputs []string) (*finding.Report, err
 	return l.RunTargets(ctx, targets)
 }
 
-// RunTargets lints already expanded targets. Its only error is policies that
-// do not compile; a chart's own errors are in the report.
+// RunTargets lints already expanded targets. Its errors are policies that
+// do not compile and a configuration naming rules they do not have; a
+// chart's own errors are in the report.
 func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*finding.Report, error) {
 	if len(l.Opts.Config.RuleRefs()) > 0 {
 		// A rule id the catalogue lacks fails the run before anything renders.
