@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,5 +326,28 @@ func TestUnknownRuleIDsWithPolicy(t *testing.T) {
 	_, stderr, code = runCLI(t, "", "lint", "--config", cfg, "charts-fixtures/bad-ports")
 	if code != 2 || !strings.Contains(stderr, `unknown rule "my-rule"`) {
 		t.Errorf("enable: [my-rule] without its --policy: exit %d, want 2\n%s", code, stderr)
+	}
+}
+
+// TestFlagValueCompletion: shell completion offers the fixed values of flags.
+func TestFlagValueCompletion(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"lint", "--format", ""}, []string{"sarif", "junit", "github"}},
+		{[]string{"report", "-o", ""}, []string{"html", "json"}},
+		{[]string{"lint", "--color", ""}, []string{"auto", "always", "never"}},
+		{[]string{"lint", "--fail-on", ""}, []string{"error", "none"}},
+		{[]string{"fix", "--inject-style", ""}, []string{"annotation", "label"}},
+		{[]string{"rules", "--format", ""}, []string{"markdown"}},
+	} {
+		out, _, code := runCLI(t, "", append([]string{"__complete"}, c.args...)...)
+		lines := strings.Split(out, "\n")
+		for _, w := range c.want {
+			if code != 0 || !slices.Contains(lines, w) {
+				t.Errorf("completion of %v: exit %d, lacks %q:\n%s", c.args, code, w, out)
+			}
+		}
 	}
 }
