@@ -33,8 +33,12 @@ kind, namespace, name), field path and value: never its line, so edits
 elsewhere and shifted lines keep it known. Record it from the repository root,
 with the flags the gate uses.
 
-Exit codes: 0 written, 2 usage errors, or a chart failed to render (the
-baseline is still written, without that chart's findings).`,
+A chart that cannot be linted (e.g. one that needs a chart from the
+internet) is recorded as a known failure: 'lint --baseline' reports it but
+exits by the other charts' findings. Leave a chart out for good with
+exclude: in .meshready.yaml.
+
+Exit codes: 0 written, 2 usage or configuration errors.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return withCode(exitError, fmt.Errorf("baseline: give the tree or charts to record, e.g. meshready baseline kubernetes > .meshready-baseline.json"))
@@ -57,11 +61,15 @@ func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string)
 	}
 	log.SetOutput(io.Discard)
 	stderr := cmd.ErrOrStderr()
-	l, _, err := f.linter(ctx, args, stderr)
+	l, cfg, err := f.linter(ctx, args, stderr)
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	rep, err := l.Run(ctx, args)
+	targets, err := render.Expand(args)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	rep, err := l.RunTargets(ctx, excludeTargets(stderr, cfg, targets))
 	if err != nil {
 		return withCode(exitError, err)
 	}
@@ -76,11 +84,9 @@ func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string)
 	}
 	fmt.Fprintf(stderr, "meshready: baseline: recorded %s from %s\n",
 		gateCount(len(b.Findings), "finding", "findings"), gateCount(rep.Summary.Charts, "chart", "charts"))
-	if len(rep.Errors) > 0 {
-		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "meshready: baseline: chart %s failed to render and is not recorded: %s: %s\n", e.Chart, e.File, oneLineMsg(e.Message))
-		}
-		return withCode(exitError, nil)
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "meshready: baseline: chart %s could not be linted; recorded as a known failure (lint --baseline reports it but does not fail on it): %s: %s\n",
+			e.Chart, e.File, oneLineMsg(e.Message))
 	}
 	return nil
 }
@@ -98,6 +104,11 @@ func applyBaseline(stderr io.Writer, f *lintFlags, g *gateFlags, base *baseline.
 	inScope := func(chart string) bool { return scope[chart] }
 	diff := baseline.Compare(base.Only(func(e baseline.Entry) bool { return inScope(e.Chart) }), rep)
 	failing = onlyNew(rep, diff)
+	knownErrs, unknown := base.Known(rep)
+	failing.Errors = unknown
+	for _, e := range knownErrs {
+		fmt.Fprintf(stderr, "meshready: baseline %s: chart %s could not be linted, a known failure: %s\n", g.baseline, e.Chart, oneLineMsg(e.Message))
+	}
 	shown = failing
 	if report.NeedsOf(f.format).BaselineAware {
 		shown = rep

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -90,6 +91,24 @@ func TestJenkinsJobDefinition(t *testing.T) {
 	fp := get(trig, "projects", "0", "file-paths", "0")
 	if get(fp, "compare-type").Value != "ANT" || get(fp, "pattern").Value != "kubernetes/**" {
 		t.Errorf("file paths: want ANT kubernetes/**")
+	}
+	// Gerrit Trigger tests a comment-added pattern against the whole
+	// comment text, which Gerrit starts with "Patch Set N:".
+	recheck := get(find(get(trig, "trigger-on"), "comment-added-contains-event"), "comment-contains-value")
+	if recheck == nil {
+		t.Fatal("no recheck trigger")
+	}
+	re := regexp.MustCompile(`(?s)\A(?:` + recheck.Value + `)\z`)
+	for comment, want := range map[string]bool{
+		"Patch Set 3:\n\nrecheck":                  true,
+		"Patch Set 12:\n\nreverify\n":              true,
+		"Patch Set 1: recheck":                     true,
+		"Patch Set 3:\n\nno need to recheck this?": false,
+		"Patch Set 3: Code-Review+1":               false,
+	} {
+		if got := re.MatchString(comment); got != want {
+			t.Errorf("recheck pattern %q on comment %q: match %v, want %v", recheck.Value, comment, got, want)
+		}
 	}
 	// The shell step is verify.sh, embedded by JJB from beside the job.
 	var script *yaml.Node
@@ -217,6 +236,7 @@ type preCommitHook struct {
 	PassFilenames *bool    `yaml:"pass_filenames"`
 	RequireSerial bool     `yaml:"require_serial"`
 	Stages        []string `yaml:"stages"`
+	MinVersion    string   `yaml:"minimum_pre_commit_version"`
 }
 
 func TestPreCommitHook(t *testing.T) {
@@ -243,6 +263,20 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if h.PassFilenames == nil || *h.PassFilenames {
 		t.Error("pass_filenames must be false: the entry reads the staged files from git, and args are meshready flags")
+	}
+	if h.MinVersion == "" {
+		t.Error("no minimum_pre_commit_version: an older pre-commit fails with an obscure schema error")
+	}
+	// The pre-commit Debian 12 ships (3.0.4) must accept the manifest.
+	if pc, err := exec.LookPath("pre-commit"); err != nil {
+		t.Logf("skipping the manifest check: pre-commit is not installed (apt-get install pre-commit; .ci/run does)")
+	} else {
+		out, err := exec.Command(pc, "validate-manifest", filepath.Join(root, ".pre-commit-hooks.yaml")).CombinedOutput()
+		if err != nil {
+			t.Errorf("pre-commit validate-manifest rejects .pre-commit-hooks.yaml: %v\n%s", err, out)
+		}
+		ver, _ := exec.Command(pc, "--version").Output()
+		t.Logf("validated with %s", strings.TrimSpace(string(ver)))
 	}
 	files := regexp.MustCompile(h.Files)
 	if !files.MatchString("kubernetes/so/values.yaml") || files.MatchString("docs/kubernetes.md") {
@@ -341,5 +375,51 @@ func TestHelmPlugin(t *testing.T) {
 		if r.code != c.code || !strings.Contains(r.stdout, c.want) {
 			t.Errorf("helm %s: exit %d, want %d and %q\n%s%s", strings.Join(c.args, " "), r.code, c.code, c.want, r.stdout, r.stderr)
 		}
+	}
+}
+
+// TestGitHubWorkflow runs the example workflow's lint step as the runner
+// would: in a repository with a pull request's change, meshready on PATH,
+// $GITHUB_STEP_SUMMARY set.
+func TestGitHubWorkflow(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	wf := yamlFile(t, filepath.Join(root, "ci", "github", "meshready.yml"))
+	steps := get(wf, "jobs", "mesh-readiness", "steps")
+	if steps == nil {
+		t.Fatal("no jobs.mesh-readiness.steps")
+	}
+	var script *yaml.Node
+	var base string
+	for _, s := range steps.Content {
+		if n := get(s, "name"); n != nil && strings.HasPrefix(n.Value, "Lint") {
+			script = get(s, "run")
+			base = get(s, "env", "MESHREADY_BASE").Value
+		}
+		if u := get(s, "uses"); u != nil && strings.HasPrefix(u.Value, "actions/checkout") {
+			if d := get(s, "with", "fetch-depth"); d == nil || d.Value != "0" {
+				t.Error("checkout without fetch-depth: 0: --changed-from has no base commit")
+			}
+		}
+	}
+	if script == nil || base != "${{ github.event.pull_request.base.sha }}" {
+		t.Fatalf("no lint step with MESHREADY_BASE from the pull request's base (%q)", base)
+	}
+
+	repo := testutil.FixturesRepo(t)
+	gateReplace(t, filepath.Join(repo, "kubernetes", "good", "values.yaml"), "name: http-ui", "name: ui")
+	testutil.CommitAll(t, repo, "the pull request")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	mr := testutil.Tool(t, "meshready")
+	env := []string{
+		"PATH=" + filepath.Dir(mr) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"MESHREADY_BASE=HEAD~1", "GITHUB_STEP_SUMMARY=" + summary,
+	}
+	r := gateExec(t, repo, env, "", "bash", "-e", "-c", script.Value)
+	if r.code != 1 || !strings.Contains(r.stdout, "::error file=kubernetes/good/values.yaml,line=") {
+		t.Errorf("lint step: exit %d, want 1 with an annotation on good's values.yaml\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(summary)
+	if err != nil || !strings.Contains(string(b), "### good\n\n| Rule | Severity | Location |") {
+		t.Errorf("job summary: %v\n%s", err, b)
 	}
 }

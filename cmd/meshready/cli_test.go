@@ -134,20 +134,18 @@ func TestConfigFile(t *testing.T) {
 	}
 }
 
+// writeTestPolicy writes dir/r.rego, the rule my-rule (a warning) with body.
+func writeTestPolicy(t *testing.T, dir, body string) {
+	t.Helper()
+	head := "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: my-rule\n#   severity: warning\n#   family: ports\n#   remediation: R\npackage meshready.rules.my_rule\n\n"
+	if err := os.WriteFile(filepath.Join(dir, "r.rego"), []byte(head+body+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPolicyTestCommand(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "r.rego"), []byte(`# METADATA
-# title: T
-# description: D
-# custom:
-#   id: my-rule
-#   severity: warning
-#   family: ports
-#   remediation: R
-package meshready.rules.my_rule
-
-findings contains {"resource": 0, "message": "m"} if input.resources[0].kind == "Service"
-`), 0o644)
+	writeTestPolicy(t, dir, `findings contains {"resource": 0, "message": "m"} if input.resources[0].kind == "Service"`)
 	os.WriteFile(filepath.Join(dir, "r_test.rego"), []byte("package meshready.rules.my_rule_test\nimport data.meshready.rules.my_rule\ntest_fires if count(my_rule.findings) == 1 with input as {\"resources\": [{\"kind\": \"Service\"}]}\n"), 0o644)
 	out, _, code := runCLI(t, "", "policy", "test", dir)
 	if code != 0 || !strings.Contains(out, "1 passed, 0 failed") {

@@ -1,16 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"sort"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/meshready/meshready/internal/config"
+	"github.com/meshready/meshready/internal/gate"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/rules"
 	"github.com/meshready/meshready/transform/fix"
@@ -28,6 +30,7 @@ type fixFlags struct {
 	configPath  string
 	policies    []string
 	quiet       bool
+	relativeTo  string
 }
 
 func newFixCmd() *cobra.Command {
@@ -60,8 +63,10 @@ values given and both sides of "if eq .Values.x ..." switches) and checks that
 they render, that only the intended fields changed, that the fixed rules no
 longer fire and that a second run would change nothing.
 
-By default it prints a unified diff (git apply-able, paths relative to the
-current folder); --write applies it, all files or none.
+By default it prints a unified diff for git apply, its paths relative to the
+git top level of the first PATH (or --relative-to DIR, or the current folder
+outside git); --write applies it, all files or none, and ends with the count
+of files written and findings fixed.
 
 Exit codes: 0 ok, 2 a chart does not render, the self-check failed (nothing is
 written) or a write failed (every file is left as it was).`,
@@ -78,6 +83,9 @@ written) or a write failed (every file is left as it was).`,
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default: .meshready.yaml found upward from the first input); its ignore entries keep resources out of the fix")
 	fs.StringArrayVar(&f.policies, "policy", nil, "folder of extra Rego policies (repeatable)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the diff (and errors)")
+	completeValues(cmd, "inject-style", fix.StyleAnnotation, fix.StyleLabel)
+	completeValues(cmd, "only", fix.OpInjection, fix.OpPorts)
+	fs.StringVar(&f.relativeTo, "relative-to", "", "folder the diff's paths are relative to, where git apply runs (default: the git top level of the first PATH, else the current folder)")
 	return cmd
 }
 
@@ -117,13 +125,25 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
+	var known []string
+	for _, r := range eng.Rules() {
+		known = append(known, r.ID)
+	}
+	if err := cfg.CheckRules(known); err != nil {
+		return withCode(exitError, err)
+	}
 	trace := cfg.TraceFormat
 	if trace == "" {
 		trace = "b3"
 	}
+	diffRoot, err := f.diffRoot(ctx, args[0])
+	if err != nil {
+		return withCode(exitError, err)
+	}
 	res, err := fix.Run(ctx, args, fix.Options{
-		Render: f.render,
-		Config: cfg,
+		DiffRoot: diffRoot,
+		Render:   f.render,
+		Config:   cfg,
 		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars,
 			IstioVersion: cfg.IstioVersion, IstioFlavor: cfg.IstioFlavor, Revisions: cfg.Revisions},
 		Engine:      eng,
@@ -164,17 +184,25 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 		return withCode(exitError, fmt.Errorf("write failed: %w", err))
 	}
 	if !f.quiet {
-		var names []string
-		for _, fc := range res.Files {
-			names = append(names, fc.Path)
-		}
-		sort.Strings(names)
-		fmt.Fprintf(stderr, "wrote %d file(s)\n", len(names))
+		fmt.Fprintf(stderr, "meshready: fix: wrote %s, fixed %s (%s refused)\n",
+			gateCount(len(res.Files), "file", "files"), gateCount(res.Fixed, "finding", "findings"), gateCount(len(res.Refusals), "fix", "fixes"))
 	}
 	if code != exitOK {
 		return withCode(code, nil)
 	}
 	return nil
+}
+
+// diffRoot is where the diff applies: --relative-to, else the git top
+// level of the first input, else the current folder.
+func (f *fixFlags) diffRoot(ctx context.Context, first string) (string, error) {
+	if f.relativeTo != "" {
+		return folderFlag("--relative-to", f.relativeTo)
+	}
+	if top, err := gate.Toplevel(ctx, first); err == nil {
+		return top, nil
+	}
+	return filepath.Abs(".")
 }
 
 // reportFix prints what the run does and refuses, then chart errors.

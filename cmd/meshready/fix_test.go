@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,5 +137,49 @@ func TestFixCommandErrors(t *testing.T) {
 	})
 	if _, stderr, code := runIn(t, loop, "fix", "loop", "--timeout", "300ms"); code != 2 || !strings.Contains(stderr, "ran past its 300ms time limit") {
 		t.Errorf("fix --timeout 300ms on a looping template: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestFixDiffPaths: the diff's paths are relative to the git top level
+// wherever fix runs, so git apply works from any folder of the checkout
+// (from a subfolder git would skip the paths outside it, silently).
+func TestFixDiffPaths(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := testutil.GitRepo(t, filepath.Join(fixtureCopy(t, "charts"), "charts"))
+	sub := filepath.Join(repo, "kubernetes")
+	diff, stderr, code := runIn(t, sub, "fix", "web")
+	if code != 0 || !strings.Contains(diff, "+++ b/kubernetes/web/templates/deployment.yaml") || strings.Contains(diff, "a/..") {
+		t.Fatalf("fix from charts/: exit %d, want paths from the top level:\n%s\n%s", code, diff, stderr)
+	}
+	patch := filepath.Join(t.TempDir(), "fix.patch")
+	os.WriteFile(patch, []byte(diff), 0o644)
+	// Apply from another folder than the one fix ran in: the top level.
+	if out, err := exec.Command("git", "-C", repo, "apply", "-v", patch).CombinedOutput(); err != nil || !strings.Contains(string(out), "Applied patch kubernetes/web/templates/deployment.yaml cleanly") {
+		t.Errorf("git apply at the top level: %v\n%s", err, out)
+	}
+	if st := testutil.Git(t, repo, "status", "--porcelain"); !strings.Contains(st, " M kubernetes/web/values.yaml") {
+		t.Errorf("git apply changed nothing:\n%s", st)
+	}
+	testutil.Git(t, repo, "checkout", "-q", ".")
+
+	// --relative-to names another root: the diff applies there.
+	diff, stderr, code = runIn(t, repo, "fix", "kubernetes/web", "--relative-to", "kubernetes/web")
+	if code != 0 || !strings.Contains(diff, "+++ b/templates/deployment.yaml") {
+		t.Fatalf("--relative-to kubernetes/web: exit %d:\n%s\n%s", code, diff, stderr)
+	}
+	os.WriteFile(patch, []byte(diff), 0o644)
+	if out, err := exec.Command("git", "-C", filepath.Join(repo, "kubernetes", "web"), "apply", "--check", patch).CombinedOutput(); err != nil {
+		t.Errorf("git apply in kubernetes/web: %v\n%s", err, out)
+	}
+	if _, stderr, code := runIn(t, repo, "fix", "kubernetes/web", "--relative-to", "nope"); code != 2 || !strings.Contains(stderr, "--relative-to nope: not a folder") {
+		t.Errorf("--relative-to nope: exit %d\n%s", code, stderr)
+	}
+
+	// --write ends with what it did.
+	_, stderr, code = runIn(t, sub, "fix", "web", "--write")
+	if code != 0 || !regexp.MustCompile(`meshready: fix: wrote \d+ files?, fixed [1-9]\d* findings?`).MatchString(stderr) {
+		t.Errorf("--write: exit %d, want the count of files and findings fixed:\n%s", code, stderr)
 	}
 }

@@ -41,6 +41,8 @@ type lintFlags struct {
 	traceFormat string
 	istio       string
 	noColor     bool
+	color       string
+	compact     bool
 	quiet       bool
 	workers     int
 	// workDir is what finding paths are relative to ("" = the current directory).
@@ -65,15 +67,48 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs.StringVar(&f.istio, "istio-version", "", "the target Istio release, e.g. 1.24 (default: the newest release meshready models)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&f.workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
+	completeValues(cmd, "trace-format", "b3", "w3c")
 }
 
 // bindOutput binds how the report is written and when the run fails.
-func (f *lintFlags) bindOutput(cmd *cobra.Command) {
+func (f *lintFlags) bindOutput(cmd *cobra.Command) { f.bindOutputAs(cmd, "text", "") }
+
+// bindOutputAs binds the output flags with their defaults: -o/--format is
+// the format and --output-file the file in every command.
+func (f *lintFlags) bindOutputAs(cmd *cobra.Command, format, file string) {
 	fs := cmd.Flags()
-	fs.StringVarP(&f.format, "format", "o", "text", "output format: "+strings.Join(report.Names(), ", "))
-	fs.StringVar(&f.output, "output-file", "", "write the report to this file instead of stdout")
+	fs.StringVarP(&f.format, "format", "o", format, "output format: "+strings.Join(report.Names(), ", "))
+	fs.StringVar(&f.output, "output-file", file, "write the report to this file instead of stdout")
 	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
-	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
+	fs.StringVar(&f.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the text output (as --color never)")
+	fs.BoolVar(&f.compact, "compact", false, "text output: one line per finding, then the totals")
+	completeValues(cmd, "format", report.Names()...)
+	completeValues(cmd, "color", "auto", "always", "never")
+	completeValues(cmd, "fail-on", "error", "warning", "info", "none")
+}
+
+// completeValues offers a flag's fixed choices to shell completion
+// (meshready completion bash|zsh|fish|powershell).
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// useColor decides colour for the text format: --color always wins; never,
+// --no-color or NO_COLOR (https://no-color.org) turn it off; auto colours
+// only a terminal.
+func (f *lintFlags) useColor(stdout io.Writer) (bool, error) {
+	switch f.color {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto", "":
+		return !f.noColor && os.Getenv("NO_COLOR") == "" && f.output == "" && isTerminal(stdout), nil
+	}
+	return false, fmt.Errorf("--color %q: want auto, always or never", f.color)
 }
 
 // loadConfig finds and validates the configuration, then lets flags override it.
@@ -168,11 +203,10 @@ are still linted).`,
 			if len(args) == 0 && g.changedOnly() {
 				return withCode(exitError, fmt.Errorf("--changed-from and --changed-files need the tree to lint, e.g. meshready lint kubernetes --changed-from HEAD~1"))
 			}
-			args, cleanup, err := f.inputsOrDemo(cmd.ErrOrStderr(), args)
+			args, err := f.inputsOrAround(cmd.ErrOrStderr(), args)
 			if err != nil {
 				return withCode(exitError, err)
 			}
-			defer cleanup()
 			return runGate(cmd, f, g, args)
 		},
 	}
@@ -211,10 +245,28 @@ func (g *gateFlags) validate(f *lintFlags, args []string) error {
 		return fmt.Errorf("--baseline-update needs --baseline FILE")
 	case g.gerritLabel != "" && f.format != "gerrit":
 		return fmt.Errorf("--gerrit-label applies to --format gerrit, not %s", f.format)
+	case !slices.Contains([]string{"auto", "always", "never", ""}, f.color):
+		return fmt.Errorf("--color %q: want auto, always or never", f.color)
 	case g.changedFiles == "-" && slices.Contains(args, "-"):
 		return fmt.Errorf("--changed-files - and the input - cannot both read stdin")
 	}
 	return nil
+}
+
+// folderFlag resolves a flag naming a folder: absolute, symlinks resolved
+// (as git's top level is), and an error when it is not a folder.
+func folderFlag(flag, dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", flag, err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("%s %s: not a folder", flag, dir)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs, nil
 }
 
 // root is the repository root: --repo-root, else the git top level of the
@@ -222,17 +274,7 @@ func (g *gateFlags) validate(f *lintFlags, args []string) error {
 // when the formats can fall back to the working directory).
 func (g *gateFlags) root(ctx context.Context, format string, args []string) (string, error) {
 	if g.repoRoot != "" {
-		abs, err := filepath.Abs(g.repoRoot)
-		if err != nil {
-			return "", fmt.Errorf("--repo-root: %w", err)
-		}
-		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-			return "", fmt.Errorf("--repo-root %s: not a folder", g.repoRoot)
-		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-		return abs, nil
+		return folderFlag("--repo-root", g.repoRoot)
 	}
 	if !g.changedOnly() && !report.NeedsOf(format).RepoPaths {
 		return "", nil
@@ -371,12 +413,32 @@ func (f *lintFlags) prepare(cmd *cobra.Command, args []string, baselineFile stri
 	if run.targets, err = render.Expand(args); err != nil {
 		return nil, err
 	}
+	run.targets = excludeTargets(cmd.ErrOrStderr(), run.cfg, run.targets)
 	if baselineFile != "" {
 		if run.base, err = baseline.Load(baselineFile); err != nil {
 			return nil, err
 		}
 	}
 	return run, nil
+}
+
+// excludeTargets drops the charts the configuration's exclude: names,
+// saying so on stderr with the reason.
+func excludeTargets(w io.Writer, cfg *config.Config, ts []render.Target) []render.Target {
+	var out []render.Target
+	for _, t := range ts {
+		e := cfg.Excluded(t.Name())
+		if e == nil {
+			out = append(out, t)
+			continue
+		}
+		reason := e.Reason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		fmt.Fprintf(w, "meshready: chart %s excluded by %s (exclude: %s): %s\n", t.Name(), cfg.Path, e.Chart, reason)
+	}
+	return out
 }
 
 // runGate lints the inputs, or the charts a change affects, and compares
@@ -430,13 +492,38 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	if err := writeReport(cmd.OutOrStdout(), f, opts, shown); err != nil {
 		return withCode(exitError, err)
 	}
+	printChartErrors(stderr, failing)
 	return exitFor(failing, opts)
+}
+
+// printChartErrors says on stderr, one line each, why charts could not be
+// linted, whatever the format: a CI log must show the reason of an exit 2
+// that the report file holds.
+func printChartErrors(w io.Writer, rep *finding.Report) {
+	for _, e := range rep.Errors {
+		where := ""
+		if e.File != "" {
+			where = e.File + ": "
+		}
+		fmt.Fprintf(w, "meshready: error: chart %s could not be linted: %s%s\n", e.Chart, where, oneLineMsg(e.Message))
+	}
 }
 
 // writeReport formats the report to stdout or --output-file (atomically).
 func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *finding.Report) error {
-	if report.NeedsOf(f.format).Color && !f.noColor && f.output == "" && isTerminal(stdout) {
-		opts.Color = true
+	color, err := f.useColor(stdout)
+	if err != nil {
+		return err
+	}
+	opts.Color = color && report.NeedsOf(f.format).Color
+	opts.Compact = f.compact
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && f.format == "github" {
+		sum, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+		}
+		defer sum.Close()
+		opts.StepSummary = sum
 	}
 	fm, err := report.New(f.format, opts)
 	if err != nil {
@@ -472,22 +559,49 @@ func exitFor(rep *finding.Report, opts report.Options) error {
 	return nil
 }
 
-// inputsOrDemo returns the inputs, or without any the bundled demo tree
-// (extracted to a temporary folder that cleanup removes).
-func (f *lintFlags) inputsOrDemo(stderr io.Writer, args []string) ([]string, func(), error) {
+// inputsOrAround returns the inputs, or without any the OOM tree or chart
+// around the current folder. Never the bundled demo: an empty $CHARTS in a
+// CI script must not lint fixtures and pass ('meshready demo' does that).
+func (f *lintFlags) inputsOrAround(stderr io.Writer, args []string) ([]string, error) {
 	if len(args) > 0 {
-		return args, func() {}, nil
+		return args, nil
 	}
-	dir, cleanup, err := demoTree(stderr)
+	wd, err := os.Getwd()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	f.workDir = filepath.Dir(dir)
-	return []string{dir}, cleanup, nil
+	in, ok := around(wd)
+	if !ok {
+		return nil, fmt.Errorf("no input given and no OOM tree or chart around %s: name one (e.g. meshready lint kubernetes), or run 'meshready demo' for the bundled demo charts", wd)
+	}
+	if rel, err := filepath.Rel(wd, in); err == nil && rel != "." {
+		in = rel // "." would name the chart "." in reports
+	}
+	fmt.Fprintf(stderr, "meshready: no input given: linting %s (around the current folder)\n", in)
+	return []string{in}, nil
+}
+
+// around finds what to lint from dir: walking up, the first folder that is a
+// chart, an OOM kubernetes/ root (it holds common/common/Chart.yaml, OOM's
+// library chart), or holds one as kubernetes/.
+func around(dir string) (string, bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		switch {
+		case charttree.IsChartDir(d):
+			return d, true
+		case charttree.IsChartDir(filepath.Join(d, "common", "common")):
+			return d, true
+		case charttree.IsChartDir(filepath.Join(d, "kubernetes", "common", "common")):
+			return filepath.Join(d, "kubernetes"), true
+		}
+		if d == filepath.Dir(d) {
+			return "", false
+		}
+	}
 }
 
 // demoTree extracts the bundled charts-fixtures tree into a temporary folder.
-func demoTree(stderr io.Writer) (string, func(), error) {
+func demoTree() (string, func(), error) {
 	tmp, err := os.MkdirTemp("", "meshready-demo-")
 	if err != nil {
 		return "", nil, err
@@ -498,7 +612,6 @@ func demoTree(stderr io.Writer) (string, func(), error) {
 		cleanup()
 		return "", nil, err
 	}
-	fmt.Fprintln(stderr, "meshready: no input given: linting the bundled charts-fixtures demo tree")
 	return dir, cleanup, nil
 }
 

@@ -23,7 +23,7 @@ type reportFlags struct {
 func newReportCmd() *cobra.Command {
 	f := &reportFlags{lintFlags: lintFlags{render: render.DefaultOptions(), format: "html"}}
 	cmd := &cobra.Command{
-		Use:   "report [CHART|ROOT|CHART.tgz|FILE.yaml|-]... [-o report.html]",
+		Use:   "report [CHART|ROOT|CHART.tgz|FILE.yaml|-]... [--output-file report.html]",
 		Short: "Write a self-contained HTML readiness report: scores, a chart × rule family matrix, the lines to edit",
 		Long: `Lint the inputs as 'meshready lint' does (same render, value, policy and
 configuration flags) and write one HTML page that works offline: a readiness
@@ -36,24 +36,24 @@ suggested fix, with filters by severity, rule family, rule and chart.
 unchanged and lists the baseline findings that are fixed.
 
 The page is written atomically (a temporary file renamed into place); its
-path is printed on stdout. -o - writes the page to stdout instead.
+path is printed on stdout. --output-file - writes the page to stdout instead; -o/--format picks another
+format (as in lint), e.g. -o sarif --output-file report.sarif.
 
 Exit codes, as for lint: 0 nothing at or above --fail-on (with --baseline:
 nothing new at or above it), 1 findings, 2 usage, render or configuration
 errors (the page is still written when charts fail to render).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			args, cleanup, err := f.inputsOrDemo(cmd.ErrOrStderr(), args)
+			args, err := f.inputsOrAround(cmd.ErrOrStderr(), args)
 			if err != nil {
 				return withCode(exitError, err)
 			}
-			defer cleanup()
 			return runReport(cmd, f, args)
 		},
 	}
 	f.bindInputs(cmd)
+	f.bindOutputAs(cmd, "html", "report.html")
 	fs := cmd.Flags()
-	fs.StringVarP(&f.output, "output", "o", "report.html", "file to write the HTML page to (- for stdout)")
-	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error (default), warning, info, none")
+	fs.Lookup("output-file").Usage = "file to write the report to (- for stdout)"
 	fs.StringVar(&f.baseline, "baseline", "", "compare with this baseline file (see 'meshready baseline'): show what is new and what was fixed")
 	return cmd
 }
@@ -61,7 +61,11 @@ errors (the page is still written when charts fail to render).`,
 func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if f.output == "" {
-		return withCode(exitError, fmt.Errorf("report: -o needs a file name (or - for stdout)"))
+		return withCode(exitError, fmt.Errorf("report: --output-file needs a file name (or - for stdout)"))
+	}
+	if _, err := report.New(f.format, report.Options{}); err != nil {
+		// -o is the format in every command; a file name there is the old usage
+		return withCode(exitError, fmt.Errorf("report: -o/--format: %w; the file is --output-file", err))
 	}
 	if f.output != "-" {
 		// before linting: a page that cannot be written should not cost a render
@@ -94,6 +98,7 @@ func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
 	if err := writeReport(stdout, &lf, opts, rep); err != nil {
 		return withCode(exitError, fmt.Errorf("report: %w", err))
 	}
+	printChartErrors(stderr, failing)
 	if lf.output != "" {
 		// The temporary file was created 0600; a report is for sharing.
 		if err := os.Chmod(lf.output, 0o644); err != nil {

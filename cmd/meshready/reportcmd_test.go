@@ -63,7 +63,7 @@ func TestReportCommand(t *testing.T) {
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			stdout, stderr, code := runCLI(t, "", append([]string{"report", "charts-fixtures", "-o", out}, tc.args...)...)
+			stdout, stderr, code := runCLI(t, "", append([]string{"report", "charts-fixtures", "--output-file", out}, tc.args...)...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
 			}
@@ -117,10 +117,10 @@ func TestReportCommand(t *testing.T) {
 		}{
 			{[]string{"--baseline", broken}, "broken.json"},
 			{[]string{"--baseline", filepath.Join(dir, "missing.json")}, "missing.json"},
-			{[]string{"-o", filepath.Join(dir, "no", "such", "r.html")}, "folder " + filepath.Join(dir, "no", "such") + " does not exist"},
+			{[]string{"--output-file", filepath.Join(dir, "no", "such", "r.html")}, "folder " + filepath.Join(dir, "no", "such") + " does not exist"},
 			{[]string{"--fail-on", "fatal"}, `failOn: "fatal"`},
 		} {
-			_, stderr, code := runCLI(t, "", append([]string{"report", "charts-fixtures", "-o", filepath.Join(dir, "x.html")}, c.args...)...)
+			_, stderr, code := runCLI(t, "", append([]string{"report", "charts-fixtures", "--output-file", filepath.Join(dir, "x.html")}, c.args...)...)
 			if code != 2 || !strings.Contains(stderr, c.want) {
 				t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
 			}
@@ -133,7 +133,7 @@ func TestReportCommand(t *testing.T) {
 	// lint --format html and report -o - write the same page.
 	t.Run("lint --format html", func(t *testing.T) {
 		viaLint, _, code1 := runCLI(t, "", "lint", "--format", "html", "charts-fixtures")
-		viaReport, _, code2 := runCLI(t, "", "report", "charts-fixtures", "-o", "-")
+		viaReport, _, code2 := runCLI(t, "", "report", "charts-fixtures", "--output-file", "-")
 		if code1 != 1 || code2 != 1 {
 			t.Errorf("exit codes %d and %d, want 1", code1, code2)
 		}

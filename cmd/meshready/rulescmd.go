@@ -44,6 +44,7 @@ func newRulesCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "o", "text", "text, json or markdown")
+	completeValues(cmd, "format", "text", "json", "markdown")
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "folder of extra Rego policies (repeatable)")
 	return cmd
 }

@@ -36,6 +36,28 @@ const MaxBytes = 64 << 20
 type Baseline struct {
 	Version  int     `json:"version"`
 	Findings []Entry `json:"findings"`
+	// Errors are the charts that could not be linted when it was recorded
+	// (e.g. one that needs a chart from the internet): known failures, so
+	// the gate still judges every other chart by its findings.
+	Errors []ErrorEntry `json:"errors,omitempty"`
+}
+
+// ErrorEntry is a chart recorded as failing, with why, for people reading
+// the file; the chart name alone makes it known.
+type ErrorEntry struct {
+	Chart   string `json:"chart"`
+	File    string `json:"file,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// KnownFailure reports whether the baseline records chart as failing.
+func (b *Baseline) KnownFailure(chart string) bool {
+	for _, e := range b.Errors {
+		if e.Chart == chart {
+			return true
+		}
+	}
+	return false
 }
 
 // Entry is one recorded finding: its fingerprint and the fields it was
@@ -101,6 +123,11 @@ func FromReport(r *finding.Report) *Baseline {
 	for _, f := range r.Findings {
 		b.Findings = append(b.Findings, entryOf(f))
 	}
+	for _, e := range r.Errors {
+		if !b.KnownFailure(e.Chart) {
+			b.Errors = append(b.Errors, ErrorEntry{Chart: e.Chart, File: e.File, Message: e.Message})
+		}
+	}
 	b.sort()
 	return b
 }
@@ -121,6 +148,7 @@ func (b *Baseline) sort() {
 			cmp.Compare(x.File, y.File),
 		)
 	})
+	slices.SortStableFunc(b.Errors, func(x, y ErrorEntry) int { return cmp.Compare(x.Chart, y.Chart) })
 }
 
 // Write encodes the baseline as indented JSON.
@@ -207,6 +235,11 @@ func Load(path string) (*Baseline, error) {
 	if b.Findings == nil {
 		return nil, fail(`no "findings" list`)
 	}
+	for i, e := range b.Errors {
+		if e.Chart == "" {
+			return nil, fail("error %d names no chart", i+1)
+		}
+	}
 	for i, e := range b.Findings {
 		if e.Rule == "" {
 			return nil, fail("finding %d has no rule", i+1)
@@ -245,7 +278,7 @@ func position(data []byte, off int64) string {
 // Only keeps the entries keep accepts: a gate that lints some charts
 // compares against their entries only, so the others do not look fixed.
 func (b *Baseline) Only(keep func(Entry) bool) *Baseline {
-	out := &Baseline{Version: Version, Findings: []Entry{}}
+	out := &Baseline{Version: Version, Findings: []Entry{}, Errors: b.Errors}
 	for _, e := range b.Findings {
 		if keep(e) {
 			out.Findings = append(out.Findings, e)
@@ -309,8 +342,27 @@ func Prune(b *Baseline, r *finding.Report, inScope func(chart string) bool) *Bas
 			out.Findings = append(out.Findings, entryOf(f))
 		}
 	}
+	// a recorded failure stays known while the chart fails or is not linted
+	for _, e := range b.Errors {
+		if !inScope(e.Chart) || failed[e.Chart] {
+			out.Errors = append(out.Errors, e)
+		}
+	}
 	out.sort()
 	return out
+}
+
+// Known splits a run's chart errors into those the baseline records and
+// the others.
+func (b *Baseline) Known(r *finding.Report) (known, unknown []finding.ChartError) {
+	for _, e := range r.Errors {
+		if b.KnownFailure(e.Chart) {
+			known = append(known, e)
+		} else {
+			unknown = append(unknown, e)
+		}
+	}
+	return known, unknown
 }
 
 func failedCharts(r *finding.Report) map[string]bool {

@@ -259,14 +259,7 @@ func TestWriteLoadRoundTripAndGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	testutil.Golden(t, filepath.Join("testdata", "baseline.golden.json"), buf.Bytes())
-	p := filepath.Join(t.TempDir(), "b.json")
-	if err := b.WriteFile(p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := baseline.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, _ := roundTrip(t, b)
 	if !slices.Equal(got.Findings, b.Findings) {
 		t.Errorf("round trip changed the entries:\n%+v\n%+v", got.Findings, b.Findings)
 	}
@@ -347,4 +340,49 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := baseline.Load(missing); err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "meshready baseline") {
 		t.Errorf("missing file: %v, want the path and how to record one", err)
 	}
+}
+
+func TestKnownFailures(t *testing.T) {
+	rep := &finding.Report{Errors: []finding.ChartError{
+		{Chart: "authentication", File: "kubernetes/authentication/Chart.yaml", Message: "needs the internet"},
+		{Chart: "authentication", File: "kubernetes/authentication/Chart.yaml", Message: "twice"},
+	}}
+	b := baseline.FromReport(rep)
+	if len(b.Errors) != 1 || b.Errors[0].Chart != "authentication" {
+		t.Fatalf("recorded errors %+v, want authentication once", b.Errors)
+	}
+	got, p := roundTrip(t, b)
+	run := &finding.Report{Errors: []finding.ChartError{{Chart: "authentication"}, {Chart: "so"}}}
+	known, unknown := got.Known(run)
+	if len(known) != 1 || known[0].Chart != "authentication" || len(unknown) != 1 || unknown[0].Chart != "so" {
+		t.Errorf("Known: %+v / %+v, want authentication known and so not", known, unknown)
+	}
+	all := func(string) bool { return true }
+	if kept := baseline.Prune(got, run, all); len(kept.Errors) != 1 {
+		t.Errorf("Prune dropped a failure that still fails: %+v", kept.Errors)
+	}
+	if kept := baseline.Prune(got, &finding.Report{}, all); len(kept.Errors) != 0 {
+		t.Errorf("Prune kept a failure that is fixed: %+v", kept.Errors)
+	}
+	if kept := baseline.Prune(got, &finding.Report{}, func(c string) bool { return c != "authentication" }); len(kept.Errors) != 1 {
+		t.Errorf("Prune dropped the failure of a chart it did not lint: %+v", kept.Errors)
+	}
+	os.WriteFile(p, []byte(`{"version":1,"findings":[],"errors":[{"file":"x"}]}`), 0o644)
+	if _, err := baseline.Load(p); err == nil || !strings.Contains(err.Error(), "error 1 names no chart") {
+		t.Errorf("an error entry without a chart: %v", err)
+	}
+}
+
+// roundTrip writes b to a file and loads it back.
+func roundTrip(t *testing.T, b *baseline.Baseline) (*baseline.Baseline, string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "b.json")
+	if err := b.WriteFile(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := baseline.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, p
 }

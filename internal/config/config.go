@@ -54,11 +54,16 @@ type Config struct {
 	// falls back on (internal/mesh/wellknown.yaml, same schema); these
 	// entries come first.
 	WellKnown *mesh.WellKnown `json:"wellKnown,omitempty"`
+	// Exclude leaves charts out of every run (e.g. one that cannot render
+	// offline), each with the reason the run prints.
+	Exclude []Exclude `json:"exclude,omitempty"`
 
 	// Dir is the folder the file was read from.
 	Dir string `json:"-"`
 	// Path is the file read ("" when none was found).
 	Path string `json:"-"`
+	// raw is the file's text, for the lines of errors.
+	raw []byte
 }
 
 // Rules enables, disables and re-grades rules.
@@ -97,6 +102,7 @@ func Load(p string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", p, err)
 	}
+	c.raw = b
 	c.Path = p
 	c.Dir = filepath.Dir(p)
 	return c, nil
@@ -154,6 +160,11 @@ func (c *Config) Validate() error {
 	if c.WellKnown != nil {
 		if err := c.WellKnown.Validate(); err != nil {
 			return err
+		}
+	}
+	for i, e := range c.Exclude {
+		if _, err := path.Match(e.Chart, ""); err != nil || e.Chart == "" {
+			return fmt.Errorf("exclude[%d]: bad chart glob %q", i, e.Chart)
 		}
 	}
 	for g := range c.Values {
@@ -245,6 +256,15 @@ func match(glob, s string) bool {
 	}
 	ok, _ := path.Match(glob, s)
 	return ok
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func contains(l []string, s string) bool {

@@ -57,6 +57,10 @@ type Finding struct {
 	Line  int    `json:"line"`
 	Field string `json:"field"`
 	Value string `json:"value"`
+	// Also are the other values.yaml lines a composed value came from (e.g.
+	// the port name of printf "%s-%s" .port_protocol .name), File:Line
+	// being the first part; empty for a value from one place.
+	Also []Place `json:"also,omitempty"`
 
 	// Not part of the JSON contract.
 	DocURL string `json:"-"`
@@ -66,6 +70,14 @@ type Finding struct {
 	Source string `json:"-"`
 	// ResourceIndex is the resource's position in its chart's rendered stream.
 	ResourceIndex int `json:"-"`
+}
+
+// Place is a line that contributed to a finding's value.
+type Place struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Key is the values.yaml key on that line.
+	Key string `json:"key,omitempty"`
 }
 
 // Fix replaces Old with New on File:Line.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,9 +117,20 @@ func (l *Linter) Run(ctx context.Context, inputs []string) (*finding.Report, err
 	return l.RunTargets(ctx, targets)
 }
 
-// RunTargets lints already expanded targets. Its only error is policies that
-// do not compile; a chart's own errors are in the report.
+// RunTargets lints already expanded targets. Its errors are policies that
+// do not compile and a configuration naming rules they do not have; a
+// chart's own errors are in the report.
 func (l *Linter) RunTargets(ctx context.Context, targets []render.Target) (*finding.Report, error) {
+	if len(l.Opts.Config.RuleRefs()) > 0 {
+		// A rule id the catalogue lacks fails the run before anything renders.
+		eng, err := l.engine.Wait()
+		if err != nil {
+			return nil, err
+		}
+		if err := l.Opts.Config.CheckRules(ruleIDs(eng.Rules())); err != nil {
+			return nil, err
+		}
+	}
 	results := make([]ChartResult, len(targets))
 	var done int
 	var mu sync.Mutex
@@ -173,6 +185,12 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 		cr.Err = l.chartError(t, err)
 		return cr
 	}
+	if t.Kind == render.KindManifests && len(res.Resources) == 0 {
+		// An empty stream is a failed upstream step (helm template | meshready
+		// lint - without pipefail), never a clean chart.
+		cr.Err = &finding.ChartError{Chart: t.Name(), File: l.display(res.Chart), Message: "no resources in " + res.Chart}
+		return cr
+	}
 	cr.Rendered = res
 	cr.Resources = len(res.Resources)
 	fs, err := l.Evaluate(ctx, t.Name(), res)
@@ -208,6 +226,9 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	defer func() { l.mapNanos.Add(int64(time.Since(start))) }()
 	mapper := sourcemap.New(res.Graph, l.sources)
 	cfg := l.Opts.Config
+	if err := l.checkAnnotations(res.Resources, ruleIDs(eng.Rules()), mapper); err != nil {
+		return nil, err
+	}
 	var out []finding.Finding
 	var ev portEvidence
 	for _, h := range hits {
@@ -230,6 +251,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Line:          loc.Line,
 			Field:         h.Field,
 			Value:         h.Value,
+			Also:          l.also(loc),
 			DocURL:        h.Rule.DocURL,
 			Source:        r.Source,
 			ResourceIndex: r.Index,
@@ -298,10 +320,28 @@ func redact(r *resource.Resource, f *finding.Finding) {
 
 // ignoredByAnnotation honours meshready.io/ignore on the resource or its pod template.
 func ignoredByAnnotation(r *resource.Resource, rule string) bool {
+	for _, a := range ignoreAnnotations(r) {
+		if slices.Contains(a.ids, rule) || slices.Contains(a.ids, "all") {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoreAnnotation is one meshready.io/ignore value: its field path and ids.
+type ignoreAnnotation struct {
+	field string
+	value string
+	ids   []string
+}
+
+// ignoreAnnotations reads meshready.io/ignore on the resource and its pod template.
+func ignoreAnnotations(r *resource.Resource) []ignoreAnnotation {
 	paths := [][]string{{"metadata", "annotations"}}
 	if pt := resource.PodTemplatePath(r.Kind); len(pt) > 0 {
 		paths = append(paths, append(append([]string{}, pt...), "metadata", "annotations"))
 	}
+	var out []ignoreAnnotation
 	for _, p := range paths {
 		var cur any = r.Object
 		for _, k := range p {
@@ -309,14 +349,52 @@ func ignoredByAnnotation(r *resource.Resource, rule string) bool {
 			cur = m[k]
 		}
 		ann, _ := cur.(map[string]any)
-		v, _ := ann[IgnoreAnnotation].(string)
+		v, ok := ann[IgnoreAnnotation].(string)
+		if !ok {
+			continue
+		}
+		a := ignoreAnnotation{field: strings.Join(p, ".") + `["` + IgnoreAnnotation + `"]`, value: v}
 		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id == rule || id == "all" {
-				return true
+			if id = strings.TrimSpace(id); id != "" {
+				a.ids = append(a.ids, id)
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// checkAnnotations rejects a meshready.io/ignore naming a rule the
+// catalogue lacks: a typo there would silence nothing and say nothing.
+func (l *Linter) checkAnnotations(rs []*resource.Resource, known []string, mapper *sourcemap.Mapper) error {
+	for _, r := range rs {
+		for _, a := range ignoreAnnotations(r) {
+			for _, id := range a.ids {
+				if id == "all" || slices.Contains(known, id) {
+					continue
+				}
+				loc := mapper.Locate(r, a.field, a.value)
+				return fmt.Errorf("%s: %s %s: unknown rule %q%s",
+					location(l.display(loc.File), loc.Line), r.Ref, IgnoreAnnotation, id, config.Suggest(id, known))
 			}
 		}
 	}
-	return false
+	return nil
+}
+
+func location(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
+func ruleIDs(rs []finding.Rule) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
 }
 
 func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
@@ -331,6 +409,19 @@ func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
 		ce.Message = charttree.Shorten(cte.Err.Error())
 	}
 	return ce
+}
+
+// also lists the parts of a composed value after the first, which is the
+// finding's own File:Line.
+func (l *Linter) also(loc sourcemap.Location) []finding.Place {
+	if len(loc.Parts) < 2 {
+		return nil
+	}
+	out := make([]finding.Place, 0, len(loc.Parts)-1)
+	for _, p := range loc.Parts[1:] {
+		out = append(out, finding.Place{File: l.display(p.File), Line: p.Line, Key: p.Key})
+	}
+	return out
 }
 
 // display makes a path relative to the working directory.

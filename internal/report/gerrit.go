@@ -80,7 +80,7 @@ func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 				location(rel, f.Line), f.Severity, f.Rule, oneLine(f.Message), f.Resource))
 			continue
 		}
-		c := gerritComment{Line: f.Line, Message: gerritText(f), Unresolved: true}
+		c := gerritComment{Line: f.Line, Message: gerritText(f, func(p string) string { r, _ := paths.Rel(p); return r }), Unresolved: true}
 		if span, ok := fixes.locate(f); ok {
 			if fixPath, inRepo := paths.Rel(span.file); inRepo {
 				rng := gerritFixRange(span)
@@ -152,9 +152,12 @@ func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 
 // gerritText is an inline comment: what is wrong, on which resource, and how
 // to fix it.
-func gerritText(f finding.Finding) string {
+func gerritText(f finding.Finding, rel func(string) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] %s: %s\n\nResource: %s", f.Severity, f.Rule, f.Message, subject(f))
+	if also := alsoText(f, rel); also != "" {
+		fmt.Fprintf(&b, "\n\nThis line is the first part: %s.", also)
+	}
 	if f.Remediation != "" {
 		fmt.Fprintf(&b, "\n\nFix: %s", f.Remediation)
 	}

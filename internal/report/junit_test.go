@@ -117,7 +117,7 @@ func TestJUnitParsesWithRightCounts(t *testing.T) {
 		t.Fatalf("so: %d cases, want 3 (rule x resource)", len(so))
 	}
 	if f := so[0].Failure; so[0].Name != "sidecar-injection Deployment/onap/so" || f == nil || f.Type != "error" ||
-		so[0].File != "kubernetes/so/templates/deployment.yaml" || so[0].Line != 12 {
+		!strings.Contains(f.Text, "kubernetes/so/templates/deployment.yaml:12: error sidecar-injection") {
 		t.Errorf("sidecar case: %+v", so[0])
 	}
 	// An info passes, its finding kept in system-out.
@@ -154,9 +154,11 @@ func TestJUnitMixedSeverityTakesTheWorst(t *testing.T) {
 }
 
 func TestJUnitEmptyAndUnnamedCharts(t *testing.T) {
+	// Jenkins' junit step fails a report with no tests: a run that linted
+	// nothing (a change that touches no chart) is one passing test.
 	out := parseJUnit(t, Options{}, &finding.Report{})
 	checkCounts(t, out)
-	if out.Tests != 0 || len(out.Suites) != 0 {
+	if out.Tests != 1 || out.Failures != 0 || len(out.Suites) != 1 || out.Suites[0].Cases[0].Name != "no chart to lint" {
 		t.Errorf("empty report: %+v", out)
 	}
 	out = parseJUnit(t, Options{Charts: []string{"a", "b"}}, &finding.Report{})

@@ -22,6 +22,11 @@ type Formatter interface {
 type Options struct {
 	// Color enables ANSI colour (text, on a terminal).
 	Color bool
+	// Compact is one line per finding (text).
+	Compact bool
+	// StepSummary, when set, receives the GitHub job summary (github): the
+	// command appends to $GITHUB_STEP_SUMMARY.
+	StepSummary io.Writer
 	// RepoRoot makes file paths repository-relative (gerrit, github, sarif).
 	// Finding files are relative to the working directory or absolute.
 	RepoRoot string

@@ -90,6 +90,7 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Fixes               []sarifFix        `json:"fixes,omitempty"`
 	Properties          sarifResultProps  `json:"properties"`
@@ -102,6 +103,9 @@ type sarifResultProps struct {
 }
 
 type sarifLocation struct {
+	// ID and Message label a related location (SARIF 2.1.0 §3.28.2, §3.28.5).
+	ID               int                    `json:"id,omitempty"`
+	Message          *sarifMessage          `json:"message,omitempty"`
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
 }
@@ -186,6 +190,19 @@ func (s sarifFormat) Format(w io.Writer, r *finding.Report) error {
 			}
 		}
 		res.Locations = []sarifLocation{loc}
+		// the other values lines a composed value came from
+		for i, p := range f.Also {
+			text := "composed with this value"
+			if p.Key != "" {
+				text = "composed with " + p.Key
+			}
+			rl := sarifLocation{ID: i + 1, Message: &sarifMessage{Text: text},
+				PhysicalLocation: &sarifPhysicalLocation{ArtifactLocation: artifactLocation(paths, p.File)}}
+			if p.Line > 0 {
+				rl.PhysicalLocation.Region = &sarifRegion{StartLine: p.Line}
+			}
+			res.RelatedLocations = append(res.RelatedLocations, rl)
+		}
 		if hasFix {
 			res.Fixes = []sarifFix{sarifFixFor(paths, f.Fix, span)}
 		}

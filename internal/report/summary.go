@@ -48,6 +48,23 @@ func location(file string, line int) string {
 	return file
 }
 
+// alsoText names the other lines a composed value came from, e.g.
+// "composed with values.yaml:54 (name)"; "" when there are none. rel maps
+// a finding path to the form the format prints.
+func alsoText(f finding.Finding, rel func(string) string) string {
+	if len(f.Also) == 0 {
+		return ""
+	}
+	parts := make([]string, len(f.Also))
+	for i, p := range f.Also {
+		parts[i] = location(rel(p.File), p.Line)
+		if p.Key != "" {
+			parts[i] += " (" + p.Key + ")"
+		}
+	}
+	return "the value is composed with " + strings.Join(parts, ", ")
+}
+
 // subject names what a finding is about: the resource, field and value.
 func subject(f finding.Finding) string {
 	var b strings.Builder

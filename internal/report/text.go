@@ -12,14 +12,18 @@ import (
 )
 
 func init() {
-	register("text", Needs{Color: true}, func(o Options) Formatter { return textFormat{color: o.Color, baseline: o.BaselineSummary} })
+	register("text", Needs{Color: true}, func(o Options) Formatter {
+		return textFormat{color: o.Color, compact: o.Compact, baseline: o.BaselineSummary}
+	})
 }
 
 // textFormat is for people at a terminal: findings grouped by chart, each at
-// the line to edit, then a per-rule table, the totals and, with a baseline,
-// its counts (the known findings are not listed).
+// the line to edit, then each rule's remediation once, a per-rule table, the
+// totals and, with a baseline, its counts (the known findings are not
+// listed). Compact is one line per finding and the totals.
 type textFormat struct {
 	color    bool
+	compact  bool
 	baseline *BaselineSummary
 }
 
@@ -52,6 +56,9 @@ func (t textFormat) severity(s finding.Severity) string {
 }
 
 func (t textFormat) Format(w io.Writer, r *finding.Report) error {
+	if t.compact {
+		return t.formatCompact(w, r)
+	}
 	var b bytes.Buffer
 	byChart := map[string][]finding.Finding{}
 	errsByChart := map[string][]finding.ChartError{}
@@ -90,8 +97,8 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 			fmt.Fprintf(&b, "  %s: %s %s: %s\n", location(f.File, f.Line), t.severity(f.Severity), f.Rule,
 				indent(f.Message, "    "))
 			fmt.Fprintf(&b, "      resource %s\n", subject(f))
-			if f.Remediation != "" {
-				fmt.Fprintf(&b, "      %s %s\n", t.paint(ansiGreen, "fix:"), indent(f.Remediation, "        "))
+			if also := alsoText(f, func(p string) string { return p }); also != "" {
+				fmt.Fprintf(&b, "      %s\n", also)
 			}
 		}
 	}
@@ -99,6 +106,7 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 		b.WriteString("No findings.\n")
 	}
 	b.WriteString("\n")
+	t.remediations(&b, r)
 	t.table(&b, r)
 	s := r.Summary
 	fmt.Fprintf(&b, "charts %d, resources %d, errors %d, warnings %d, infos %d, failed to render %d\n",
@@ -109,6 +117,43 @@ func (t textFormat) Format(w io.Writer, r *finding.Report) error {
 	if t.baseline != nil {
 		fmt.Fprintf(&b, "baseline %s\n", t.baseline.line("shown"))
 	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// remediations prints each rule's remediation once, with its reference,
+// in the order the rules first appear.
+func (t textFormat) remediations(b *bytes.Buffer, r *finding.Report) {
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if seen[f.Rule] || f.Remediation == "" {
+			continue
+		}
+		if len(seen) == 0 {
+			b.WriteString(t.paint(ansiBold, "How to fix") + "\n")
+		}
+		seen[f.Rule] = true
+		fmt.Fprintf(b, "  %s %s\n", t.paint(ansiGreen, f.Rule+":"), indent(f.Remediation, "    "))
+		if f.DocURL != "" {
+			fmt.Fprintf(b, "    see %s\n", f.DocURL)
+		}
+	}
+	if len(seen) > 0 {
+		b.WriteString("\n")
+	}
+}
+
+// formatCompact is one line per chart error and finding, then the totals.
+func (t textFormat) formatCompact(w io.Writer, r *finding.Report) error {
+	var b bytes.Buffer
+	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "%s: %s: chart %s: %s\n", location(e.File, 0), t.paint(ansiBold+ansiRed, "chart error"), e.Chart, oneLine(e.Message))
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%s: %s %s: %s [%s]\n", location(f.File, f.Line), t.severity(f.Severity), f.Rule, oneLine(f.Message), f.Resource)
+	}
+	fmt.Fprintf(&b, "%s\n", summaryLine(r))
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -21,6 +21,9 @@ import (
 type Location struct {
 	File string
 	Line int
+	// Parts, for a value composed from several values.yaml scalars, are
+	// all of them, the one at File:Line first; nil otherwise.
+	Parts []Part
 }
 
 // Mapper locates findings for the charts of one dependency graph; safe for
@@ -75,7 +78,7 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 			return loc
 		}
 		if n, ok := literalLine(lines, start, end, key, value); ok {
-			return Location{tplPath, n}
+			return Location{File: tplPath, Line: n}
 		}
 		if strings.ContainsAny(value, " ;\t") {
 			if loc, ok := m.textLine(tplPath, lines, start, end, owner, value); ok {
@@ -83,6 +86,9 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 			}
 		}
 		if loc, ok := m.valuesByValue(chain, segs, value); ok {
+			return loc
+		}
+		if loc, ok := m.composed(chain, r, segs, value); ok {
 			return loc
 		}
 	}
@@ -94,7 +100,7 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 			return loc
 		}
 	}
-	return Location{tplPath, line}
+	return Location{File: tplPath, Line: line}
 }
 
 // rendered locates a field in the rendered document itself (manifest input).
@@ -107,7 +113,7 @@ func rendered(r *resource.Resource, field string) Location {
 	if r.StartLine > 0 && line > 0 {
 		line += r.StartLine - 1
 	}
-	return Location{file, line}
+	return Location{File: file, Line: line}
 }
 
 // MaxSourceBytes bounds files read for mapping.
@@ -419,7 +425,7 @@ func (m *Mapper) resolve(chain []*charttree.Node, path []string, want string) (L
 		}
 		if line, v, ok := vf.lookup(p); ok {
 			if v == want {
-				return Location{vf.path, line}, true
+				return Location{File: vf.path, Line: line}, true
 			}
 			return Location{}, false // set here to something else: not the origin
 		}
@@ -441,12 +447,12 @@ func (m *Mapper) textLine(tplPath string, lines []string, start, end int, owner 
 	text = strings.TrimSpace(text)
 	for i := start; i < end; i++ {
 		if strings.Contains(lines[i], text) {
-			return Location{tplPath, i + 1}, true
+			return Location{File: tplPath, Line: i + 1}, true
 		}
 	}
 	for i, l := range lines {
 		if strings.Contains(l, text) {
-			return Location{tplPath, i + 1}, true
+			return Location{File: tplPath, Line: i + 1}, true
 		}
 	}
 	var found Location
@@ -462,7 +468,7 @@ func (m *Mapper) textLine(tplPath string, lines []string, start, end int, owner 
 		}
 		for i, l := range m.lines(p) {
 			if strings.Contains(l, text) {
-				found = Location{p, i + 1}
+				found = Location{File: p, Line: i + 1}
 				return filepath.SkipAll
 			}
 		}
@@ -491,7 +497,7 @@ func (m *Mapper) valuesByValue(chain []*charttree.Node, segs []resource.Segment,
 			if ov.owner {
 				score++ // the owner's own values
 			}
-			b.offer(Location{ov.vf.path, e.line}, score)
+			b.offer(Location{File: ov.vf.path, Line: e.line}, score)
 		}
 	}
 	return b.loc, b.score > 0
@@ -595,7 +601,7 @@ func (m *Mapper) parentInValues(chain []*charttree.Node, region []string, r *res
 			if ov.owner {
 				score += 10
 			}
-			b.offer(Location{ov.vf.path, me.node.Line}, score)
+			b.offer(Location{File: ov.vf.path, Line: me.node.Line}, score)
 		}
 	}
 	return b.loc, b.score > 0

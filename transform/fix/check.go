@@ -63,6 +63,9 @@ func (s *session) selfCheck(ctx context.Context, plans []*chartPlan) error {
 				problems = append(problems, fmt.Sprintf("%s: %v", p.name, err))
 				continue
 			}
+			if vi == 0 {
+				s.fixed += fixedCount(p.findings[0], fs)
+			}
 			for _, it := range p.items {
 				for _, g := range it.gone[vi] {
 					for _, f := range fs {

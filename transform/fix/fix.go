@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/meshready/meshready/internal/config"
+	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
@@ -56,8 +58,11 @@ type Options struct {
 	InjectStyle string
 	// Protocols is the user's port table: port number or name -> protocol.
 	Protocols map[string]string
-	// WorkDir is what diff paths are relative to (default: the current directory).
+	// WorkDir is what messages' paths are relative to (default: the current directory).
 	WorkDir string
+	// DiffRoot is what diff paths are relative to, the folder `git apply`
+	// runs in (default: WorkDir); the command passes the git top level.
+	DiffRoot string
 }
 
 // Change is something the run does, or refuses to do (Message says why
@@ -95,6 +100,9 @@ type Result struct {
 	Notes []string
 	// Check says why the self-check failed: nothing may be written.
 	Check error
+	// Fixed is the number of findings (under the default values) that the
+	// self-check's lint of the edited charts no longer reports.
+	Fixed int
 }
 
 // Write applies the result all-or-nothing. It refuses when the self-check failed.
@@ -210,11 +218,12 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		return res, nil
 	}
 	res.Check = s.selfCheck(ctx, plans)
+	res.Fixed = s.fixed
 	for _, p := range s.fs.changed() {
 		old, _ := s.fs.original(p)
 		cur, _ := s.fs.read(p)
 		res.Files = append(res.Files, FileChange{Path: p, Old: old, New: cur})
-		res.Diff += unifiedDiff(s.display(p), old, cur)
+		res.Diff += unifiedDiff(s.diffName(p), old, cur)
 	}
 	sortChanges(res.Changes)
 	sortChanges(res.Refusals)
@@ -256,6 +265,46 @@ func newSession(o Options, roots []string) *session {
 		roots:  roots,
 		styles: map[string]*treeStyle{},
 	}
+}
+
+// diffName makes a path relative to DiffRoot for the diff's a/ and b/ names.
+func (s *session) diffName(p string) string {
+	root := s.opts.DiffRoot
+	if root == "" {
+		root = s.opts.WorkDir
+	}
+	rel, err := filepath.Rel(root, p)
+	if err == nil && strings.HasPrefix(rel, "..") {
+		// the root may be the symlink-free git top level
+		if real, rerr := filepath.EvalSymlinks(filepath.Dir(p)); rerr == nil {
+			if r2, err2 := filepath.Rel(root, filepath.Join(real, filepath.Base(p))); err2 == nil {
+				rel = r2
+			}
+		}
+	}
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// fixedCount is how many findings of before are not in after, matched as
+// multisets of rule, resource and field.
+func fixedCount(before, after []finding.Finding) int {
+	left := map[string]int{}
+	key := func(f finding.Finding) string { return f.Rule + "\x00" + f.Resource.String() + "\x00" + f.Field }
+	for _, f := range after {
+		left[key(f)]++
+	}
+	n := 0
+	for _, f := range before {
+		if k := key(f); left[k] > 0 {
+			left[k]--
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // display makes a path relative to the work folder (slash-separated).

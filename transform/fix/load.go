@@ -32,6 +32,8 @@ type session struct {
 	styles map[string]*treeStyle
 	// evc caches the port evidence's sources (evidence.go).
 	evc evidenceCache
+	// fixed counts the findings the self-check saw go away (default values).
+	fixed int
 }
 
 // visit is called for each chart of an assembled tree with the chain of
