@@ -85,7 +85,11 @@ func TestInjectionConformance(t *testing.T) {
 		dep := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "app", "namespace": r.Cols[3]}, "spec": map[string]any{"template": pod}}
 		settings := map[string]any{"namespace": r.Cols[3], "namespaceLabels": toAny(meshtest.Map(r.Cols[4])), "istioVersion": r.Cols[0], "istioFlavor": r.Cols[1]}
 		if r.Cols[2] != "" {
-			settings["revisions"] = []any{r.Cols[2]}
+			var revs []any
+			for _, rev := range strings.Split(r.Cols[2], ",") {
+				revs = append(revs, rev)
+			}
+			settings["revisions"] = revs
 		}
 		out := lib(t, map[string]any{"resources": []any{dep}, "settings": settings})
 		pods, _ := out["pods"].(map[string]any)

@@ -43,7 +43,10 @@ type Config struct {
 	// injection needs the pod to ask for the sidecar.
 	IstioFlavor string `json:"istioFlavor,omitempty"`
 	// Revisions are the installed Istio revisions and revision tags a
-	// namespace's istio.io/rev may name (empty: any value names one).
+	// namespace's istio.io/rev may name. Empty is a default install, which
+	// answers istio-injection=enabled and istio.io/rev=default only; a list
+	// without "default" is a revision-only install, where istio-injection=enabled
+	// and the pod label sidecar.istio.io/inject reach no webhook.
 	Revisions []string `json:"revisions,omitempty"`
 	// Values adds values files per chart: chart glob -> files (relative to
 	// the configuration file).

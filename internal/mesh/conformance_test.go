@@ -159,3 +159,30 @@ func TestAllowOperations(t *testing.T) {
 		t.Errorf("no ports: %+v", ops)
 	}
 }
+
+// W10: a template container named istio-proxy without the status annotation
+// is a customisation the injector merges, not an injected pod.
+func TestAnalyzeInjectedTemplate(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		annotations map[string]any
+		init        []any
+		want        bool
+	}{
+		{"customisation only", nil, nil, false},
+		{"status annotation", map[string]any{StatusAnnotation: "{}"}, nil, true},
+		{"proxy beside istio-init", nil, []any{map[string]any{"name": InitContainer}}, true},
+		{"proxy beside istio-validation", nil, []any{map[string]any{"name": ValidationContainer}}, true},
+	} {
+		spec := map[string]any{"containers": []any{map[string]any{"name": "app"}, map[string]any{"name": ProxyContainer, "resources": map[string]any{}}}}
+		if c.init != nil {
+			spec["initContainers"] = c.init
+		}
+		dep := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "d"},
+			"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"annotations": c.annotations}, "spec": spec}}}
+		m := Analyze([]map[string]any{dep}, Settings{Namespace: "onap"})
+		if got := m.Pods[0].Injected; got != c.want {
+			t.Errorf("%s: injected = %v (%s), want %v", c.name, got, m.Pods[0].Reason, c.want)
+		}
+	}
+}

@@ -158,21 +158,29 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		HostNetwork:     field(spec, "hostNetwork") == true,
 		NamespaceLabels: nsLabels,
 	}
-	native := false
+	native, proxy, initC := false, false, false
 	for _, c := range mapItems(field(spec, "initContainers")) {
-		if text(c["name"]) == ProxyContainer {
-			pod.Injected = true
+		switch text(c["name"]) {
+		case ProxyContainer:
+			proxy = true
 			native = native || NativeSidecar(c)
+		case InitContainer, ValidationContainer:
+			initC = true
 		}
 	}
 	for _, c := range mapItems(field(spec, "containers")) {
 		if text(c["name"]) == ProxyContainer {
-			pod.Injected = true
+			proxy = true
 		}
 	}
-	if _, ok := annotations[StatusAnnotation]; ok {
-		pod.Injected = true
-	}
+	// A template container named istio-proxy alone is a customisation the
+	// injector merges into the proxy it injects (istio.io "Customizing
+	// injection"; pkg/kube/inject/webhook.go:574 @1.30.0, !alreadyInjected &&
+	// len(overrides.Containers) > 0): the pod still goes through the webhook
+	// selection. Istio's output carries the status annotation, or istio-proxy
+	// with istio-init or istio-validation beside it.
+	_, status := annotations[StatusAnnotation]
+	pod.Injected = status || proxy && initC
 	if !pod.Injected {
 		switch annotations[NativeSidecarKey] {
 		case "true":
