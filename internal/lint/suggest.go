@@ -17,7 +17,7 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 // name is written literally on the located line: the same protocol
 // inference as the KRM function and the fixer (internal/mesh). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
-func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
+func suggestFix(v mesh.Version, rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
 	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
 		return nil
 	}
@@ -35,7 +35,7 @@ func suggestFix(rs []*resource.Resource, r *resource.Resource, f finding.Finding
 	if item == nil {
 		return nil
 	}
-	inf, ok := mesh.Decide(mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
+	inf, ok := mesh.Decide(v, mesh.PortOf(item), mesh.EvidenceFromPods(item, selectedPods(rs, r), nil))
 	if !ok {
 		return nil
 	}

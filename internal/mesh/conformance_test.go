@@ -105,6 +105,9 @@ func TestAnalyze(t *testing.T) {
 		if sel != nil {
 			spec["selector"] = sel
 		}
+		if typ == "ExternalName" {
+			spec["externalName"] = "aai.onap.svc.cluster.local"
+		}
 		return map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": name}, "spec": spec}
 	}
 	dep := func(name, kind string, labels map[string]any) map[string]any {
@@ -183,6 +186,38 @@ func TestAnalyzeInjectedTemplate(t *testing.T) {
 		m := Analyze([]map[string]any{dep}, Settings{Namespace: "onap"})
 		if got := m.Pods[0].Injected; got != c.want {
 			t.Errorf("%s: injected = %v (%s), want %v", c.name, got, m.Pods[0].Reason, c.want)
+		}
+	}
+}
+
+// W5, W7: from 1.21 an ExternalName Service (with a spec.externalName) takes
+// no DestinationRule and its ports do nothing (release note
+// external-name-on.yaml, pilot/pkg/serviceregistry/kube/conversion.go:52 @1.21.0).
+func TestExternalNameAlias(t *testing.T) {
+	ext := func(externalName string) map[string]any {
+		spec := map[string]any{"type": "ExternalName", "ports": []any{map[string]any{"name": "http", "port": int64(80)}}}
+		if externalName != "" {
+			spec["externalName"] = externalName
+		}
+		return map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "ext", "namespace": "onap"}, "spec": spec}
+	}
+	dr := map[string]any{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": map[string]any{"name": "dr", "namespace": "onap"}, "spec": map[string]any{"host": "ext"}}
+	for _, c := range []struct {
+		version      Version
+		externalName string
+		drApplies    bool
+	}{
+		{Version{1, 30}, "aai.onap.svc.cluster.local", false},
+		{Version{1, 21}, "aai.onap.svc.cluster.local", false},
+		{Version{1, 20}, "aai.onap.svc.cluster.local", true},
+		{Version{1, 30}, "", true}, // no externalName: not an alias (conversion.go:52)
+	} {
+		m := Analyze([]map[string]any{ext(c.externalName), dr}, Settings{Profile: Profile{Version: c.version}, Namespace: "onap"})
+		if got := len(m.HostServices[1]) == 1; got != c.drApplies {
+			t.Errorf("%s externalName %q: DestinationRule applies = %v, want %v", c.version, c.externalName, got, c.drApplies)
+		}
+		if ignored := m.ServicePorts[0][0].Ignored != ""; ignored == c.drApplies {
+			t.Errorf("%s externalName %q: port ignored = %v, want %v", c.version, c.externalName, ignored, !c.drApplies)
 		}
 	}
 }

@@ -36,7 +36,8 @@ type Model struct {
 	// ServiceWorkloads are [service, workload] index pairs: the pods a
 	// Service selects.
 	ServiceWorkloads [][2]int
-	// HostServices are, per DestinationRule, the Services its spec.host reaches.
+	// HostServices are, per DestinationRule, the Services its spec.host
+	// reaches (ExternalName Services from 1.21 take none).
 	HostServices map[int][]int
 }
 
@@ -132,6 +133,9 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 		}
 		for _, si := range services {
 			svc := objects[si]
+			if ExternalNameAlias(m.Version, svc) {
+				continue // no DestinationRule applies to an ExternalName Service from 1.21
+			}
 			if HostSelectsService(host, namespaceOf(o), text(field(svc, "metadata", "name")), namespaceOf(svc), s.ClusterDomain) {
 				m.HostServices[i] = append(m.HostServices[i], si)
 			}
@@ -202,7 +206,7 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 
 // servicePorts reads a Service's ports as Istio release v does.
 func servicePorts(v Version, svc map[string]any) []PortFacts {
-	externalName := text(field(svc, "spec", "type")) == "ExternalName"
+	externalName := ExternalNameAlias(v, svc)
 	items, _ := field(svc, "spec", "ports").([]any)
 	var out []PortFacts
 	for j, it := range items {
@@ -218,12 +222,19 @@ func servicePorts(v Version, svc map[string]any) []PortFacts {
 		if proto := SelectFor(v, p); proto != Unsupported {
 			f.Protocol = proto.Prefix()
 		}
-		if externalName && v.AtLeast(externalNameAlias) {
+		if externalName {
 			f.Ignored = "an ExternalName Service is a DNS alias since Istio 1.21: its ports select no protocol"
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// ExternalNameAlias: Istio release v treats the Service as a DNS alias of
+// its spec.externalName (from 1.21, externalNameAlias): its ports select no
+// protocol and no DestinationRule applies to it.
+func ExternalNameAlias(v Version, svc map[string]any) bool {
+	return v.AtLeast(externalNameAlias) && text(field(svc, "spec", "type")) == "ExternalName" && text(field(svc, "spec", "externalName")) != ""
 }
 
 // field walks nested maps.

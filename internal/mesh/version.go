@@ -31,9 +31,16 @@ var (
 	// kubernetes.io/ws and kubernetes.io/wss from 1.24 on (kubernetes.io/h2c
 	// since before 1.20).
 	appProtocolWebSocket = Version{1, 24}
-	// externalNameAlias: since 1.21 an ExternalName Service is a DNS alias of
-	// its external name (istio/istio#46332, ENABLE_EXTERNAL_NAME_ALIAS on by
-	// default), so its ports no longer select a protocol.
+	// externalNameAlias: since 1.21 an ExternalName Service (type
+	// ExternalName with a non-empty spec.externalName,
+	// pilot/pkg/serviceregistry/kube/conversion.go:52-55 @1.21.0) is a DNS
+	// alias of its external name: ENABLE_EXTERNAL_NAME_ALIAS is on by default
+	// (pilot/pkg/features/pilot.go:198 @1.21.0; off at :657 @1.20.0), turned
+	// on by istio/istio#47664 (#46332 added the flag off by default). Release
+	// note releasenotes/notes/external-name-on.yaml: its ports "will have no
+	// impact" and "DestinationRule can no longer apply to ExternalName
+	// services". Setting ENABLE_EXTERNAL_NAME_ALIAS=false on istiod restores
+	// the old behaviour, which the model does not cover.
 	externalNameAlias = Version{1, 21}
 )
 

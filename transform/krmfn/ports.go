@@ -42,7 +42,7 @@ func (r *run) ports() {
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
 			port := mesh.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-			inf, ok := mesh.DecideFor(r.version, port, r.evidence(port, get(pn, "targetPort"), backends))
+			inf, ok := mesh.Decide(r.version, port, r.evidence(port, get(pn, "targetPort"), backends))
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
