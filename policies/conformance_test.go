@@ -130,3 +130,24 @@ func toAny(m map[string]string) map[string]any {
 	}
 	return out
 }
+
+func TestAnnotationConformance(t *testing.T) {
+	for _, r := range meshtest.Table(t, "annotations.tsv") {
+		value, err := strconv.Unquote(r.Cols[2])
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		pod := map[string]any{
+			"metadata": map[string]any{"annotations": map[string]any{r.Cols[1]: value}},
+			"spec":     map[string]any{"containers": []any{map[string]any{"name": "app"}}},
+		}
+		dep := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "app"}, "spec": map[string]any{"template": pod}}
+		settings := map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{"istio-injection": "enabled"}, "istioVersion": r.Cols[0]}
+		out := lib(t, map[string]any{"resources": []any{dep}, "settings": settings})
+		p, _ := out["pods"].(map[string]any)["0"].(map[string]any)
+		rejected, _ := p["rejected"].([]any)
+		if got := map[bool]string{true: "valid", false: "rejected"}[len(rejected) == 0]; got != r.Cols[3] {
+			t.Errorf("%s (%s): the rules read %s=%q at %s as %s (%v), want %s", r, r.Cols[4], r.Cols[1], value, r.Cols[0], got, rejected, r.Cols[3])
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestValidateTrafficAnnotation(t *testing.T) {
 }
 
 func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]string{"": "1.30", "1.24": "1.24", "v1.21.3": "1.21", "1.30": "1.30"} {
+	for in, want := range map[string]string{"": "1.30", "1.24": "1.24", "v1.21.3": "1.21.3", "1.30": "1.30"} {
 		v, err := ParseVersion(in)
 		if err != nil || v.String() != want {
 			t.Errorf("ParseVersion(%q) = %v, %v; want %s", in, v, err, want)
@@ -91,10 +92,10 @@ func TestParseVersion(t *testing.T) {
 // Version-dependent protocol selection: kubernetes.io/ws and wss from 1.24.
 func TestSelectForVersion(t *testing.T) {
 	ws := Port{Name: "api", AppProtocol: "kubernetes.io/ws", Port: 8080}
-	if got := SelectFor(Version{1, 23}, ws); got != Unsupported {
+	if got := SelectFor(Version{Major: 1, Minor: 23}, ws); got != Unsupported {
 		t.Errorf("1.23 kubernetes.io/ws = %s, want %s", got, Unsupported)
 	}
-	if got := SelectFor(Version{1, 24}, ws); got != HTTP {
+	if got := SelectFor(Version{Major: 1, Minor: 24}, ws); got != HTTP {
 		t.Errorf("1.24 kubernetes.io/ws = %s, want %s", got, HTTP)
 	}
 }
@@ -130,7 +131,7 @@ func TestAnalyze(t *testing.T) {
 	if got := m.ServicePorts[0][0].Ignored; got == "" {
 		t.Error("ExternalName port not ignored at 1.30")
 	}
-	if got := Analyze(objs, Settings{Profile: Profile{Version: Version{1, 20}}}).ServicePorts[0][0].Ignored; got != "" {
+	if got := Analyze(objs, Settings{Profile: Profile{Version: Version{Major: 1, Minor: 20}}}).ServicePorts[0][0].Ignored; got != "" {
 		t.Errorf("ExternalName port ignored at 1.20: %s", got)
 	}
 	pairs := map[[2]int]bool{}
@@ -207,10 +208,10 @@ func TestExternalNameAlias(t *testing.T) {
 		externalName string
 		drApplies    bool
 	}{
-		{Version{1, 30}, "aai.onap.svc.cluster.local", false},
-		{Version{1, 21}, "aai.onap.svc.cluster.local", false},
-		{Version{1, 20}, "aai.onap.svc.cluster.local", true},
-		{Version{1, 30}, "", true}, // no externalName: not an alias (conversion.go:52)
+		{Version{Major: 1, Minor: 30}, "aai.onap.svc.cluster.local", false},
+		{Version{Major: 1, Minor: 21}, "aai.onap.svc.cluster.local", false},
+		{Version{Major: 1, Minor: 20}, "aai.onap.svc.cluster.local", true},
+		{Version{Major: 1, Minor: 30}, "", true}, // no externalName: not an alias (conversion.go:52)
 	} {
 		m := Analyze([]map[string]any{ext(c.externalName), dr}, Settings{Profile: Profile{Version: c.version}, Namespace: "onap"})
 		if got := len(m.HostServices[1]) == 1; got != c.drApplies {
@@ -218,6 +219,23 @@ func TestExternalNameAlias(t *testing.T) {
 		}
 		if ignored := m.ServicePorts[0][0].Ignored != ""; ignored == c.drApplies {
 			t.Errorf("%s externalName %q: port ignored = %v, want %v", c.version, c.externalName, ignored, !c.drApplies)
+		}
+	}
+}
+
+func TestAnnotationTable(t *testing.T) {
+	for _, r := range meshtest.Table(t, "annotations.tsv") {
+		v, err := ParseVersion(r.Cols[0])
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		value, err := strconv.Unquote(r.Cols[2])
+		if err != nil {
+			t.Fatalf("%s: value %s: %v", r, r.Cols[2], err)
+		}
+		err = ValidateInjectAnnotation(v, r.Cols[1], value)
+		if got := map[bool]string{true: "valid", false: "rejected"}[err == nil]; got != r.Cols[3] {
+			t.Errorf("%s (%s): %s=%q at %s is %s (%v), want %s", r, r.Cols[4], r.Cols[1], value, v, got, err, r.Cols[3])
 		}
 	}
 }

@@ -154,7 +154,7 @@ func TestDecideAtVersion(t *testing.T) {
 	for _, c := range []struct {
 		v  Version
 		ok bool
-	}{{Version{1, 23}, true}, {Version{1, 24}, false}, {LatestVersion, false}} {
+	}{{Version{Major: 1, Minor: 23}, true}, {Version{Major: 1, Minor: 24}, false}, {LatestVersion, false}} {
 		_, ok := Decide(c.v, PortOf(item), EvidenceFromPods(item, nil, nil))
 		if ok != c.ok {
 			t.Errorf("Decide at %s: ok = %v, want %v", c.v, ok, c.ok)

@@ -50,8 +50,9 @@ type PodFacts struct {
 	Labels    map[string]string
 	// NativeSidecars: istio-proxy runs (or will run) as a native sidecar.
 	NativeSidecars bool
-	// Rejected are the traffic annotations the injector refuses; a pod with
-	// any is never created once injection applies.
+	// Rejected are the annotations the injector of the target release
+	// refuses (ValidateInjectAnnotation); a pod with any is never created
+	// once injection applies.
 	Rejected []TrafficAnnotationError
 }
 
@@ -200,7 +201,7 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		Namespace:      ns,
 		Labels:         labels,
 		NativeSidecars: native,
-		Rejected:       RejectedAnnotations(annotations),
+		Rejected:       RejectedAnnotations(s.Profile.Version, annotations),
 	}
 }
 
