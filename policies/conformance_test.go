@@ -151,3 +151,24 @@ func TestAnnotationConformance(t *testing.T) {
 		}
 	}
 }
+
+func TestNativeSidecarConformance(t *testing.T) {
+	for _, r := range meshtest.Table(t, "native.tsv") {
+		tmpl := map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "job"}}}}
+		if r.Cols[1] != "" {
+			a, err := strconv.Unquote(r.Cols[1])
+			if err != nil {
+				t.Fatalf("%s: %v", r, err)
+			}
+			tmpl["metadata"] = map[string]any{"annotations": map[string]any{"sidecar.istio.io/nativeSidecar": a}}
+		}
+		job := map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j"}, "spec": map[string]any{"template": tmpl}}
+		settings := map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{"istio-injection": "enabled"}, "istioVersion": r.Cols[0],
+			"nativeSidecars": r.Cols[2] == "true", "kubernetesVersion": r.Cols[3]}
+		out := lib(t, map[string]any{"resources": []any{job}, "settings": settings})
+		p, _ := out["pods"].(map[string]any)["0"].(map[string]any)
+		if got, want := p["native_sidecars"], r.Cols[4] == "native"; got != want {
+			t.Errorf("%s (%s): the rules read native_sidecars = %v, want %v", r, r.Cols[5], got, want)
+		}
+	}
+}

@@ -239,3 +239,31 @@ func TestAnnotationTable(t *testing.T) {
 		}
 	}
 }
+
+func TestNativeSidecarTable(t *testing.T) {
+	for _, r := range meshtest.Table(t, "native.tsv") {
+		v, err := ParseVersion(r.Cols[0])
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		k, err := ParseKubernetesVersion(r.Cols[3])
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		s := Settings{Profile: Profile{Version: v}, Namespace: "onap", NamespaceLabels: map[string]string{NamespaceInjectLabel: "enabled"},
+			NativeSidecars: r.Cols[2] == "true", KubernetesMinor: k}
+		tmpl := map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "job"}}}}
+		if r.Cols[1] != "" {
+			a, err := strconv.Unquote(r.Cols[1])
+			if err != nil {
+				t.Fatalf("%s: %v", r, err)
+			}
+			tmpl["metadata"] = map[string]any{"annotations": map[string]any{NativeSidecarKey: a}}
+		}
+		job := map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j"}, "spec": map[string]any{"template": tmpl}}
+		got := Analyze([]map[string]any{job}, s).Pods[0].NativeSidecars
+		if want := r.Cols[4] == "native"; got != want {
+			t.Errorf("%s (%s): native = %v, want %v", r, r.Cols[5], got, want)
+		}
+	}
+}

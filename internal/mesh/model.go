@@ -17,9 +17,13 @@ type Settings struct {
 	Namespace string
 	// NamespaceLabels are the configured labels of the release namespace.
 	NamespaceLabels map[string]string
-	// NativeSidecars: the mesh injects istio-proxy as a native sidecar.
+	// NativeSidecars: istiod runs with ENABLE_NATIVE_SIDECARS=true.
 	NativeSidecars bool
-	ClusterDomain  string
+	// KubernetesMinor is the cluster's Kubernetes minor release (0:
+	// unknown); from Istio 1.27 the default ENABLE_NATIVE_SIDECARS=auto
+	// makes sidecars native on Kubernetes >= 1.33 (NativeSidecarFor).
+	KubernetesMinor int
+	ClusterDomain   string
 }
 
 // Model is what Istio makes of one input: the facts every rule, the KRM
@@ -187,13 +191,8 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 	_, status := annotations[StatusAnnotation]
 	pod.Injected = status || proxy && initC
 	if !pod.Injected {
-		switch annotations[NativeSidecarKey] {
-		case "true":
-			native = true
-		case "false":
-		default:
-			native = s.NativeSidecars
-		}
+		a, set := annotations[NativeSidecarKey]
+		native = NativeSidecarFor(s.Profile.Version, a, set, s.NativeSidecars, s.KubernetesMinor)
 	}
 	return &PodFacts{
 		Decision:       s.Profile.Decide(pod),
