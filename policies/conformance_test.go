@@ -114,7 +114,11 @@ func TestHostConformance(t *testing.T) {
 	for _, r := range meshtest.Table(t, "hosts.tsv") {
 		svc := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": r.Cols[2], "namespace": r.Cols[3]}, "spec": map[string]any{}}
 		dr := map[string]any{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": map[string]any{"name": "dr", "namespace": r.Cols[1]}, "spec": map[string]any{"host": r.Cols[0]}}
-		out := lib(t, map[string]any{"resources": []any{svc, dr}, "settings": map[string]any{"namespace": "onap"}})
+		// A client in the rule's namespace: a DestinationRule applies to its own namespace's
+		// clients whatever the Service's namespace (EffectiveDestinationRules).
+		client := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "client", "namespace": r.Cols[1]},
+			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "c"}}}}}}
+		out := lib(t, map[string]any{"resources": []any{svc, dr, client}, "settings": map[string]any{"namespace": "onap"}})
 		hosts, _ := out["hosts"].(map[string]any)
 		got := fmt.Sprint(hosts["1"])
 		if want := map[bool]string{true: "[0]", false: "[]"}[r.Cols[4] == "match"]; got != want {

@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,5 +266,46 @@ func TestNativeSidecarTable(t *testing.T) {
 		if want := r.Cols[4] == "native"; got != want {
 			t.Errorf("%s (%s): native = %v, want %v", r, r.Cols[5], got, want)
 		}
+	}
+}
+
+// W4: the DestinationRule that applies is chosen per client namespace
+// (pilot/pkg/model/push_context.go destinationRule, 1.30.0): the client's
+// namespace, then the Service's (exported), then istio-system (exported);
+// the most specific host within each.
+func TestEffectiveDestinationRules(t *testing.T) {
+	const aai = "aai.onap.svc.cluster.local"
+	for _, c := range []struct {
+		name   string
+		drs    []DestRule
+		client string
+		want   []int
+	}{
+		{"a third namespace's rule never applies", []DestRule{{Index: 0, NS: "other", Host: "*.local"}}, "onap", nil},
+		{"the third namespace's own clients use it", []DestRule{{Index: 0, NS: "other", Host: "*.local"}}, "other", []int{0}},
+		{"the service namespace's exact host shadows the root's *.local",
+			[]DestRule{{Index: 0, NS: "onap", Host: aai}, {Index: 1, NS: RootNamespace, Host: "*.local"}}, "onap", []int{0}},
+		{"root namespace applies when nothing closer does", []DestRule{{Index: 1, NS: RootNamespace, Host: "*.local"}}, "sdc", []int{1}},
+		{"the client's namespace wins over the service's", []DestRule{{Index: 0, NS: "onap", Host: aai}, {Index: 1, NS: "sdc", Host: "*.local"}}, "sdc", []int{1}},
+		{"exportTo . hides it from other namespaces", []DestRule{{Index: 0, NS: "onap", Host: aai, ExportTo: []string{"."}}}, "sdc", nil},
+		{"exportTo . keeps it for its own namespace", []DestRule{{Index: 0, NS: "onap", Host: aai, ExportTo: []string{"."}}}, "onap", []int{0}},
+		{"exportTo a listed namespace", []DestRule{{Index: 0, NS: "onap", Host: aai, ExportTo: []string{"sdc"}}}, "sdc", []int{0}},
+		{"the longest wildcard wins", []DestRule{{Index: 0, NS: "onap", Host: "*.local"}, {Index: 1, NS: "onap", Host: "*.onap.svc.cluster.local"}}, "onap", []int{1}},
+		{"same host in one namespace: merged", []DestRule{{Index: 0, NS: "onap", Host: aai}, {Index: 1, NS: "onap", Host: aai}}, "onap", []int{0, 1}},
+	} {
+		got := EffectiveDestinationRules(c.drs, c.client, aai, "onap")
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	// Through Analyze, as the mtls rules read it: DR b (aai, DISABLE) in onap and DR c (*.local)
+	// in istio-system, client in onap: only b applies to aai.
+	svc := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "aai", "namespace": "onap"}, "spec": map[string]any{}}
+	dr := func(name, ns, host string) map[string]any {
+		return map[string]any{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": map[string]any{"name": name, "namespace": ns}, "spec": map[string]any{"host": host}}
+	}
+	m := Analyze([]map[string]any{svc, dr("a", "other", "*.local"), dr("b", "onap", "aai"), dr("c", RootNamespace, "*.local")}, Settings{Namespace: "onap"})
+	if len(m.HostServices[1]) != 0 || len(m.HostServices[2]) != 1 || len(m.HostServices[3]) != 0 {
+		t.Errorf("HostServices = %v, want only DR b on aai", m.HostServices)
 	}
 }

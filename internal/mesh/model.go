@@ -40,8 +40,9 @@ type Model struct {
 	// ServiceWorkloads are [service, workload] index pairs: the pods a
 	// Service selects.
 	ServiceWorkloads [][2]int
-	// HostServices are, per DestinationRule, the Services its spec.host
-	// reaches (ExternalName Services from 1.21 take none).
+	// HostServices are, per DestinationRule, the Services it applies to for
+	// some client: a workload of the input or the Service's own namespace
+	// (EffectiveDestinationRules; ExternalName Services from 1.21 take none).
 	HostServices map[int][]int
 }
 
@@ -128,6 +129,10 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 			}
 		}
 	}
+	// DestinationRules apply per client namespace (EffectiveDestinationRules):
+	// the clients are the input's workloads, and the Service's own namespace.
+	domain := domainOr(s.ClusterDomain)
+	var drs []DestRule
 	for i, o := range objects {
 		if o == nil || text(o["kind"]) != "DestinationRule" {
 			continue
@@ -136,14 +141,32 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 		if host == "" {
 			continue
 		}
-		for _, si := range services {
-			svc := objects[si]
-			if ExternalNameAlias(m.Version, svc) {
-				continue // no DestinationRule applies to an ExternalName Service from 1.21
+		ns := namespaceOf(o)
+		d := DestRule{Index: i, NS: ns, Host: ResolveHost(host, ns, domain)}
+		for _, e := range stringItems(field(o, "spec", "exportTo")) {
+			d.ExportTo = append(d.ExportTo, e)
+		}
+		drs = append(drs, d)
+	}
+	clients := map[string]bool{}
+	for _, p := range m.Pods {
+		clients[p.Namespace] = true
+	}
+	for _, si := range services {
+		svc := objects[si]
+		if ExternalNameAlias(m.Version, svc) {
+			continue // no DestinationRule applies to an ExternalName Service from 1.21
+		}
+		svcNS := namespaceOf(svc)
+		fqdn := ServiceHost(text(field(svc, "metadata", "name")), svcNS, domain)
+		applied := map[int]bool{}
+		for _, c := range append(slices.Sorted(maps.Keys(clients)), svcNS) {
+			for _, di := range EffectiveDestinationRules(drs, c, fqdn, svcNS) {
+				applied[di] = true
 			}
-			if HostSelectsService(host, namespaceOf(o), text(field(svc, "metadata", "name")), namespaceOf(svc), s.ClusterDomain) {
-				m.HostServices[i] = append(m.HostServices[i], si)
-			}
+		}
+		for _, di := range slices.Sorted(maps.Keys(applied)) {
+			m.HostServices[di] = append(m.HostServices[di], si)
 		}
 	}
 	return m
@@ -235,6 +258,18 @@ func servicePorts(v Version, svc map[string]any) []PortFacts {
 // protocol and no DestinationRule applies to it.
 func ExternalNameAlias(v Version, svc map[string]any) bool {
 	return v.AtLeast(externalNameAlias) && text(field(svc, "spec", "type")) == "ExternalName" && text(field(svc, "spec", "externalName")) != ""
+}
+
+// stringItems reads a list of strings (spec.exportTo).
+func stringItems(v any) []string {
+	items, _ := v.([]any)
+	var out []string
+	for _, it := range items {
+		if t, ok := it.(string); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // field walks nested maps.
