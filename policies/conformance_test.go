@@ -85,7 +85,11 @@ func TestInjectionConformance(t *testing.T) {
 		dep := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "app", "namespace": r.Cols[3]}, "spec": map[string]any{"template": pod}}
 		settings := map[string]any{"namespace": r.Cols[3], "namespaceLabels": toAny(meshtest.Map(r.Cols[4])), "istioVersion": r.Cols[0], "istioFlavor": r.Cols[1]}
 		if r.Cols[2] != "" {
-			settings["revisions"] = []any{r.Cols[2]}
+			var revs []any
+			for _, rev := range strings.Split(r.Cols[2], ",") {
+				revs = append(revs, rev)
+			}
+			settings["revisions"] = revs
 		}
 		out := lib(t, map[string]any{"resources": []any{dep}, "settings": settings})
 		pods, _ := out["pods"].(map[string]any)
@@ -110,7 +114,11 @@ func TestHostConformance(t *testing.T) {
 	for _, r := range meshtest.Table(t, "hosts.tsv") {
 		svc := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": r.Cols[2], "namespace": r.Cols[3]}, "spec": map[string]any{}}
 		dr := map[string]any{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": map[string]any{"name": "dr", "namespace": r.Cols[1]}, "spec": map[string]any{"host": r.Cols[0]}}
-		out := lib(t, map[string]any{"resources": []any{svc, dr}, "settings": map[string]any{"namespace": "onap"}})
+		// A client in the rule's namespace: a DestinationRule applies to its own namespace's
+		// clients whatever the Service's namespace (EffectiveDestinationRules).
+		client := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "client", "namespace": r.Cols[1]},
+			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "c"}}}}}}
+		out := lib(t, map[string]any{"resources": []any{svc, dr, client}, "settings": map[string]any{"namespace": "onap"}})
 		hosts, _ := out["hosts"].(map[string]any)
 		got := fmt.Sprint(hosts["1"])
 		if want := map[bool]string{true: "[0]", false: "[]"}[r.Cols[4] == "match"]; got != want {
@@ -125,4 +133,46 @@ func toAny(m map[string]string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+func TestAnnotationConformance(t *testing.T) {
+	for _, r := range meshtest.Table(t, "annotations.tsv") {
+		value, err := strconv.Unquote(r.Cols[2])
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		pod := map[string]any{
+			"metadata": map[string]any{"annotations": map[string]any{r.Cols[1]: value}},
+			"spec":     map[string]any{"containers": []any{map[string]any{"name": "app"}}},
+		}
+		dep := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "app"}, "spec": map[string]any{"template": pod}}
+		settings := map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{"istio-injection": "enabled"}, "istioVersion": r.Cols[0]}
+		out := lib(t, map[string]any{"resources": []any{dep}, "settings": settings})
+		p, _ := out["pods"].(map[string]any)["0"].(map[string]any)
+		rejected, _ := p["rejected"].([]any)
+		if got := map[bool]string{true: "valid", false: "rejected"}[len(rejected) == 0]; got != r.Cols[3] {
+			t.Errorf("%s (%s): the rules read %s=%q at %s as %s (%v), want %s", r, r.Cols[4], r.Cols[1], value, r.Cols[0], got, rejected, r.Cols[3])
+		}
+	}
+}
+
+func TestNativeSidecarConformance(t *testing.T) {
+	for _, r := range meshtest.Table(t, "native.tsv") {
+		tmpl := map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "job"}}}}
+		if r.Cols[1] != "" {
+			a, err := strconv.Unquote(r.Cols[1])
+			if err != nil {
+				t.Fatalf("%s: %v", r, err)
+			}
+			tmpl["metadata"] = map[string]any{"annotations": map[string]any{"sidecar.istio.io/nativeSidecar": a}}
+		}
+		job := map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j"}, "spec": map[string]any{"template": tmpl}}
+		settings := map[string]any{"namespace": "onap", "namespaceLabels": map[string]any{"istio-injection": "enabled"}, "istioVersion": r.Cols[0],
+			"nativeSidecars": r.Cols[2] == "true", "kubernetesVersion": r.Cols[3]}
+		out := lib(t, map[string]any{"resources": []any{job}, "settings": settings})
+		p, _ := out["pods"].(map[string]any)["0"].(map[string]any)
+		if got, want := p["native_sidecars"], r.Cols[4] == "native"; got != want {
+			t.Errorf("%s (%s): the rules read native_sidecars = %v, want %v", r, r.Cols[5], got, want)
+		}
+	}
 }

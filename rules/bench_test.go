@@ -210,13 +210,14 @@ func evalInputValue(t *testing.T, objects []map[string]any, s Settings) ast.Valu
 	var input any = map[string]any{
 		"resources": res,
 		"settings": map[string]any{
-			"namespace":       s.Namespace,
-			"namespaceLabels": labels,
-			"istioVersion":    s.IstioVersion,
-			"istioFlavor":     s.IstioFlavor,
-			"revisions":       revisions,
-			"traceFormat":     s.TraceFormat,
-			"nativeSidecars":  s.NativeSidecars,
+			"namespace":         s.Namespace,
+			"namespaceLabels":   labels,
+			"istioVersion":      s.IstioVersion,
+			"istioFlavor":       s.IstioFlavor,
+			"revisions":         revisions,
+			"traceFormat":       s.TraceFormat,
+			"nativeSidecars":    s.NativeSidecars,
+			"kubernetesVersion": s.KubernetesVersion,
 		},
 	}
 	if err := util.RoundTripFast(&input); err != nil {

@@ -37,9 +37,13 @@ type Settings struct {
 	Namespace       string            `json:"namespace"`
 	NamespaceLabels map[string]string `json:"namespaceLabels"`
 	TraceFormat     string            `json:"traceFormat"`
-	// NativeSidecars says the mesh injects Kubernetes native sidecars
-	// (Istio >= 1.19 on Kubernetes >= 1.28), so Job sidecars exit by themselves.
+	// NativeSidecars says istiod runs with ENABLE_NATIVE_SIDECARS=true
+	// (internal/mesh NativeSidecarFor reads it per Istio release).
 	NativeSidecars bool `json:"nativeSidecars"`
+	// KubernetesVersion is the cluster's Kubernetes release ("1.33"; ""
+	// unknown): from Istio 1.27 the default ENABLE_NATIVE_SIDECARS=auto
+	// makes sidecars native on Kubernetes >= 1.33.
+	KubernetesVersion string `json:"kubernetesVersion"`
 	// IstioVersion is the target Istio release (internal/mesh.ParseVersion;
 	// "" is the newest the model covers).
 	IstioVersion string `json:"istioVersion"`
@@ -174,6 +178,7 @@ func (e *Engine) input(objects []map[string]any, s Settings) (ast.Value, error) 
 		[2]*ast.Term{ast.StringTerm("namespaceLabels"), ast.ObjectTerm(labels...)},
 		[2]*ast.Term{ast.StringTerm("traceFormat"), ast.StringTerm(s.TraceFormat)},
 		[2]*ast.Term{ast.StringTerm("nativeSidecars"), ast.BooleanTerm(s.NativeSidecars)},
+		[2]*ast.Term{ast.StringTerm("kubernetesVersion"), ast.StringTerm(s.KubernetesVersion)},
 		[2]*ast.Term{ast.StringTerm("istioVersion"), ast.StringTerm(s.IstioVersion)},
 		[2]*ast.Term{ast.StringTerm("istioFlavor"), ast.StringTerm(s.IstioFlavor)},
 		[2]*ast.Term{ast.StringTerm("revisions"), ast.ArrayTerm(revisions...)},

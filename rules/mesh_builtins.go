@@ -149,6 +149,9 @@ func MeshSettings(settings map[string]any) (mesh.Settings, error) {
 		ClusterDomain:   str("clusterDomain"),
 	}
 	s.NativeSidecars, _ = settings["nativeSidecars"].(bool)
+	if s.KubernetesMinor, err = mesh.ParseKubernetesVersion(str("kubernetesVersion")); err != nil {
+		return mesh.Settings{}, fmt.Errorf("input.settings.kubernetesVersion: %w", err)
+	}
 	if revs, ok := settings["revisions"].([]any); ok {
 		for _, r := range revs {
 			if t, ok := r.(string); ok {

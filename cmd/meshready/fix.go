@@ -144,7 +144,7 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 		DiffRoot: diffRoot,
 		Render:   f.render,
 		Config:   cfg,
-		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars,
+		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars, KubernetesVersion: cfg.KubernetesVersion,
 			IstioVersion: cfg.IstioVersion, IstioFlavor: cfg.IstioFlavor, Revisions: cfg.Revisions},
 		Engine:      eng,
 		Only:        f.only,

@@ -271,8 +271,11 @@ func TestGateFixtures(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if !slices.Equal(keys, []string{"baseline", "errors", "findings", "summary"}) {
-			t.Errorf("top-level keys %v: the contract's three and baseline only", keys)
+		if !slices.Equal(keys, []string{"baseline", "errors", "findings", "istioVersion", "summary"}) {
+			t.Errorf("top-level keys %v: the contract's three, istioVersion and baseline only", keys)
+		}
+		if v := string(top["istioVersion"]); v != `"1.30"` {
+			t.Errorf(`"istioVersion" %s, want "1.30" (the default target)`, v)
 		}
 		if len(doc.Findings) != 1 || doc.Findings[0].Value != "apx" || doc.Findings[0].Line != line || doc.Findings[0].File != "kubernetes/bad-ports/values.yaml" {
 			t.Errorf("findings %+v, want only port-protocol-name apx at kubernetes/bad-ports/values.yaml:%d", doc.Findings, line)

@@ -166,7 +166,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 	o := lint.Options{
 		Render: f.render,
 		Config: cfg,
-		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars,
+		Settings: rules.Settings{Namespace: f.render.Namespace, NamespaceLabels: cfg.NamespaceLabels, TraceFormat: trace, NativeSidecars: cfg.NativeSidecars, KubernetesVersion: cfg.KubernetesVersion,
 			IstioVersion: cfg.IstioVersion, IstioFlavor: cfg.IstioFlavor, Revisions: cfg.Revisions},
 		Workers: f.workers,
 		Stdin:   os.Stdin,

@@ -34,8 +34,16 @@ type Config struct {
 	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
 	// TraceFormat is the mesh's trace header format: b3 (default) or w3c.
 	TraceFormat string `json:"traceFormat,omitempty"`
-	// NativeSidecars says the mesh runs Istio's native sidecars.
+	// NativeSidecars says istiod runs with ENABLE_NATIVE_SIDECARS=true
+	// (Istio 1.20-1.23: the only switch; 1.24-1.26: unless the pod's
+	// sidecar.istio.io/nativeSidecar says otherwise; 1.27+: forces what
+	// the default "auto" decides from the Kubernetes version).
 	NativeSidecars bool `json:"nativeSidecars,omitempty"`
+	// KubernetesVersion is the cluster's Kubernetes release ("1.33"). From
+	// Istio 1.27 the default ENABLE_NATIVE_SIDECARS=auto injects native
+	// sidecars when every node runs Kubernetes >= 1.33. Empty means unknown,
+	// and auto is then not assumed to turn them on.
+	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	// IstioVersion is the target Istio release ("1.24"); empty is the newest
 	// release meshready's model covers (internal/mesh).
 	IstioVersion string `json:"istioVersion,omitempty"`
@@ -43,7 +51,10 @@ type Config struct {
 	// injection needs the pod to ask for the sidecar.
 	IstioFlavor string `json:"istioFlavor,omitempty"`
 	// Revisions are the installed Istio revisions and revision tags a
-	// namespace's istio.io/rev may name (empty: any value names one).
+	// namespace's istio.io/rev may name. Empty is a default install, which
+	// answers istio-injection=enabled and istio.io/rev=default only; a list
+	// without "default" is a revision-only install, where istio-injection=enabled
+	// and the pod label sidecar.istio.io/inject reach no webhook.
 	Revisions []string `json:"revisions,omitempty"`
 	// Values adds values files per chart: chart glob -> files (relative to
 	// the configuration file).
@@ -139,6 +150,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := mesh.ParseVersion(c.IstioVersion); err != nil {
 		return fmt.Errorf("istioVersion: %w", err)
+	}
+	if _, err := mesh.ParseKubernetesVersion(c.KubernetesVersion); err != nil {
+		return fmt.Errorf("kubernetesVersion: %w", err)
 	}
 	switch c.IstioFlavor {
 	case "", mesh.FlavorIstio, mesh.FlavorOpenShift2:

@@ -123,9 +123,10 @@ type Report struct {
 	Errors   []ChartError `json:"errors"`
 	Summary  Summary      `json:"summary"`
 	// IstioVersion is the Istio release the verdicts are for (internal/mesh):
-	// text, html, github and gerrit print it with the summary; not in the
-	// JSON contract, whose top-level keys are fixed.
-	IstioVersion string `json:"-"`
+	// every format shows it (JSON "istioVersion", SARIF run property
+	// istioVersion, JUnit property istio.version, the summary line of text,
+	// html, github and gerrit).
+	IstioVersion string `json:"istioVersion,omitempty"`
 	// Rules are the rules that ran (for SARIF and HTML); not in the JSON contract.
 	Rules []Rule `json:"-"`
 	// Families are the rule families declared by the loaded policies, in

@@ -212,6 +212,10 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	if s.Namespace == "" {
 		s.Namespace = l.Opts.Render.Namespace
 	}
+	version, err := mesh.ParseVersion(s.IstioVersion)
+	if err != nil {
+		return nil, err
+	}
 	eng, err := l.enabledRules(ctx)
 	if err != nil {
 		return nil, err
@@ -257,7 +261,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			ResourceIndex: r.Index,
 		}
 		redact(r, &f)
-		f.Fix = suggestFix(&ev, res.Resources, r, f, loc.File, l.sources.Lines)
+		f.Fix = suggestFix(version, &ev, res.Resources, r, f, loc.File, l.sources.Lines)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}

@@ -2,17 +2,14 @@ package mesh
 
 import "strings"
 
-// Decide applies the rule the KRM function and the chart fixer share to one
-// Service port: a port that declares no protocol gets Infer's; one whose
-// declared protocol Mismatch or strong evidence (Contradicts) contradicts
-// gets the corrected one. ok is false
-// when the port stays as it is: UDP and SCTP (Istio does not proxy them), an
-// explicit appProtocol (the user's word), or a declared protocol nothing
-// contradicts.
-func Decide(p Port, ev Evidence) (inf Inference, ok bool) { return DecideFor(LatestVersion, p, ev) }
-
-// DecideFor is Decide with the protocol Istio release v selects.
-func DecideFor(v Version, p Port, ev Evidence) (inf Inference, ok bool) {
+// Decide applies the rule the KRM function, the chart fixer and lint's
+// suggestions share to one Service port, with the protocol the target Istio
+// release v selects: a port that declares no protocol gets Infer's; one
+// whose declared protocol Mismatch or strong evidence (Contradicts)
+// contradicts gets the corrected one. ok is false when the port stays as it
+// is: UDP and SCTP (Istio does not proxy them), an explicit appProtocol (the
+// user's word), or a declared protocol nothing contradicts.
+func Decide(v Version, p Port, ev Evidence) (inf Inference, ok bool) {
 	if strings.EqualFold(p.Protocol, "UDP") || strings.EqualFold(p.Protocol, "SCTP") {
 		return Inference{}, false
 	}

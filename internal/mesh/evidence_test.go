@@ -37,7 +37,7 @@ func TestDecideAndEvidenceFromPods(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ev := EvidenceFromPods(c.item, c.pods, c.table)
-			inf, ok := Decide(PortOf(c.item), ev)
+			inf, ok := Decide(LatestVersion, PortOf(c.item), ev)
 			if ok != c.ok || ok && inf.Protocol != c.want {
 				t.Errorf("Decide = %v (%s), %v; want %v, %v", inf.Protocol, inf.Reason, ok, c.want, c.ok)
 			}
@@ -141,6 +141,26 @@ func TestIntOrNameAndNumber(t *testing.T) {
 		}
 		if n, ok := Number(c.in); n != c.number || ok != c.numOK {
 			t.Errorf("Number(%#v) = %d, %v; want %d, %v", c.in, n, ok, c.number, c.numOK)
+		}
+	}
+}
+
+// W6: Decide reads the port with the target release. kubernetes.io/ws is
+// sniffed by Istio 1.23 (pkg/config/kube/conversion.go @1.23.6 has no ws
+// case), so the port declares nothing there and gets the inferred protocol;
+// from 1.24 it is declared HTTP and the author's appProtocol stays.
+func TestDecideAtVersion(t *testing.T) {
+	item := map[string]any{"name": "api", "appProtocol": "kubernetes.io/ws", "port": int64(8080)}
+	for _, c := range []struct {
+		v  Version
+		ok bool
+	}{{Version{Major: 1, Minor: 23}, true}, {Version{Major: 1, Minor: 24}, false}, {LatestVersion, false}} {
+		_, ok := Decide(c.v, PortOf(item), EvidenceFromPods(item, nil, nil))
+		if ok != c.ok {
+			t.Errorf("Decide at %s: ok = %v, want %v", c.v, ok, c.ok)
+		}
+		if got := Declared(c.v, PortOf(item)); got == c.ok {
+			t.Errorf("Declared at %s = %v, want %v", c.v, got, !c.ok)
 		}
 	}
 }

@@ -37,8 +37,12 @@ type Profile struct {
 	Version Version
 	// Flavor is FlavorIstio (the default when empty) or FlavorOpenShift2.
 	Flavor string
-	// Revisions are the installed revisions and revision tags a
-	// namespace's istio.io/rev may name; empty means any value names one.
+	// Revisions are the installed revisions and revision tags an
+	// istio.io/rev label may name. Empty is a default, non-revisioned
+	// install: the default revision, which answers istio-injection=enabled,
+	// the pod label sidecar.istio.io/inject="true" and istio.io/rev=default
+	// only (mutatingwebhook.yaml, 1.20-1.30: the namespace. and object.
+	// webhooks, and rev.namespace./rev.object. with the value "default").
 	Revisions []string
 }
 
@@ -50,7 +54,8 @@ type Pod struct {
 	HostNetwork     bool
 	NamespaceLabels map[string]string
 	// Injected: the template already carries Istio's sidecar (kube-inject
-	// output): an istio-proxy container or the sidecar.istio.io/status annotation.
+	// output): the sidecar.istio.io/status annotation, or an istio-proxy
+	// container beside istio-init or istio-validation.
 	Injected bool
 }
 
@@ -142,7 +147,7 @@ func (p Profile) Decide(pod Pod) Decision {
 func (p Profile) decide(pod Pod) Decision {
 	d := Decision{Setting: InjectSetting(pod.Labels, pod.Annotations)}
 	if pod.Injected {
-		d.Injected, d.Reason = true, "its pod template already carries Istio's sidecar (istio-proxy container or sidecar.istio.io/status)"
+		d.Injected, d.Reason = true, "its pod template already carries Istio's sidecar (sidecar.istio.io/status, or istio-proxy with istio-init or istio-validation)"
 		return d
 	}
 	if pod.HostNetwork {
@@ -202,6 +207,9 @@ func (p Profile) webhook(pod Pod) (bool, string) {
 	podOff := hasLbl && lbl == "false"
 	switch {
 	case hasNsInj && nsInj == "enabled":
+		if !p.defaultWebhooks() {
+			return false, fmt.Sprintf("namespace '%s' is labelled istio-injection=enabled, which only the default revision's webhooks read, and the installed revisions (%s) have none and no 'default' tag", pod.Namespace, strings.Join(p.Revisions, ", "))
+		}
 		if podOff {
 			return false, "its pod label sidecar.istio.io/inject is \"false\""
 		}
@@ -210,7 +218,7 @@ func (p Profile) webhook(pod Pod) (bool, string) {
 		return false, fmt.Sprintf("namespace '%s' is labelled istio-injection=%s, which turns injection off whatever the pod says", pod.Namespace, nsInj)
 	case hasNsRev:
 		if !p.revision(nsRev) {
-			return false, fmt.Sprintf("namespace '%s' is labelled istio.io/rev=%s, which names none of the installed revisions (%s)", pod.Namespace, nsRev, strings.Join(p.Revisions, ", "))
+			return false, fmt.Sprintf("namespace '%s' is labelled istio.io/rev=%s, which names none of the installed revisions (%s)", pod.Namespace, nsRev, p.revisionList())
 		}
 		if podOff {
 			return false, "its pod label sidecar.istio.io/inject is \"false\""
@@ -221,8 +229,10 @@ func (p Profile) webhook(pod Pod) (bool, string) {
 	switch {
 	case hasPodRev && p.revision(podRev) && !podOff:
 		return true, fmt.Sprintf("its pod label istio.io/rev=%s selects an installed revision", podRev)
-	case hasLbl && lbl == "true" && !hasPodRev:
+	case hasLbl && lbl == "true" && !hasPodRev && p.defaultWebhooks():
 		return true, "its pod label sidecar.istio.io/inject is \"true\""
+	case hasLbl && lbl == "true" && !hasPodRev:
+		return false, fmt.Sprintf("its pod label sidecar.istio.io/inject is \"true\", which only the default revision's webhooks read, and the installed revisions (%s) have none and no 'default' tag", strings.Join(p.Revisions, ", "))
 	}
 	why := fmt.Sprintf("namespace '%s' is not labelled istio-injection=enabled or istio.io/rev, and its pod template has no label sidecar.istio.io/inject: \"true\"", pod.Namespace)
 	if pod.Annotations[InjectKey] != "" && !hasLbl {
@@ -231,13 +241,33 @@ func (p Profile) webhook(pod Pod) (bool, string) {
 	return false, why
 }
 
-// revision: rev names an installed revision or tag ("default" is the
-// default revision's tag).
+// revision: rev names an installed revision or tag. With Revisions unset
+// (a default install) only "default" does: the default revision's
+// rev.namespace. and rev.object. webhooks match istio.io/rev=default
+// (mutatingwebhook.yaml:73-77, 104-108 @1.30.0).
 func (p Profile) revision(rev string) bool {
 	if len(p.Revisions) == 0 {
-		return rev != ""
+		return rev == "default"
 	}
-	return slices.Contains(p.Revisions, rev)
+	return rev != "" && slices.Contains(p.Revisions, rev)
+}
+
+// revisionList names the installed revisions for a reason.
+func (p Profile) revisionList() string {
+	if len(p.Revisions) == 0 {
+		return "a default install answers istio.io/rev=default only; list the installed revisions and tags under revisions in .meshready.yaml"
+	}
+	return strings.Join(p.Revisions, ", ")
+}
+
+// defaultWebhooks: the namespace. and object. webhooks, which read
+// istio-injection=enabled and the pod label sidecar.istio.io/inject="true",
+// exist only for the default revision ({{- if (eq .Values.revision "") }},
+// mutatingwebhook.yaml:112 @1.30.0) or for a revision tag named "default"
+// (revision-tags-mwc.yaml:97 @1.30.0). A revisions list without "default"
+// describes a revision-only install.
+func (p Profile) defaultWebhooks() bool {
+	return len(p.Revisions) == 0 || slices.Contains(p.Revisions, "default")
 }
 
 // NamespaceLabels are the labels of namespace ns: a Namespace object in the

@@ -125,7 +125,7 @@ func SelectFor(v Version, p Port) Instance {
 	return out
 }
 
-// Declared reports whether Istio selects the port's protocol without
-// sniffing: by appProtocol, by name, or by a well-known port. UDP counts as
-// declared, since Istio does not proxy it.
-func Declared(p Port) bool { return Select(p) != Unsupported }
+// Declared reports whether Istio release v selects the port's protocol
+// without sniffing: by appProtocol, by name, or by a well-known port. UDP
+// counts as declared, since Istio does not proxy it.
+func Declared(v Version, p Port) bool { return SelectFor(v, p) != Unsupported }

@@ -37,7 +37,7 @@ func TestSelectTable(t *testing.T) {
 		if got := Select(c.port); got != c.want {
 			t.Errorf("selection.tsv:%d: Select(%+v) = %s, want %s", c.row.Line, c.port, got, c.want)
 		}
-		if got, want := Declared(c.port), c.want != Unsupported; got != want {
+		if got, want := Declared(LatestVersion, c.port), c.want != Unsupported; got != want {
 			t.Errorf("selection.tsv:%d: Declared(%+v) = %v, want %v", c.row.Line, c.port, got, want)
 		}
 	}

@@ -17,9 +17,13 @@ type Settings struct {
 	Namespace string
 	// NamespaceLabels are the configured labels of the release namespace.
 	NamespaceLabels map[string]string
-	// NativeSidecars: the mesh injects istio-proxy as a native sidecar.
+	// NativeSidecars: istiod runs with ENABLE_NATIVE_SIDECARS=true.
 	NativeSidecars bool
-	ClusterDomain  string
+	// KubernetesMinor is the cluster's Kubernetes minor release (0:
+	// unknown); from Istio 1.27 the default ENABLE_NATIVE_SIDECARS=auto
+	// makes sidecars native on Kubernetes >= 1.33 (NativeSidecarFor).
+	KubernetesMinor int
+	ClusterDomain   string
 }
 
 // Model is what Istio makes of one input: the facts every rule, the KRM
@@ -36,7 +40,9 @@ type Model struct {
 	// ServiceWorkloads are [service, workload] index pairs: the pods a
 	// Service selects.
 	ServiceWorkloads [][2]int
-	// HostServices are, per DestinationRule, the Services its spec.host reaches.
+	// HostServices are, per DestinationRule, the Services it applies to for
+	// some client: a workload of the input or the Service's own namespace
+	// (EffectiveDestinationRules; ExternalName Services from 1.21 take none).
 	HostServices map[int][]int
 }
 
@@ -49,8 +55,9 @@ type PodFacts struct {
 	Labels    map[string]string
 	// NativeSidecars: istio-proxy runs (or will run) as a native sidecar.
 	NativeSidecars bool
-	// Rejected are the traffic annotations the injector refuses; a pod with
-	// any is never created once injection applies.
+	// Rejected are the annotations the injector of the target release
+	// refuses (ValidateInjectAnnotation); a pod with any is never created
+	// once injection applies.
 	Rejected []TrafficAnnotationError
 }
 
@@ -122,6 +129,10 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 			}
 		}
 	}
+	// DestinationRules apply per client namespace (EffectiveDestinationRules):
+	// the clients are the input's workloads, and the Service's own namespace.
+	domain := domainOr(s.ClusterDomain)
+	var drs []DestRule
 	for i, o := range objects {
 		if o == nil || text(o["kind"]) != "DestinationRule" {
 			continue
@@ -130,11 +141,32 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 		if host == "" {
 			continue
 		}
-		for _, si := range services {
-			svc := objects[si]
-			if HostSelectsService(host, namespaceOf(o), text(field(svc, "metadata", "name")), namespaceOf(svc), s.ClusterDomain) {
-				m.HostServices[i] = append(m.HostServices[i], si)
+		ns := namespaceOf(o)
+		d := DestRule{Index: i, NS: ns, Host: ResolveHost(host, ns, domain)}
+		for _, e := range stringItems(field(o, "spec", "exportTo")) {
+			d.ExportTo = append(d.ExportTo, e)
+		}
+		drs = append(drs, d)
+	}
+	clients := map[string]bool{}
+	for _, p := range m.Pods {
+		clients[p.Namespace] = true
+	}
+	for _, si := range services {
+		svc := objects[si]
+		if ExternalNameAlias(m.Version, svc) {
+			continue // no DestinationRule applies to an ExternalName Service from 1.21
+		}
+		svcNS := namespaceOf(svc)
+		fqdn := ServiceHost(text(field(svc, "metadata", "name")), svcNS, domain)
+		applied := map[int]bool{}
+		for _, c := range append(slices.Sorted(maps.Keys(clients)), svcNS) {
+			for _, di := range EffectiveDestinationRules(drs, c, fqdn, svcNS) {
+				applied[di] = true
 			}
+		}
+		for _, di := range slices.Sorted(maps.Keys(applied)) {
+			m.HostServices[di] = append(m.HostServices[di], si)
 		}
 	}
 	return m
@@ -158,29 +190,32 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		HostNetwork:     field(spec, "hostNetwork") == true,
 		NamespaceLabels: nsLabels,
 	}
-	native := false
+	native, proxy, initC := false, false, false
 	for _, c := range mapItems(field(spec, "initContainers")) {
-		if text(c["name"]) == ProxyContainer {
-			pod.Injected = true
+		switch text(c["name"]) {
+		case ProxyContainer:
+			proxy = true
 			native = native || NativeSidecar(c)
+		case InitContainer, ValidationContainer:
+			initC = true
 		}
 	}
 	for _, c := range mapItems(field(spec, "containers")) {
 		if text(c["name"]) == ProxyContainer {
-			pod.Injected = true
+			proxy = true
 		}
 	}
-	if _, ok := annotations[StatusAnnotation]; ok {
-		pod.Injected = true
-	}
+	// A template container named istio-proxy alone is a customisation the
+	// injector merges into the proxy it injects (istio.io "Customizing
+	// injection"; pkg/kube/inject/webhook.go:574 @1.30.0, !alreadyInjected &&
+	// len(overrides.Containers) > 0): the pod still goes through the webhook
+	// selection. Istio's output carries the status annotation, or istio-proxy
+	// with istio-init or istio-validation beside it.
+	_, status := annotations[StatusAnnotation]
+	pod.Injected = status || proxy && initC
 	if !pod.Injected {
-		switch annotations[NativeSidecarKey] {
-		case "true":
-			native = true
-		case "false":
-		default:
-			native = s.NativeSidecars
-		}
+		a, set := annotations[NativeSidecarKey]
+		native = NativeSidecarFor(s.Profile.Version, a, set, s.NativeSidecars, s.KubernetesMinor)
 	}
 	return &PodFacts{
 		Decision:       s.Profile.Decide(pod),
@@ -188,13 +223,13 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 		Namespace:      ns,
 		Labels:         labels,
 		NativeSidecars: native,
-		Rejected:       RejectedAnnotations(annotations),
+		Rejected:       RejectedAnnotations(s.Profile.Version, annotations),
 	}
 }
 
 // servicePorts reads a Service's ports as Istio release v does.
 func servicePorts(v Version, svc map[string]any) []PortFacts {
-	externalName := text(field(svc, "spec", "type")) == "ExternalName"
+	externalName := ExternalNameAlias(v, svc)
 	items, _ := field(svc, "spec", "ports").([]any)
 	var out []PortFacts
 	for j, it := range items {
@@ -210,10 +245,29 @@ func servicePorts(v Version, svc map[string]any) []PortFacts {
 		if proto := SelectFor(v, p); proto != Unsupported {
 			f.Protocol = proto.Prefix()
 		}
-		if externalName && v.AtLeast(externalNameAlias) {
+		if externalName {
 			f.Ignored = "an ExternalName Service is a DNS alias since Istio 1.21: its ports select no protocol"
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// ExternalNameAlias: Istio release v treats the Service as a DNS alias of
+// its spec.externalName (from 1.21, externalNameAlias): its ports select no
+// protocol and no DestinationRule applies to it.
+func ExternalNameAlias(v Version, svc map[string]any) bool {
+	return v.AtLeast(externalNameAlias) && text(field(svc, "spec", "type")) == "ExternalName" && text(field(svc, "spec", "externalName")) != ""
+}
+
+// stringItems reads a list of strings (spec.exportTo).
+func stringItems(v any) []string {
+	items, _ := v.([]any)
+	var out []string
+	for _, it := range items {
+		if t, ok := it.(string); ok {
+			out = append(out, t)
+		}
 	}
 	return out
 }

@@ -12,8 +12,9 @@ func init() {
 }
 
 // jsonFormat is the machine-readable contract:
-// {"findings":[...],"errors":[...],"summary":{...}}, and with a baseline
-// "baseline":{"new":N,"fixed":M} last.
+// {"findings":[...],"errors":[...],"summary":{...},"istioVersion":"1.30"}
+// (istioVersion when the run has a target release, as lint always does),
+// and with a baseline "baseline":{"new":N,"fixed":M} last.
 type jsonFormat struct{ baseline *BaselineSummary }
 
 func (j jsonFormat) Format(w io.Writer, r *finding.Report) error {

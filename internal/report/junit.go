@@ -95,8 +95,15 @@ func (j junitFormat) Format(w io.Writer, r *finding.Report) error {
 			name = "(no chart)"
 		}
 		suite := junitSuite{Name: name}
+		var props []junitProperty
 		if j.opts.ToolVersion != "" {
-			suite.Properties = &junitProperties{Property: []junitProperty{{Name: "meshready.version", Value: j.opts.ToolVersion}}}
+			props = append(props, junitProperty{Name: "meshready.version", Value: j.opts.ToolVersion})
+		}
+		if r.IstioVersion != "" {
+			props = append(props, junitProperty{Name: "istio.version", Value: r.IstioVersion})
+		}
+		if props != nil {
+			suite.Properties = &junitProperties{Property: props}
 		}
 		for _, e := range r.Errors {
 			if e.Chart != chart {

@@ -47,6 +47,13 @@ type sarifRun struct {
 	// on a consumer's default.
 	ColumnKind string        `json:"columnKind"`
 	Results    []sarifResult `json:"results"`
+	// Properties is the run's property bag (SARIF 2.1.0 §3.8): the Istio
+	// release the verdicts are for.
+	Properties *sarifRunProps `json:"properties,omitempty"`
+}
+
+type sarifRunProps struct {
+	IstioVersion string `json:"istioVersion"`
 }
 
 type sarifTool struct {
@@ -233,6 +240,9 @@ func (s sarifFormat) Format(w io.Writer, r *finding.Report) error {
 			ColumnKind:  "utf16CodeUnits",
 			Results:     results,
 		}},
+	}
+	if r.IstioVersion != "" {
+		log.Runs[0].Properties = &sarifRunProps{IstioVersion: r.IstioVersion}
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -58,8 +58,8 @@ _peer_auth_covers(pa, _, svc) if {
 	meshready.selector_matches(object.get(pa, ["spec", "selector"], {}), as_object(object.get(svc, ["spec", "selector"], {})))
 }
 
-# host_services[i] are the Services DestinationRule i's spec.host reaches, as Istio matches
-# hosts (internal/mesh: short names resolved in the rule's namespace, "*.local", "*").
+# host_services[i] are the Services DestinationRule i applies to, as Istio picks the rule per
+# client namespace and matches hosts (internal/mesh EffectiveDestinationRules, HostsMatch).
 host_services[i] := object.get(model.hostServices, i, set()) if {
 	some i, _ in destination_rules
 }

@@ -52,7 +52,7 @@ _annotations_of(template) := as_object(object.get(template, ["metadata", "annota
 #   reason        why (or why not), in words a finding prints
 #   opt_out       the pod itself turns injection off
 #   native_sidecars  istio-proxy runs (or will run) as a native sidecar
-#   rejected      [{key, value, cause}]: traffic annotations Istio's injector refuses
+#   rejected      [{key, value, cause}]: annotations Istio's injector of the target release refuses
 pods[i] := {
 	"resource": r,
 	"prefix": prefix,

@@ -383,13 +383,20 @@ func (s *session) rootsText() string {
 	return strings.Join(out, ", ")
 }
 
+// version is the target Istio release (validated by the CLI before a fix
+// starts; the model's newest release when unset).
+func (s *session) version() mesh.Version {
+	v, _ := mesh.ParseVersion(s.opts.Settings.IstioVersion)
+	return v
+}
+
 // annotationDecision is Istio's injection decision (internal/mesh) for r
 // once its pod template carries the annotation sidecar.istio.io/inject
 // "true": upstream Istio reads the annotation only to opt out, so only a
 // namespace that injects (or OpenShift Service Mesh 2.x) makes it count.
 func (s *session) annotationDecision(p *chartPlan, vi int, r *resource.Resource) mesh.Decision {
 	set := s.opts.Settings
-	v, _ := mesh.ParseVersion(set.IstioVersion)
+	v := s.version()
 	nsObjects := map[string]map[string]string{}
 	for _, o := range p.before[vi].Resources {
 		if o.Kind == "Namespace" {

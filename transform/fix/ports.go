@@ -82,7 +82,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			if err != nil {
 				return err
 			}
-			inf, ok := mesh.Decide(port, ev)
+			inf, ok := mesh.Decide(s.version(), port, ev)
 			if !ok {
 				refused[key] = true
 				p.refuse(key, svc, f.Field, fmt.Sprintf("%s, but the protocol inference finds nothing to correct; name the port by hand or give its protocol with --port-protocol", f.Message))

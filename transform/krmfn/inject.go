@@ -50,7 +50,7 @@ func (r *run) inject() {
 				"not injected: a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic)")
 			continue
 		}
-		if bad := mesh.RejectedAnnotations(stringMap(path(it.template, "metadata", "annotations"))); len(bad) > 0 {
+		if bad := mesh.RejectedAnnotations(r.version, stringMap(path(it.template, "metadata", "annotations"))); len(bad) > 0 {
 			r.result(it, framework.Error, joinPath(tp, "metadata.annotations[\""+bad[0].Key+"\"]"),
 				fmt.Sprintf("not injected: Istio's injector rejects %s %q (%s), so the pod would never be created; fix the annotation", bad[0].Key, bad[0].Value, bad[0].Cause))
 			continue

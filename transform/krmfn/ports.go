@@ -43,7 +43,7 @@ func (r *run) ports() {
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
 			port := mesh.Port{Name: name, AppProtocol: str(pn, "appProtocol"), Port: num, Protocol: str(pn, "protocol")}
-			inf, ok := mesh.DecideFor(r.version, port, r.collect(svc, pn, len(list), backends, src))
+			inf, ok := mesh.Decide(r.version, port, r.collect(svc, pn, len(list), backends, src))
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}

@@ -10,7 +10,10 @@
 #   severity: warning
 #   family: injection
 #   remediation: >-
-#     Use native sidecars (sidecar.istio.io/nativeSidecar "true", Istio >= 1.19 with Kubernetes >= 1.28),
+#     Use native sidecars: the pod annotation sidecar.istio.io/nativeSidecar "true" (honoured from
+#     Istio 1.24; on 1.20-1.23 only ENABLE_NATIVE_SIDECARS=true on istiod counts), on Kubernetes >= 1.29
+#     (1.28 with the SidecarContainers feature gate); from Istio 1.27 sidecars are native by default
+#     when every node runs Kubernetes >= 1.33 (tell meshready with kubernetesVersion in .meshready.yaml);
 #     or let the init container bypass the proxy: run it as the proxy's UID
 #     (securityContext.runAsUser: 1337), or exclude its destinations with the pod annotations
 #     traffic.sidecar.istio.io/excludeOutboundIPRanges / excludeOutboundPorts.

@@ -10,8 +10,11 @@
 #   severity: warning
 #   family: injection
 #   remediation: >-
-#     Use native sidecars (Istio >= 1.19 with Kubernetes >= 1.28: annotate the pod template
-#     sidecar.istio.io/nativeSidecar "true", or set ENABLE_NATIVE_SIDECARS mesh-wide), or end the
+#     Use native sidecars: annotate the pod template sidecar.istio.io/nativeSidecar "true" (honoured
+#     from Istio 1.24; on 1.20-1.23 only ENABLE_NATIVE_SIDECARS=true on istiod counts), on Kubernetes
+#     >= 1.29 (1.28 with the SidecarContainers feature gate); from Istio 1.27 sidecars are native by
+#     default when every node runs Kubernetes >= 1.33 (tell meshready with kubernetesVersion in
+#     .meshready.yaml). Or end the
 #     job's command with `curl -fsS -X POST http://localhost:15020/quitquitquit` (or
 #     `pilot-agent request POST quitquitquit`), or set proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS "true"
 #     in the proxy.istio.io/config annotation.

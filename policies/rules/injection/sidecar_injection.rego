@@ -6,7 +6,7 @@
 #   default webhooks reach a pod when its namespace is labelled istio-injection=enabled or
 #   istio.io/rev=<revision>, or, in a namespace with neither label, when the pod template has the
 #   label sidecar.istio.io/inject "true"; the annotation can only opt out, and
-#   istio-injection=disabled or a "false" on the pod wins. A pod whose traffic annotations Istio's
+#   istio-injection=disabled or a "false" on the pod wins. A pod whose annotations Istio's
 #   injector rejects is never created. The decision is internal/mesh's, at the target Istio version.
 # custom:
 #   id: sidecar-injection
@@ -48,7 +48,8 @@ findings contains f if {
 	}
 }
 
-# A traffic annotation Istio's injector rejects makes the webhook refuse the pod.
+# An annotation Istio's injector rejects (internal/mesh ValidateInjectAnnotation, at the target
+# release) makes the webhook refuse the pod.
 findings contains f if {
 	some i, pod in lib.pods
 	pod.injected

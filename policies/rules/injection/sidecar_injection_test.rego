@@ -90,8 +90,16 @@ test_namespace_label_from_settings_passes if {
 }
 
 test_revision_label_passes if {
-	inp := {"resources": [plain("Deployment")], "settings": {"namespace": "onap", "namespaceLabels": {"istio.io/rev": "stable"}}}
+	inp := {"resources": [plain("Deployment")], "settings": {"namespace": "onap", "namespaceLabels": {"istio.io/rev": "stable"}, "revisions": ["stable"]}}
 	count(rule.findings) == 0 with input as inp
+}
+
+# A default install (revisions unset) answers istio.io/rev=default only.
+test_revision_label_of_default_install if {
+	inp := {"resources": [plain("Deployment")], "settings": {"namespace": "onap", "namespaceLabels": {"istio.io/rev": "stable"}}}
+	some f in rule.findings with input as inp
+	contains(f.message, "names none of the installed revisions")
+	count(rule.findings) == 0 with input as json.patch(inp, [{"op": "replace", "path": "/settings/namespaceLabels", "value": {"istio.io/rev": "default"}}])
 }
 
 test_rendered_namespace_object_counts if {

@@ -63,3 +63,14 @@ test_permissive_elsewhere_does_not_relax if {
 	pa := {"kind": "PeerAuthentication", "metadata": {"name": "default", "namespace": "other"}, "spec": {"mtls": {"mode": "PERMISSIVE"}}}
 	count(rule.findings) == 1 with input as fixtures.input_of([svc, aai, pa, dr("aai", tls("DISABLE"))])
 }
+
+# The DestinationRule that applies is chosen per client namespace (internal/mesh
+# EffectiveDestinationRules): a rule in a third namespace never reaches onap's clients, and an
+# exact-host rule in onap shadows a mesh-wide "*.local" in istio-system.
+test_effective_destination_rule if {
+	other := object.union(dr("*.local", tls("DISABLE")), {"metadata": {"name": "a", "namespace": "other"}})
+	count(rule.findings) == 0 with input as fixtures.input_of([svc, aai, other])
+	root := object.union(dr("*.local", tls("DISABLE")), {"metadata": {"name": "c", "namespace": "istio-system"}})
+	count(rule.findings) == 1 with input as fixtures.input_of([svc, aai, root])
+	count(rule.findings) == 0 with input as fixtures.input_of([svc, aai, root, dr("aai", tls("ISTIO_MUTUAL"))])
+}
