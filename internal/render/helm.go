@@ -102,7 +102,7 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 		return err
 	})
 	if err != nil {
-		return nil, &charttree.ChartError{Chart: dir, Err: err, File: templateFile(graph, err)}
+		return nil, &charttree.ChartError{Chart: dir, Err: deployTimeHint(err), File: templateFile(graph, err)}
 	}
 	if h.Opts.LintMode {
 		return res, nil
@@ -260,8 +260,12 @@ func (h *Helm) Values(chartDir string) (map[string]any, error) {
 			out = chartutil.MergeTables(extra, out)
 		}
 	}
-	user := charttree.CopyValues(h.baseVals)
-	return chartutil.MergeTables(user, out), nil
+	user := chartutil.MergeTables(charttree.CopyValues(h.baseVals), out)
+	if h.Opts.LintMode {
+		// below everything the user gives (DeployTimeValues)
+		user = chartutil.MergeTables(user, deployTimeStandIns())
+	}
+	return user, nil
 }
 
 func (h *Helm) userValues() (map[string]any, error) {
