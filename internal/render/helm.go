@@ -92,6 +92,9 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Chart: dir, ChartDir: dir, Graph: graph, Values: vals}
+	if err := requireEnabled(ch, graph, vals); err != nil {
+		return nil, err
+	}
 	err = h.withTimeout(ctx, func() error {
 		var err error
 		if h.Opts.LintMode {
