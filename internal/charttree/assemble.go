@@ -144,6 +144,9 @@ type Assembler struct {
 	// AllowOutsideRoot. Empty means no bound.
 	Root             string
 	AllowOutsideRoot bool
+	// Remote serves dependencies from chart repositories out of Helm's
+	// repository cache (nil: none are served).
+	Remote *Remote
 
 	mu    sync.Mutex
 	cache map[string]*loaded
@@ -183,6 +186,13 @@ func (a *Assembler) load(dir string) (*chart.Chart, error) {
 	}
 	a.mu.Unlock()
 	l.once.Do(func() {
+		if isArchive(dir) {
+			// a chart from Helm's repository cache (Remote)
+			if l.chart, l.err = loader.LoadFile(dir); l.err != nil {
+				l.err = &ChartError{Chart: dir, File: dir, Err: l.err}
+			}
+			return
+		}
 		var files []*loader.BufferedFile
 		if files, l.err = a.readDir(dir); l.err == nil {
 			l.chart, l.err = loadDir(dir, files)
@@ -244,6 +254,10 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 		return nil, nil, err
 	}
 	c := Clone(base)
+	if isArchive(dir) {
+		// packaged: its dependencies are the ones packaged with it
+		return c, embeddedNode(c, ""), nil
+	}
 	node := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir}
 	if err := a.complete(c, dir, node, stack); err != nil {
 		return nil, nil, err
@@ -370,7 +384,8 @@ func present(c *chart.Chart, req *chart.Dependency) bool {
 	return false
 }
 
-// locate finds the directory of a dependency, offline.
+// locate finds the directory of a dependency, offline, or for one from a
+// chart repository its archive in Helm's repository cache (Remote).
 func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 	repo := strings.TrimSpace(req.Repository)
 	origin, p := OriginOf(dir, repo)
@@ -394,6 +409,9 @@ func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 		}
 		return e.Dir, nil
 	default:
+		if a.Remote != nil {
+			return a.Remote.Find(repo, req.Name, req.Version)
+		}
 		return "", MissingRemoteError(req.Name, req.Version, repo)
 	}
 }
@@ -416,6 +434,8 @@ func (a *Assembler) checkInside(p string) error {
 	}
 	return nil
 }
+
+func isArchive(p string) bool { return strings.HasSuffix(p, ".tgz") }
 
 // MissingRemoteError says what to do about a dependency from a chart
 // repository that is neither vendored nor in Helm's repository cache.

@@ -48,6 +48,10 @@ type Options struct {
 	Umbrella string
 	// AllowOutsideRoot permits file:// dependencies outside the chart's tree.
 	AllowOutsideRoot bool
+	// Fetch downloads dependencies from chart repositories that Helm's
+	// repository cache lacks into it (charttree.Remote); without it they
+	// are served from the cache or a vendored charts/*.tgz only, offline.
+	Fetch bool
 	// Timeout bounds one chart's render (0: DefaultTimeout). Go templates
 	// cannot be interrupted, so a render past its limit is abandoned.
 	Timeout time.Duration
@@ -76,6 +80,7 @@ type Helm struct {
 	valsErr    error
 	mu         sync.Mutex
 	assemblers map[string]*charttree.Assembler
+	remote     *charttree.Remote
 }
 
 // NewHelm returns a renderer for the options.
@@ -206,6 +211,10 @@ func (h *Helm) assembler(chartDir string) (*charttree.Assembler, error) {
 		return nil, err
 	}
 	a.AllowOutsideRoot = h.Opts.AllowOutsideRoot
+	if h.remote == nil {
+		h.remote = charttree.NewRemote(h.Opts.Fetch)
+	}
+	a.Remote = h.remote
 	if h.assemblers == nil {
 		h.assemblers = map[string]*charttree.Assembler{}
 	}
