@@ -11,8 +11,6 @@ import (
 	"sync"
 
 	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 
 	"github.com/meshready/meshready/internal/resource"
 )
@@ -265,33 +263,9 @@ var (
 // renderForLint renders straight through Helm's dependency processing,
 // values and engine, and parses each rendered file.
 func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string]any) ([]*resource.Resource, error) {
-	if t := ch.Metadata.Type; t != "" && t != "application" {
-		return nil, fmt.Errorf("%s charts are not installable", t)
-	}
 	withStandIns(ch)
 	ch.Templates = append(ch.Templates, &chart.File{Name: standInFile, Data: []byte(asSecretsHelper)})
-	if err := processDependencies(ch, vals); err != nil {
-		return nil, err
-	}
-	shareHelpers(ch)
-	caps := chartutil.DefaultCapabilities.Copy()
-	if h.Opts.KubeVersion != "" {
-		kv, err := chartutil.ParseKubeVersion(h.Opts.KubeVersion)
-		if err != nil {
-			return nil, fmt.Errorf("invalid kube version %q: %w", h.Opts.KubeVersion, err)
-		}
-		caps.KubeVersion = *kv
-	}
-	caps.APIVersions = append(caps.APIVersions, h.Opts.APIVersions...)
-	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.String())
-	}
-	opts := chartutil.ReleaseOptions{Name: h.Opts.ReleaseName, Namespace: h.Opts.Namespace, Revision: 1, IsInstall: true}
-	rv, err := toRenderValues(ch, vals, opts, caps)
-	if err != nil {
-		return nil, err
-	}
-	files, err := engine.Engine{}.Render(ch, rv)
+	files, err := h.renderFiles(ch, vals, shareHelpers)
 	if err != nil {
 		return nil, err
 	}
