@@ -92,34 +92,13 @@ func TestOOMParity(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: vendor: %v", name, err)
 				}
-				cmd := exec.Command(helm, append([]string{"template", "onap", vdir, "--namespace", "onap",
-					"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}, extra...)...)
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				want, err := cmd.Output()
-				if err != nil {
-					t.Errorf("%s: helm template: %v\n%s", name, err, stderr.String())
+				args := append([]string{"template", "onap", vdir, "--namespace", "onap",
+					"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}, extra...)
+				n, ok := sameAsHelm(t, helm, nil, args, res.Manifest, "parity-"+tc.tree+"-"+name)
+				if !ok {
 					continue
 				}
-				if !bytes.Equal(want, []byte(res.Manifest)) {
-					// Templates that call uuidv4 or randAlphaNum differ on every
-					// run, helm's own included: render with helm once more and
-					// accept differences only on the lines where helm differs
-					// from itself.
-					again, err := exec.Command(helm, cmd.Args[1:]...).Output()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if n, ok := testutil.SameButRandom(want, again, []byte(res.Manifest)); !ok {
-						p := filepath.Join(os.TempDir(), "meshready-parity-"+tc.tree+"-"+name)
-						_ = os.WriteFile(p+".helm.yaml", want, 0o644)
-						_ = os.WriteFile(p+".meshready.yaml", []byte(res.Manifest), 0o644)
-						t.Errorf("%s: output differs from helm template (%d vs %d bytes); see %s.*", name, len(res.Manifest), len(want), p)
-						continue
-					} else {
-						random += n
-					}
-				}
+				random += n
 				same++
 			}
 			fmt.Printf("render parity %s: %d/%d charts identical to helm template (%d lines of random template output masked), %d rejected as Helm rejects them\n", tc.tree, same, len(charts), random, failed)
@@ -155,4 +134,45 @@ func umbrellaGlobals(t *testing.T, umbrella string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// sameAsHelm runs `helm ARGS` (env nil: this process's) and compares its
+// stream with got, byte for byte. Templates that call uuidv4 or randAlphaNum
+// differ on every run, helm's own included: on a difference it renders with
+// helm once more and accepts differences only on the lines where helm
+// differs from itself (it returns how many). A failure is reported on t,
+// with both streams written under dump in the temp folder.
+func sameAsHelm(t *testing.T, helm string, env, args []string, got, dump string) (int, bool) {
+	t.Helper()
+	run := func() ([]byte, error) {
+		cmd := exec.Command(helm, args...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("helm %s: %v\n%s", args[0], err, stderr.String())
+		}
+		return out, nil
+	}
+	want, err := run()
+	if err != nil {
+		t.Errorf("%s: %v", dump, err)
+		return 0, false
+	}
+	if bytes.Equal(want, []byte(got)) {
+		return 0, true
+	}
+	again, err := run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := testutil.SameButRandom(want, again, []byte(got))
+	if !ok {
+		p := filepath.Join(os.TempDir(), "meshready-"+dump)
+		_ = os.WriteFile(p+".helm.yaml", want, 0o644)
+		_ = os.WriteFile(p+".meshready.yaml", []byte(got), 0o644)
+		t.Errorf("%s: output differs from helm (%d vs %d bytes); see %s.*", dump, len(got), len(want), p)
+	}
+	return n, ok
 }
