@@ -141,7 +141,14 @@ func orData(out, data []byte) []byte {
 // such as common is rewritten once per run.
 var rewritten sync.Map // *chart.File -> *chart.File
 
+// withStandIns rewrites the templates of c and its dependencies to their
+// lint-mode text and adds the stand-ins' helper template to c.
 func withStandIns(c *chart.Chart) {
+	standInTemplates(c)
+	c.Templates = append(c.Templates, &chart.File{Name: standInFile, Data: []byte(asSecretsHelper)})
+}
+
+func standInTemplates(c *chart.Chart) {
 	// The slice is the cached chart's (clones share it): write a copy.
 	templates := make([]*chart.File, len(c.Templates))
 	for i, f := range c.Templates {
@@ -158,7 +165,7 @@ func withStandIns(c *chart.Chart) {
 	}
 	c.Templates = templates
 	for _, d := range c.Dependencies() {
-		withStandIns(d)
+		standInTemplates(d)
 	}
 }
 
@@ -264,7 +271,6 @@ var (
 // values and engine, and parses each rendered file.
 func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string]any) ([]*resource.Resource, error) {
 	withStandIns(ch)
-	ch.Templates = append(ch.Templates, &chart.File{Name: standInFile, Data: []byte(asSecretsHelper)})
 	files, err := h.renderFiles(ch, vals, shareHelpers)
 	if err != nil {
 		return nil, err
