@@ -7,7 +7,8 @@
 #   (a) meshready lint TREE            vs  helm template over the same charts,
 #   (b) meshready render TREE          vs  the same helm loop (issue: renderer speed),
 #   (c) evaluation + source mapping as a share of render time (lint's own cost),
-#   (d) the master `onap` umbrella with every component enabled,
+#   (d) the master `onap` umbrella with every component enabled: helm template
+#       of the vendored umbrella against meshready lint and meshready render,
 #   (e) the Go benchmarks of the KRM function and the gate.
 #
 # The helm side renders charts vendored once by `meshready deps` (not timed).
@@ -156,14 +157,16 @@ PY
     rm -rf "$CACHE/umbrella"; mkdir -p "$CACHE/umbrella"
     "$MR" deps "$um" --vendor "$CACHE/umbrella" --chart-path "$master" --allow-outside-root >/dev/null
   fi
-  rm -f "$tmp"/{hu,lu}
+  rm -f "$tmp"/{hu,lu,ru}
   for _ in $(seq "$REPEAT"); do
     sample "$tmp/hu" "$HELM" template onap "$CACHE/umbrella/onap" --namespace onap --api-versions "$APIS" "${SET[@]}" "${EN[@]}"
     sample "$tmp/lu" "$MR" lint "$um" --chart-path "$master" --allow-outside-root "${SET[@]}" "${EN[@]}" -o json -q --fail-on none
+    sample "$tmp/ru" "$MR" render "$um" --chart-path "$master" --allow-outside-root "${SET[@]}" "${EN[@]}"
   done
   read -r hus huk _ < <(median "$tmp/hu")
   read -r lus luk phases < <(median "$tmp/lu")
-  row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" - - "${phases//\~/ }" ""
+  read -r rus ruk rphases < <(median "$tmp/ru")
+  row umbrella "${#conds[@]}" "$hus" "$huk" "$lus" "$luk" "$rus" "$ruk" "${phases//\~/ }" "${rphases//\~/ }"
 fi
 
 # (f) the fixer on the whole master tree (one run, nothing written: it

@@ -95,6 +95,7 @@ chart museum.`,
 	cmd.Flags().StringVar(&vendor, "vendor", "", "folder to write the vendored chart into (as DIR/<chart name>)")
 	cmd.Flags().StringArrayVar(&opts.ChartPaths, "chart-path", nil, "search root for '@local' dependencies (repeatable)")
 	cmd.Flags().BoolVar(&opts.AllowOutsideRoot, "allow-outside-root", false, "allow file:// dependencies that leave the chart's tree")
+	cmd.Flags().BoolVar(&opts.Fetch, "fetch", false, "download dependencies from chart repositories that Helm's repository cache lacks into it (as for render)")
 	return cmd
 }
 

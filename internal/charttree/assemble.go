@@ -52,6 +52,32 @@ type Node struct {
 	// Helm's "# Source:" paths use them.
 	Aliases []string
 	Deps    []*Node
+	// Missing are declared dependencies of this chart (a subchart) that
+	// could not be had offline; see Assembler.complete.
+	Missing []*MissingDep
+}
+
+// MissingDep is a dependency of a subchart that is not at hand.
+type MissingDep struct {
+	Name, Alias, Version, Repository string
+	File                             string // the file that declares it
+	Err                              error
+}
+
+// HasMissing reports whether any chart of the graph lacks a dependency.
+func (n *Node) HasMissing() bool {
+	if n == nil {
+		return false
+	}
+	if len(n.Missing) > 0 {
+		return true
+	}
+	for _, d := range n.Deps {
+		if d.HasMissing() {
+			return true
+		}
+	}
+	return false
 }
 
 // Owner walks a Helm template path ("# Source:", e.g.
@@ -118,6 +144,9 @@ type Assembler struct {
 	// AllowOutsideRoot. Empty means no bound.
 	Root             string
 	AllowOutsideRoot bool
+	// Remote serves dependencies from chart repositories out of Helm's
+	// repository cache (nil: none are served).
+	Remote *Remote
 
 	mu    sync.Mutex
 	cache map[string]*loaded
@@ -157,6 +186,13 @@ func (a *Assembler) load(dir string) (*chart.Chart, error) {
 	}
 	a.mu.Unlock()
 	l.once.Do(func() {
+		if isArchive(dir) {
+			// a chart from Helm's repository cache (Remote)
+			if l.chart, l.err = loader.LoadFile(dir); l.err != nil {
+				l.err = &ChartError{Chart: dir, File: dir, Err: l.err}
+			}
+			return
+		}
 		var files []*loader.BufferedFile
 		if files, l.err = a.readDir(dir); l.err == nil {
 			l.chart, l.err = loadDir(dir, files)
@@ -218,9 +254,41 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 		return nil, nil, err
 	}
 	c := Clone(base)
+	if isArchive(dir) {
+		// packaged: its dependencies are the ones packaged with it
+		return c, embeddedNode(c, ""), nil
+	}
 	node := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir}
+	if err := a.complete(c, dir, node, stack); err != nil {
+		return nil, nil, err
+	}
+	return c, node, nil
+}
+
+// complete attaches to c, loaded from dir, every declared dependency its
+// charts/ folder does not already hold, and does the same, recursively, for
+// the subcharts its charts/ folder keeps as folders: OOM's Makefiles run
+// `helm dep up` inside charts/ for those (casablanca's dcaegen2/Makefile:
+// `cd charts && helm dep up dcae-bootstrap`, which vendors postgres from
+// @local), so the chart OOM's build packages holds their dependencies too.
+//
+// A dependency from a remote repository that cannot be had offline is
+// fatal for the chart being rendered (Helm's CLI checks the top chart's
+// dependencies before anything else: action.CheckDependencies). Below it,
+// it is recorded in node.Missing instead: Helm never requires a
+// subchart's dependencies, and one in a subtree that conditions or tags
+// disable is never needed; RequireEnabled decides after they are evaluated.
+func (a *Assembler) complete(c *chart.Chart, dir string, node *Node, stack []string) error {
 	for _, d := range c.Dependencies() {
-		node.Deps = append(node.Deps, embeddedNode(d, embeddedDir(dir, d.Name())))
+		sub := embeddedDir(dir, d.Name())
+		subNode := embeddedNode(d, sub)
+		node.Deps = append(node.Deps, subNode)
+		if sub == "" {
+			continue
+		}
+		if err := a.complete(d, sub, subNode, append(stack, dir)); err != nil {
+			return err
+		}
 	}
 	for _, req := range c.Metadata.Dependencies {
 		if req != nil && req.Alias != "" && present(c, req) {
@@ -237,11 +305,15 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 		}
 		depDir, err := a.locate(dir, req)
 		if err != nil {
-			return nil, nil, &ChartError{Chart: dir, File: chartFileOf(dir, c), Err: err}
+			if origin, _ := OriginOf(dir, req.Repository); origin == FromRemote && len(stack) > 1 {
+				node.Missing = append(node.Missing, &MissingDep{Name: req.Name, Alias: req.Alias, Version: req.Version, Repository: req.Repository, File: chartFileOf(dir, c), Err: err})
+				continue
+			}
+			return &ChartError{Chart: dir, File: chartFileOf(dir, c), Err: err}
 		}
 		sub, subNode, err := a.assemble(depDir, stack)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		key := sub.Name() + "@" + sub.Metadata.Version
 		if n, ok := attached[key]; ok {
@@ -258,13 +330,19 @@ func (a *Assembler) assemble(dir string, stack []string) (*chart.Chart, *Node, e
 		c.AddDependency(sub)
 		node.Deps = append(node.Deps, subNode)
 	}
-	return c, node, nil
+	return nil
 }
 
+// embeddedNode is the graph node of a subchart loaded from its parent's
+// charts/ folder. complete fills in the dependencies of one kept as a
+// folder; those of one packaged as a .tgz are listed here (dir "").
 func embeddedNode(c *chart.Chart, dir string) *Node {
 	n := &Node{Name: c.Name(), Version: c.Metadata.Version, Dir: dir, Embedded: true}
+	if dir != "" {
+		return n
+	}
 	for _, d := range c.Dependencies() {
-		n.Deps = append(n.Deps, embeddedNode(d, embeddedDir(dir, d.Name())))
+		n.Deps = append(n.Deps, embeddedNode(d, ""))
 	}
 	return n
 }
@@ -306,7 +384,8 @@ func present(c *chart.Chart, req *chart.Dependency) bool {
 	return false
 }
 
-// locate finds the directory of a dependency, offline.
+// locate finds the directory of a dependency, offline, or for one from a
+// chart repository its archive in Helm's repository cache (Remote).
 func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 	repo := strings.TrimSpace(req.Repository)
 	origin, p := OriginOf(dir, repo)
@@ -330,7 +409,10 @@ func (a *Assembler) locate(dir string, req *chart.Dependency) (string, error) {
 		}
 		return e.Dir, nil
 	default:
-		return "", fmt.Errorf("dependency %q version %q comes from %s, which cannot be resolved offline; vendor it under charts/ or add a local chart of that name", req.Name, req.Version, repo)
+		if a.Remote != nil {
+			return a.Remote.Find(repo, req.Name, req.Version)
+		}
+		return "", MissingRemoteError(req.Name, req.Version, repo)
 	}
 }
 
@@ -351,4 +433,12 @@ func (a *Assembler) checkInside(p string) error {
 		return fmt.Errorf("path %s leaves the linted tree %s (use --allow-outside-root to permit)", p, a.Root)
 	}
 	return nil
+}
+
+func isArchive(p string) bool { return strings.HasSuffix(p, ".tgz") }
+
+// MissingRemoteError says what to do about a dependency from a chart
+// repository that is neither vendored nor in Helm's repository cache.
+func MissingRemoteError(name, version, repo string) error {
+	return fmt.Errorf("dependency %q version %q comes from %s, which cannot be resolved offline (it is neither vendored under charts/ nor in Helm's repository cache): vendor it (`helm dep up`, or `meshready deps --vendor`), fetch it into Helm's repository cache with --fetch, or leave the chart out (exclude: in .meshready.yaml)", name, version, repo)
 }

@@ -11,8 +11,6 @@ import (
 	"sync"
 
 	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 
 	"github.com/meshready/meshready/internal/resource"
 )
@@ -22,21 +20,42 @@ import (
 // are sorted anyway) and replaces template functions whose cost is large and
 // whose results no rule reads (scrypt-based derivePassword, RSA key and
 // certificate generation, Secret data from chart files) with cheap
-// deterministic stand-ins. A test asserts that the findings are identical
-// with and without lint mode on the real OOM trees. `render` never uses it.
+// deterministic stand-ins. A stand-in returns what Helm's function returns
+// in type and shape (a non-empty string, a certificate whose .Cert and .Key
+// are non-empty PEM text, the YAML map of the same keys), so a template
+// that branches on the result takes the branch it takes under Helm:
+// TestLintModeRendersWhatHelmRenders requires, on every shared OOM tree, the
+// same charts to render and the same objects. `render` never uses it.
 
-// standIns maps an expensive template function to a cheap built-in with a
-// compatible call shape: print for the string results, dict for the
-// certificate objects (whose .Cert and .Key then render empty).
+// Stand-in PEM texts: non-empty, and shaped like what Sprig returns
+// (sprig v3 crypto.go: pem.EncodeToMemory of a "CERTIFICATE" or
+// "RSA PRIVATE KEY" block), as Go template string literals.
+const (
+	standInCert = `"-----BEGIN CERTIFICATE-----\nbWVzaHJlYWR5LWxpbnQtc3RhbmQtaW4=\n-----END CERTIFICATE-----\n"`
+	standInKey  = `"-----BEGIN RSA PRIVATE KEY-----\nbWVzaHJlYWR5LWxpbnQtc3RhbmQtaW4=\n-----END RSA PRIVATE KEY-----\n"`
+)
+
+// certStandIn replaces a certificate function by name, its arguments kept:
+// dict "Cert" C "Key" K "meshready.args" ARGS... is a map whose .Cert and
+// .Key read as Sprig's certificate struct fields do. The arguments land at
+// odd positions (values) or as keys that stringify numbers and lists, so
+// they can never overwrite Cert or Key.
+const certStandIn = `dict "Cert" ` + standInCert + ` "Key" ` + standInKey + ` "meshready.args"`
+
+// standIns maps an expensive template function to a cheap expression with a
+// compatible call shape and a result of the same type.
 var standIns = map[string]string{
-	"derivePassword":           "print",
-	"genPrivateKey":            "print",
-	"genCA":                    "dict",
-	"genCAWithKey":             "dict",
-	"genSelfSignedCert":        "dict",
-	"genSelfSignedCertWithKey": "dict",
-	"genSignedCert":            "dict",
-	"genSignedCertWithKey":     "dict",
+	// a password string (print of the arguments: never empty)
+	"derivePassword": "print",
+	// a PEM private key string (its one argument, the key type, printed
+	// with precision 0: not at all)
+	"genPrivateKey":            `printf "-----BEGIN RSA PRIVATE KEY-----\nbWVzaHJlYWR5LWxpbnQtc3RhbmQtaW4=\n-----END RSA PRIVATE KEY-----\n%.0s"`,
+	"genCA":                    certStandIn,
+	"genCAWithKey":             certStandIn,
+	"genSelfSignedCert":        certStandIn,
+	"genSelfSignedCertWithKey": certStandIn,
+	"genSignedCert":            certStandIn,
+	"genSignedCertWithKey":     certStandIn,
 }
 
 var standInRE = regexp.MustCompile(`\b(derivePassword|genPrivateKey|genCA|genCAWithKey|genSelfSignedCert|genSelfSignedCertWithKey|genSignedCert|genSignedCertWithKey)\b`)
@@ -55,10 +74,25 @@ var idioms = []struct{ from, to []byte }{{
 // asSecretsRE finds .Files.Glob(...).AsSecrets, which fills a Secret's data
 // with chart files (keystores, certificates) base64-encoded, run through
 // Helm's toYaml and usually tpl: a quarter of a casablanca render. No rule
-// reads Secret data, so lint mode asks the same files for the one named ""
-// instead (Get returns ""): the files lookup still runs, the Secret keeps
-// its name and loses its data.
+// reads Secret data, so lint mode renders the same YAML map (the files'
+// base names as keys, "{}" for an empty glob, as Helm's files.AsSecrets)
+// with one short stand-in value for every file: asSecretsHelper.
 var asSecretsRE = regexp.MustCompile(`(\([^()]*\))\.AsSecrets\b`)
+
+// asSecretsHelper is the template lint mode adds to the top chart: Helm's
+// files.AsSecrets (helm v3.22.0 pkg/engine/files.go: toYAML of base name ->
+// base64 of the content) with the content left out. Helm's toYaml is that
+// same toYAML.
+const asSecretsHelper = `{{- define "meshready.lintStandIn.asSecrets" -}}
+{{- $m := dict -}}
+{{- range $k, $v := . -}}{{- $_ := set $m (base $k) "bWVzaHJlYWR5LWxpbnQtc3RhbmQtaW4=" -}}{{- end -}}
+{{- toYaml $m -}}
+{{- end -}}
+`
+
+// standInFile is where lint mode puts asSecretsHelper in the top chart: a
+// partial, which renders nothing itself.
+const standInFile = "templates/_meshready_lint_standins.tpl"
 
 // standInPrefixes start every stand-in name (TestStandInPrefixes): five
 // substring tests instead of one per name.
@@ -85,7 +119,7 @@ func cheaper(data []byte) []byte {
 		})
 	}
 	if src := orData(out, data); bytes.Contains(src, []byte(".AsSecrets")) && asSecretsRE.Match(src) {
-		out = asSecretsRE.ReplaceAll(src, []byte(`(${1}.Get "")`))
+		out = asSecretsRE.ReplaceAll(src, []byte(`(include "meshready.lintStandIn.asSecrets" ${1})`))
 	}
 	for _, id := range idioms {
 		if src := orData(out, data); bytes.Contains(src, id.from) {
@@ -107,7 +141,14 @@ func orData(out, data []byte) []byte {
 // such as common is rewritten once per run.
 var rewritten sync.Map // *chart.File -> *chart.File
 
+// withStandIns rewrites the templates of c and its dependencies to their
+// lint-mode text and adds the stand-ins' helper template to c.
 func withStandIns(c *chart.Chart) {
+	standInTemplates(c)
+	c.Templates = append(c.Templates, &chart.File{Name: standInFile, Data: []byte(asSecretsHelper)})
+}
+
+func standInTemplates(c *chart.Chart) {
 	// The slice is the cached chart's (clones share it): write a copy.
 	templates := make([]*chart.File, len(c.Templates))
 	for i, f := range c.Templates {
@@ -124,7 +165,7 @@ func withStandIns(c *chart.Chart) {
 	}
 	c.Templates = templates
 	for _, d := range c.Dependencies() {
-		withStandIns(d)
+		standInTemplates(d)
 	}
 }
 
@@ -229,32 +270,8 @@ var (
 // renderForLint renders straight through Helm's dependency processing,
 // values and engine, and parses each rendered file.
 func (h *Helm) renderForLint(_ context.Context, ch *chart.Chart, vals map[string]any) ([]*resource.Resource, error) {
-	if t := ch.Metadata.Type; t != "" && t != "application" {
-		return nil, fmt.Errorf("%s charts are not installable", t)
-	}
 	withStandIns(ch)
-	if err := processDependencies(ch, vals); err != nil {
-		return nil, err
-	}
-	shareHelpers(ch)
-	caps := chartutil.DefaultCapabilities.Copy()
-	if h.Opts.KubeVersion != "" {
-		kv, err := chartutil.ParseKubeVersion(h.Opts.KubeVersion)
-		if err != nil {
-			return nil, fmt.Errorf("invalid kube version %q: %w", h.Opts.KubeVersion, err)
-		}
-		caps.KubeVersion = *kv
-	}
-	caps.APIVersions = append(caps.APIVersions, h.Opts.APIVersions...)
-	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.String())
-	}
-	opts := chartutil.ReleaseOptions{Name: h.Opts.ReleaseName, Namespace: h.Opts.Namespace, Revision: 1, IsInstall: true}
-	rv, err := toRenderValues(ch, vals, opts, caps)
-	if err != nil {
-		return nil, err
-	}
-	files, err := engine.Engine{}.Render(ch, rv)
+	files, err := h.renderFiles(ch, vals, shareHelpers)
 	if err != nil {
 		return nil, err
 	}

@@ -17,14 +17,14 @@ func TestCheaperRewrites(t *testing.T) {
 	}{
 		{"plain template", `name: {{ .Values.name }}`, ""},
 		{"derivePassword", `{{ derivePassword 1 "long" .a .b .c }}`, `{{ print 1 "long" .a .b .c }}`},
-		{"certificate", `{{ $ca := genCA "ca" 365 }}`, `{{ $ca := dict "ca" 365 }}`},
-		{"longer name kept whole", `{{ genCAWithKey "x" 1 $k }}`, `{{ dict "x" 1 $k }}`},
+		{"certificate", `{{ $ca := genCA "ca" 365 }}`, `{{ $ca := ` + certStandIn + ` "ca" 365 }}`},
+		{"longer name kept whole", `{{ genCAWithKey "x" 1 $k }}`, `{{ ` + certStandIn + ` "x" 1 $k }}`},
 		{"substring of a word", `{{ .Values.regenCA }}`, ""},
 		{"subChartDot", `{{ mergeOverwrite (deepCopy (omit $dot "Values" "Chart")) (dict "Chart" $c "Values" $v) | toJson }}`,
 			`{{ mergeOverwrite (omit $dot "Values" "Chart") (dict "Chart" $c "Values" $v) | toJson }}`},
 		{"other deepCopy kept", `{{ mergeOverwrite (deepCopy $initRoot) (dict "global" .g) }}`, ""},
-		{"AsSecrets", `{{ tpl (.Files.Glob "resources/auth/*").AsSecrets . | indent 2 }}`, `{{ tpl ((.Files.Glob "resources/auth/*").Get "") . | indent 2 }}`},
-		{"AsSecrets of a variable's files", `{{ ($g.Files.Glob $p).AsSecrets | indent 2 }}`, `{{ (($g.Files.Glob $p).Get "") | indent 2 }}`},
+		{"AsSecrets", `{{ tpl (.Files.Glob "resources/auth/*").AsSecrets . | indent 2 }}`, `{{ tpl (include "meshready.lintStandIn.asSecrets" (.Files.Glob "resources/auth/*")) . | indent 2 }}`},
+		{"AsSecrets of a variable's files", `{{ ($g.Files.Glob $p).AsSecrets | indent 2 }}`, `{{ (include "meshready.lintStandIn.asSecrets" ($g.Files.Glob $p)) | indent 2 }}`},
 		{"AsConfig kept", `{{ tpl (.Files.Glob "resources/config/*").AsConfig . | indent 2 }}`, ""},
 		{"AsSecretsOther kept", `{{ (.Files.Glob "x").AsSecretsOther }}`, ""},
 		{"both", `{{ derivePassword 1 "x" "y" "z" "w" }}{{ mergeOverwrite (deepCopy (omit $dot "Values" "Chart")) (dict "Chart" 1) }}`,
@@ -146,12 +146,14 @@ func TestSharedHelpersRenderSame(t *testing.T) {
 	}
 }
 
-// renderBoth renders dir through Helm's exact path and in lint mode.
+// renderBoth renders dir through Helm's exact path and in lint mode, with
+// the deploy-time values given (so lint mode uses no stand-in for them).
 func renderBoth(t *testing.T, dir string) (exact, lint []map[string]any) {
 	t.Helper()
 	render := func(lintMode bool) []map[string]any {
 		o := DefaultOptions()
 		o.LintMode = lintMode
+		o.Set = []string{"global.masterPassword=x"}
 		res, err := NewHelm(o).Render(context.Background(), dir)
 		if err != nil {
 			t.Fatalf("lint mode %v: %v", lintMode, err)
@@ -166,7 +168,8 @@ func renderBoth(t *testing.T, dir string) (exact, lint []map[string]any) {
 }
 
 // TestAsSecretsStandIn renders OOM's Secret-from-files phrase both ways: lint
-// mode keeps every object and field but the Secret's data (read by no rule),
+// mode keeps every object and field and the Secret's data keys, only the
+// values (read by no rule) are stand-ins,
 // and the ConfigMap built from files the same way is left exact.
 func TestAsSecretsStandIn(t *testing.T) {
 	dir := t.TempDir()
@@ -207,8 +210,21 @@ data:
 	if data, _ := secret(exact)["data"].(map[string]any); len(data) != 2 {
 		t.Fatalf("the test chart does not exercise AsSecrets: exact data = %v", secret(exact)["data"])
 	}
-	if data := secret(lint)["data"]; data != nil {
-		t.Errorf("lint mode Secret data = %v, want none", data)
+	var exactKeys, lintKeys []string
+	for k := range secret(exact)["data"].(map[string]any) {
+		exactKeys = append(exactKeys, k)
+	}
+	lintData, _ := secret(lint)["data"].(map[string]any)
+	for k, v := range lintData {
+		lintKeys = append(lintKeys, k)
+		if v != "bWVzaHJlYWR5LWxpbnQtc3RhbmQtaW4=" {
+			t.Errorf("lint mode Secret data %s = %v, want the stand-in", k, v)
+		}
+	}
+	sort.Strings(exactKeys)
+	sort.Strings(lintKeys)
+	if diff := cmp.Diff(exactKeys, lintKeys); diff != "" {
+		t.Errorf("lint mode Secret data keys differ (-exact +lint):\n%s", diff)
 	}
 	delete(secret(exact), "data")
 	delete(secret(lint), "data")
@@ -217,5 +233,70 @@ data:
 	}
 	if diff := cmp.Diff(exact, lint); diff != "" {
 		t.Errorf("lint mode differs beyond the Secret's data (-exact +lint):\n%s", diff)
+	}
+}
+
+// TestStandInsKeepBranches renders templates that branch on what a stand-in
+// replaces (a certificate's fields, a key, a password, the Secret data of an
+// empty or a full glob) through Helm's exact path and in lint mode: every
+// branch must go the same way, so the same objects render. Before stand-ins
+// kept Helm's types (genCA became a dict without Cert, AsSecrets of an empty
+// glob "" where Helm gives "{}"), lint rendered fewer objects, or a chart
+// Helm rejects.
+func TestStandInsKeepBranches(t *testing.T) {
+	cm := func(name string) string {
+		return "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n"
+	}
+	cases := []struct{ name, tmpl string }{
+		{"certificate fields", `{{ $ca := genCA "onap" 365 }}{{ if $ca.Cert }}` + cm("ca-cert") + `{{ end }}{{ if $ca.Key }}` + cm("ca-key") + `{{ end }}`},
+		{"signed certificate", `{{ $ca := genCA "onap" 365 }}{{ $c := genSignedCert "x" (list "10.0.0.1") (list "x.onap") 365 $ca }}{{ if and $c.Cert (hasPrefix "-----BEGIN CERTIFICATE-----" $c.Cert) }}` + cm("signed") + `{{ end }}`},
+		{"self-signed certificate", `{{ $c := genSelfSignedCert "x" nil nil 365 }}{{ with $c.Key }}` + cm("self") + `{{ end }}`},
+		{"private key", `{{ if hasPrefix "-----BEGIN RSA PRIVATE KEY-----" (genPrivateKey "rsa") }}` + cm("key") + `{{ end }}`},
+		{"password", `{{ if derivePassword 1 "long" "secret" "user" "example.com" }}` + cm("pw") + `{{ end }}`},
+		{"empty glob", `{{ if eq "{}" (.Files.Glob "none/*").AsSecrets }}` + cm("empty-glob") + `{{ end }}`},
+		{"full glob", `{{ if contains "a.txt:" (.Files.Glob "files/*").AsSecrets }}` + cm("full-glob") + `{{ end }}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			testutil.WriteFiles(t, dir, map[string]string{
+				"Chart.yaml":       "apiVersion: v2\nname: branch\nversion: 1.0.0\n",
+				"files/a.txt":      "a",
+				"templates/t.yaml": c.tmpl,
+			})
+			exact, lint := renderBoth(t, dir)
+			if len(exact) == 0 {
+				t.Fatalf("the test template renders nothing under Helm: it tests no branch")
+			}
+			names := func(objs []map[string]any) []string {
+				var out []string
+				for _, o := range objs {
+					out = append(out, o["kind"].(string)+"/"+o["metadata"].(map[string]any)["name"].(string))
+				}
+				sort.Strings(out)
+				return out
+			}
+			if diff := cmp.Diff(names(exact), names(lint)); diff != "" {
+				t.Errorf("lint mode renders other objects (-exact +lint):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLintRejectsWhatHelmRejects: Helm fails a Secret whose data is the
+// AsSecrets of an empty glob placed under a key ("{}" there is not YAML
+// Helm accepts); lint mode must fail it too (honolulu's platform).
+func TestLintRejectsWhatHelmRejects(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"Chart.yaml":       "apiVersion: v2\nname: bad\nversion: 1.0.0\n",
+		"templates/s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k:\n  {{ (.Files.Glob \"none/*\").AsSecrets }}\n",
+	})
+	for _, lintMode := range []bool{false, true} {
+		o := DefaultOptions()
+		o.LintMode = lintMode
+		if _, err := NewHelm(o).Render(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "yaml") {
+			t.Errorf("lint mode %v: err = %v, want Helm's YAML error", lintMode, err)
+		}
 	}
 }
