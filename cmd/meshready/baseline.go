@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 
@@ -78,7 +79,7 @@ func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string)
 		gateCount(len(b.Findings), "finding", "findings"), gateCount(rep.Summary.Charts, "chart", "charts"))
 	if len(rep.Errors) > 0 {
 		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "meshready: baseline: chart %s failed to render and is not recorded: %s: %s\n", e.Chart, e.File, oneLineMsg(e.Message))
+			fmt.Fprintf(stderr, "meshready: baseline: chart %s failed to render and is not recorded: %s: %s\n", e.Chart, e.File, textsafe.Line(oneLineMsg(e.Message)))
 		}
 		return withCode(exitError, nil)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 	"os"
@@ -317,12 +318,12 @@ func printSelection(w io.Writer, ds []gate.Decision, c *gate.Change) {
 		gateCount(len(c.Files), "file", "files"), c.Source, n, len(ds), gatePlural(len(ds), "chart", "charts"))
 	for _, d := range ds {
 		if d.Selected {
-			fmt.Fprintf(w, "selected %s: %s\n", d.Target.Name(), d.Reason)
+			fmt.Fprintf(w, "selected %s: %s\n", textsafe.Escape(d.Target.Name()), textsafe.Escape(d.Reason))
 		}
 	}
 	for _, d := range ds {
 		if d.Warning != "" {
-			fmt.Fprintf(w, "meshready: note: %s: %s\n", d.Target.Name(), d.Warning)
+			fmt.Fprintf(w, "meshready: note: %s: %s\n", textsafe.Escape(d.Target.Name()), textsafe.Line(d.Warning))
 		}
 	}
 	if n == 0 {
@@ -444,6 +445,7 @@ func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *findi
 	if err != nil {
 		return err
 	}
+	rep = report.Escaped(f.format, rep)
 	if f.output == "" {
 		return fm.Format(stdout, rep)
 	}

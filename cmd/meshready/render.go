@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"os"
 	"sync/atomic"
 	"time"
@@ -47,7 +48,7 @@ and print their streams one after the other, in chart order.`,
 			failed := 0
 			for i, res := range results {
 				if errs[i] != nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "meshready: %v\n", errs[i])
+					fmt.Fprintf(cmd.ErrOrStderr(), "meshready: %s\n", textsafe.Line(errs[i].Error()))
 					failed++
 					continue
 				}
