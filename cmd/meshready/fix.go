@@ -92,6 +92,9 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 	} else {
 		cfg, err = config.Find(args[0])
 	}
+	if err == nil {
+		err = cfg.CheckFiles(f.render.AllowOutsideRoot)
+	}
 	if err != nil {
 		return withCode(exitError, err)
 	}

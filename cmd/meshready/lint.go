@@ -87,6 +87,9 @@ func (f *lintFlags) loadConfig(inputs []string) (*config.Config, error) {
 	default:
 		cfg, err = config.Find(".")
 	}
+	if err == nil {
+		err = cfg.CheckFiles(f.render.AllowOutsideRoot)
+	}
 	if err != nil {
 		return nil, err
 	}

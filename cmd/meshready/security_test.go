@@ -194,6 +194,9 @@ func treeHash(t *testing.T, root string) string {
 // (-update rewrites it).
 func TestHostileInputs(t *testing.T) {
 	bin := testutil.Tool(t, "meshready")
+	if b := os.Getenv("MESHREADY_TEST_BIN"); b != "" {
+		bin = b // another build, e.g. main's, to show which cases it fails
+	}
 	repo := testutil.RepoRoot(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -201,7 +204,7 @@ func TestHostileInputs(t *testing.T) {
 	}
 	defer ln.Close()
 	var rows []string
-	for _, c := range hostileCases(ln.Addr().String()) {
+	for _, c := range append(hostileCases(ln.Addr().String()), reliabilityCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			scratch := t.TempDir()
 			root := filepath.Join(scratch, "tree")

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// deployment is a workload with no sidecar: the sidecar-injection rule
+// reports it (an error), quoting its name.
+func deployment(name string) string {
+	return fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: x}\n    spec:\n      containers:\n      - name: c\n        image: busybox\n", name)
+}
+
+func writePolicy(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func noLeak(needles ...string) func(t *testing.T, stdout, stderr string) {
+	return func(t *testing.T, stdout, stderr string) {
+		for _, n := range needles {
+			if strings.Contains(stdout+stderr, n) {
+				t.Errorf("%q reached the output:\n%.2000s", n, stdout+stderr)
+			}
+		}
+	}
+}
+
+// reliabilityCases are the hostile inputs of the reliability review (issue
+// #20): each was accepted, leaked or crashed before.
+func reliabilityCases() []hostileCase {
+	return []hostileCase{
+		{"policy symlinked to /proc/self/environ", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "pol-proc")
+			os.MkdirAll(p, 0o755)
+			os.Symlink("/proc/self/environ", filepath.Join(p, "r.rego"))
+			return []string{"lint", "--policy", p, "charts-fixtures/good"}, ""
+		}, 2, "symlink target leaves", noLeak("PATH=", "HOME=")},
+		{"policy that is a FIFO", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "pol-fifo")
+			os.MkdirAll(p, 0o755)
+			if err := syscall.Mkfifo(filepath.Join(p, "r.rego"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"lint", "--policy", p, "charts-fixtures/good"}, ""
+		}, 2, "not a regular file (a FIFO)", nil},
+		{"a 3 MB one-line policy that does not parse", func(t *testing.T, root string) ([]string, string) {
+			p := writePolicy(t, filepath.Join(root, "pol-long"), "r.rego", "package x\n"+strings.Repeat("é", 3<<19)+"\n")
+			return []string{"lint", "--policy", p, "charts-fixtures/good"}, ""
+		}, 2, "rego_parse_error", func(t *testing.T, stdout, stderr string) {
+			if len(stderr) > 2000 {
+				t.Errorf("%d bytes of stderr for one error", len(stderr))
+			}
+		}},
+		{"configuration values: naming a file outside the repository", func(t *testing.T, root string) ([]string, string) {
+			d := chart(t, root, "cfg-values", map[string]string{"templates/cm.yaml": cm})
+			os.WriteFile(filepath.Join(d, ".meshready.yaml"), []byte("values:\n  \"*\": [/etc/hostname]\n"), 0o644)
+			return []string{"lint", d}, ""
+		}, 2, "values file /etc/hostname: the file leaves", nil},
+		{".meshready.yaml planted in a shared folder above the tree", func(t *testing.T, root string) ([]string, string) {
+			shared := filepath.Join(root, "shared")
+			os.MkdirAll(shared, 0o755)
+			os.Chmod(shared, 0o1777)
+			os.WriteFile(filepath.Join(shared, ".meshready.yaml"), []byte("failOn: none\n"), 0o644)
+			d := chart(t, filepath.Join(shared, "work"), "planted", map[string]string{"templates/d.yaml": deployment("planted")})
+			return []string{"lint", d}, ""
+		}, 1, "sidecar-injection", nil},
+		{"baseline symlinked to a file outside the repository", func(t *testing.T, root string) ([]string, string) {
+			b := filepath.Join(root, "baseline.json")
+			os.Symlink("/etc/passwd", b)
+			return []string{"lint", "--baseline", b, "charts-fixtures/good"}, ""
+		}, 2, "baseline.json: its symlink target leaves", noLeak("root:")},
+		{"resource name forging a workflow command and a terminal title", func(t *testing.T, root string) ([]string, string) {
+			d := chart(t, root, "forge", map[string]string{"templates/d.yaml": deployment(`"x\n::error file=forged.yaml::forged \u001b]0;pwned\u0007 \u202eexe.txt"`)})
+			return []string{"lint", "-o", "github", d}, ""
+		}, 1, `x\n::error file=forged.yaml::forged \x1b]0;pwned\x07 \u202eexe.txt`, func(t *testing.T, stdout, stderr string) {
+			for _, l := range strings.Split(stdout+stderr, "\n") {
+				if strings.HasPrefix(l, "::error file=forged") || strings.ContainsAny(l, "\x1b\u202e") {
+					t.Errorf("a raw control reached the output: %q", l)
+				}
+			}
+		}},
+		{"--changed-files with a C-quoted non-ASCII path (git diff --name-only)", func(t *testing.T, root string) ([]string, string) {
+			chart(t, root, "café", map[string]string{"templates/cm.yaml": cm})
+			return []string{"lint", "--repo-root", root, "--changed-files", "-", root}, "\"caf\\303\\251/values.yaml\"\n"
+		}, 0, "selected café", nil},
+		{"--changed-files as a NUL-separated list (git diff -z)", func(t *testing.T, root string) ([]string, string) {
+			chart(t, root, "zlist", map[string]string{"templates/cm.yaml": cm})
+			return []string{"lint", "--repo-root", root, "--changed-files", "-", root}, "zlist/values.yaml\x00other\x00"
+		}, 0, "selected zlist", nil},
+	}
+}
