@@ -173,7 +173,7 @@ func (c *Config) CheckFiles(allowOutside bool) error {
 	if top := safeio.RepoRoot(c.Dir); top != "" {
 		root = top
 	}
-	in := safeio.Input{What: "config " + c.Path + ": values file", Root: root, AllowOutside: allowOutside, Max: MaxValuesBytes}
+	in := safeio.Input{What: "config " + c.Path + ": values file", Root: root, AllowOutside: allowOutside, OptIn: "--allow-outside-root", Max: MaxValuesBytes}
 	globs := make([]string, 0, len(c.Values))
 	for g := range c.Values {
 		globs = append(globs, g)

@@ -26,6 +26,8 @@ type Input struct {
 	Root string
 	// AllowOutside lifts the Root bound (--allow-outside-root).
 	AllowOutside bool
+	// OptIn, when set, is the flag errors suggest for lifting the bound.
+	OptIn string
 	// Max is the size cap in bytes (required).
 	Max int64
 }
@@ -77,7 +79,10 @@ func (in Input) Check(path string) (string, error) {
 			if lst.Mode()&os.ModeSymlink != 0 {
 				how = "its symlink target"
 			}
-			return refuse("%s leaves %s (use --allow-outside-root to permit)", how, in.Root)
+			if in.OptIn != "" {
+				return refuse("%s leaves %s (use %s to permit)", how, in.Root, in.OptIn)
+			}
+			return refuse("%s leaves %s", how, in.Root)
 		}
 	}
 	if special(real) {

@@ -22,7 +22,7 @@ func TestReadFile(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(root, "fifo.rego"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	in := Input{What: "policy", Root: root, Max: 1024}
+	in := Input{What: "policy", Root: root, Max: 1024, OptIn: "--allow-outside-root"}
 	for _, c := range []struct {
 		name, path, err string
 		allow           bool
