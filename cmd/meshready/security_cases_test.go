@@ -96,5 +96,22 @@ func reliabilityCases() []hostileCase {
 			chart(t, root, "zlist", map[string]string{"templates/cm.yaml": cm})
 			return []string{"lint", "--repo-root", root, "--changed-files", "-", root}, "zlist/values.yaml\x00other\x00"
 		}, 0, "selected zlist", nil},
+		{"template that allocates past the memory ceiling (until 100000000)", func(t *testing.T, root string) ([]string, string) {
+			d := chart(t, root, "alloc", map[string]string{"templates/a.yaml": "{{ range until 100000000 }}{{ end }}\n"})
+			return []string{"render", "--max-memory", "256MiB", d}, ""
+		}, 2, "memory ceiling of 256 MiB passed while rendering chart alloc", nil},
+		{"tpl recursing through values", func(t *testing.T, root string) ([]string, string) {
+			d := chart(t, root, "tplrec", map[string]string{"values.yaml": "a: \"{{ tpl .Values.a . }}\"\n", "templates/a.yaml": "x: {{ tpl .Values.a . }}\n"})
+			return []string{"render", d}, ""
+		}, 2, "stack memory passed 64 MiB while rendering chart tplrec", nil},
+		{"policy that builds a string of gigabytes (strings.replace_n)", func(t *testing.T, root string) ([]string, string) {
+			body := "findings contains f if {\n\ts0 := \"aaaaaaaaaaaaaaaa\"\n"
+			for i := 1; i <= 8; i++ {
+				body += fmt.Sprintf("\ts%d := strings.replace_n({\"a\": s0}, s%d)\n", i, i-1)
+			}
+			body += "\tf := {\"resource\": 0, \"message\": sprintf(\"%d\", [count(s8)])}\n}\n"
+			p := writePolicy(t, filepath.Join(root, "pol-mem"), "r.rego", policyHeader("mem-hog")+body)
+			return []string{"lint", "--max-memory", "512MiB", "--policy", p, "charts-fixtures/good"}, ""
+		}, 2, "memory ceiling of 512 MiB passed while evaluating the policies on chart", nil},
 	}
 }

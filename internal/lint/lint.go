@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/memguard"
 	"io"
 	"path/filepath"
 	"runtime"
@@ -157,7 +158,9 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 		rd = render.Manifests{Stdin: l.Opts.Stdin}
 	}
 	start := time.Now()
+	done := memguard.Doing("rendering chart " + t.Name())
 	res, err := rd.Render(ctx, t.Path)
+	done()
 	l.renderNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		cr.Err = l.chartError(t, err)
@@ -189,7 +192,9 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		return nil, err
 	}
 	start := time.Now()
+	done := memguard.Doing("evaluating the policies on chart " + chart)
 	hits, err := eng.Evaluate(ctx, objs, s)
+	done()
 	l.evalNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		return nil, err
