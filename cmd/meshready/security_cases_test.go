@@ -113,5 +113,14 @@ func reliabilityCases() []hostileCase {
 			p := writePolicy(t, filepath.Join(root, "pol-mem"), "r.rego", policyHeader("mem-hog")+body)
 			return []string{"lint", "--max-memory", "512MiB", "--policy", p, "charts-fixtures/good"}, ""
 		}, 2, "memory ceiling of 512 MiB passed while evaluating the policies on chart", nil},
+		{"policy that reports Secret data and a --set password on another resource, upper-cased", func(t *testing.T, root string) ([]string, string) {
+			body := "findings contains f if {\n\tsome r in input.resources\n\tr.kind == \"Secret\"\n\tsome v in r.data\n\tsome i, c in input.resources\n\tc.kind == \"ConfigMap\"\n\tf := {\"resource\": i, \"field\": \"data.pw\", \"value\": c.data.pw, \"message\": sprintf(\"leak %s %s\", [upper(base64.decode(v)), c.data.pw])}\n}\n"
+			p := writePolicy(t, filepath.Join(root, "pol-leak"), "r.rego", policyHeader("secret-leak")+body)
+			d := chart(t, root, "leak", map[string]string{
+				"templates/s.yaml":  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: aHVudGVyMjJwYXNzd29yZA==\n",
+				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  pw: {{ .Values.global.masterPassword | quote }}\n",
+			})
+			return []string{"lint", "--policy", p, "--set", "global.masterPassword=Ci-Master-Pw-42", "-o", "text", "--fail-on", "none", d}, ""
+		}, 0, "leak <redacted> <redacted>", noLeak("HUNTER22PASSWORD", "hunter22password", "Ci-Master-Pw-42")},
 	}
 }

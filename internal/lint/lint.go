@@ -6,7 +6,6 @@ package lint
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/meshready/meshready/internal/memguard"
@@ -202,6 +201,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	start = time.Now()
 	defer func() { l.mapNanos.Add(int64(time.Since(start))) }()
 	mapper := sourcemap.New(res.Graph, l.sources)
+	red := newRedactor(res.Resources, l.setValues())
 	cfg := l.Opts.Config
 	var out []finding.Finding
 	for _, h := range hits {
@@ -231,8 +231,8 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Source:        r.Source,
 			ResourceIndex: r.Index,
 		}
-		redact(r, &f)
 		f.Fix = suggestFix(res.Resources, r, f, loc.File, l.sources.Lines)
+		red.finding(r, &f)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}
@@ -247,36 +247,9 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	return out, nil
 }
 
-// redact keeps the data of Secrets out of every report: a finding on a
-// Secret never carries its data values, encoded or decoded, in its value
-// or message.
-func redact(r *resource.Resource, f *finding.Finding) {
-	if r.Kind != "Secret" {
-		return
-	}
-	var secrets []string
-	for _, key := range []string{"data", "stringData"} {
-		m, _ := r.Object[key].(map[string]any)
-		for _, v := range m {
-			sv, ok := v.(string)
-			if !ok || len(sv) < 4 {
-				continue
-			}
-			secrets = append(secrets, sv)
-			if dec, err := base64.StdEncoding.DecodeString(sv); err == nil && len(dec) >= 4 {
-				secrets = append(secrets, string(dec))
-			}
-		}
-	}
-	if strings.HasPrefix(f.Field, "data") || strings.HasPrefix(f.Field, "stringData") {
-		if f.Value != "" {
-			f.Value = "<redacted>"
-		}
-	}
-	for _, sv := range secrets {
-		f.Value = strings.ReplaceAll(f.Value, sv, "<redacted>")
-		f.Message = strings.ReplaceAll(f.Message, sv, "<redacted>")
-	}
+// setValues are the run's --set and --set-string assignments.
+func (l *Linter) setValues() []string {
+	return append(append([]string{}, l.Opts.Render.Set...), l.Opts.Render.SetString...)
 }
 
 // ignoredByAnnotation honours meshready.io/ignore on the resource or its pod template.
@@ -302,8 +275,12 @@ func ignoredByAnnotation(r *resource.Resource, rule string) bool {
 	return false
 }
 
-func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
-	ce := &finding.ChartError{Chart: t.Name(), File: l.display(t.Path), Message: err.Error()}
+func (l *Linter) chartError(t render.Target, err error) (ce *finding.ChartError) {
+	// a template's fail or an error quoting a value must not show a --set secret
+	defer func() {
+		ce.Message = newRedactor(nil, l.setValues()).text(ce.Message)
+	}()
+	ce = &finding.ChartError{Chart: t.Name(), File: l.display(t.Path), Message: err.Error()}
 	var cte *charttree.ChartError
 	if errors.As(err, &cte) {
 		if cte.File != "" {
