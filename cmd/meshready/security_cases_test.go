@@ -122,5 +122,12 @@ func reliabilityCases() []hostileCase {
 			})
 			return []string{"lint", "--policy", p, "--set", "global.masterPassword=Ci-Master-Pw-42", "-o", "text", "--fail-on", "none", d}, ""
 		}, 0, "leak <redacted> <redacted>", noLeak("HUNTER22PASSWORD", "hunter22password", "Ci-Master-Pw-42")},
+		{"manifest whose aliases expand to a billion nodes (415 KB, stdin)", func(t *testing.T, root string) ([]string, string) {
+			return []string{"lint", "-"}, "kind: ConfigMap\nmetadata: {name: x}\na: &a [" + strings.Repeat("1,", 200000) + "1]\nb: [" + strings.Repeat("*a,", 4999) + "*a]\n"
+		}, 2, "aliases expand to more than", nil},
+		{"workload wrapped in a kind: List", func(t *testing.T, root string) ([]string, string) {
+			d := chart(t, root, "listed", map[string]string{"templates/l.yaml": "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(deployment("in-a-list"), "\n"), "\n", "\n  ") + "\n"})
+			return []string{"lint", d}, ""
+		}, 1, "Deployment 'in-a-list' gets no Istio sidecar", nil},
 	}
 }
