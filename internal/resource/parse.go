@@ -186,7 +186,7 @@ type converter struct {
 	// inAlias > 0 while an alias is being expanded; expanded counts the
 	// nodes produced meanwhile (MaxAliasNodes).
 	inAlias, expanded int
-	deadline         time.Time
+	deadline          time.Time
 }
 
 func (c *converter) value(n *yaml.Node, depth int) (any, error) {
