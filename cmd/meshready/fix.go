@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 	"sort"
@@ -158,6 +159,11 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 			fmt.Fprintln(stderr, "nothing to write")
 		}
 		return withCode(code, nil)
+	}
+	fix.Leftovers = func(paths []string) {
+		for _, p := range paths {
+			fmt.Fprintf(stderr, "meshready: removed %s, a temporary file of an earlier run that was killed\n", textsafe.Escape(p))
+		}
 	}
 	if err := res.Write(); err != nil {
 		if errors.Is(err, fix.ErrInterrupted) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/meshready/meshready/internal/safeio"
 	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
@@ -452,19 +453,7 @@ func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *findi
 	if f.output == "" {
 		return fm.Format(stdout, rep)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.output), ".meshready-report-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := fm.Format(tmp, rep); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), f.output)
+	return safeio.WriteFile(f.output, func(w io.Writer) error { return fm.Format(w, rep) })
 }
 
 // exitFor maps a report to the exit code: 2 when a chart could not be

@@ -129,5 +129,15 @@ func reliabilityCases() []hostileCase {
 			d := chart(t, root, "listed", map[string]string{"templates/l.yaml": "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(deployment("in-a-list"), "\n"), "\n", "\n  ") + "\n"})
 			return []string{"lint", d}, ""
 		}, 1, "Deployment 'in-a-list' gets no Istio sidecar", nil},
+		{"lint --output-file onto a symlink", func(t *testing.T, root string) ([]string, string) {
+			os.WriteFile(filepath.Join(root, "keep.txt"), []byte("keep"), 0o644)
+			os.Symlink("keep.txt", filepath.Join(root, "out.txt"))
+			return []string{"lint", "--output-file", filepath.Join(root, "out.txt"), "charts-fixtures/good"}, ""
+		}, 2, "is a symlink to keep.txt", nil},
+		{"baseline update of a read-only baseline", func(t *testing.T, root string) ([]string, string) {
+			b := filepath.Join(root, "ro-baseline.json")
+			os.WriteFile(b, []byte("{\"version\": 1, \"findings\": []}\n"), 0o444)
+			return []string{"lint", "--baseline", b, "--baseline-update", "charts-fixtures/good"}, ""
+		}, 2, "is read-only", nil},
 	}
 }

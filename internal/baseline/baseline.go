@@ -145,25 +145,8 @@ func (b *Baseline) Write(w io.Writer) error {
 // WriteFile replaces path atomically: a temporary file in the same folder,
 // renamed over it, so a failed run never leaves half a baseline.
 func (b *Baseline) WriteFile(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".meshready-baseline-*")
-	if err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := b.Write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if st, err := os.Stat(path); err == nil {
-		_ = tmp.Chmod(st.Mode().Perm()) // keep the mode the file had
-	} else {
-		_ = tmp.Chmod(0o644)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
+	if err := safeio.WriteFile(path, b.Write); err != nil {
+		return fmt.Errorf("baseline: %w", err)
 	}
 	return nil
 }
