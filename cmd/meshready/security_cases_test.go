@@ -139,5 +139,15 @@ func reliabilityCases() []hostileCase {
 			os.WriteFile(b, []byte("{\"version\": 1, \"findings\": []}\n"), 0o444)
 			return []string{"lint", "--baseline", b, "--baseline-update", "charts-fixtures/good"}, ""
 		}, 2, "is read-only", nil},
+		{"KRM function given 70 MB of Services on stdin", func(t *testing.T, root string) ([]string, string) {
+			svc := "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n"
+			return []string{"fn"}, strings.Repeat(svc, (70<<20)/len(svc))
+		}, 2, "larger than the 67108864 byte limit", nil},
+		{"KRM function given items: 42", func(t *testing.T, root string) ([]string, string) {
+			return []string{"fn"}, "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: 42\n"
+		}, 2, "not a list of objects", nil},
+		{"KRM function given a map with no kind", func(t *testing.T, root string) ([]string, string) {
+			return []string{"fn"}, "metadata: {name: x}\ndata: {a: b}\n"
+		}, 2, "has no kind", nil},
 	}
 }

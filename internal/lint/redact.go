@@ -2,7 +2,7 @@ package lint
 
 import (
 	"encoding/base64"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,8 +22,8 @@ const minSecret = 4
 // the chart renders (as rendered, base64-decoded, and base64-encoded in
 // the standard and URL alphabets) and every --set/--set-string value whose
 // key looks secret (*password*, *token*, *key*, *secret*), matched without
-// regard to case.
-type redactor struct{ re *regexp.Regexp }
+// regard to ASCII case, as bytes (decoded data need not be UTF-8).
+type redactor struct{ secrets []string } // ASCII-folded, longest first
 
 // newRedactor collects the secrets of a chart's resources and the run's
 // --set values.
@@ -61,16 +61,25 @@ func newRedactor(rs []*resource.Resource, sets []string) redactor {
 	for _, v := range secretSetValues(sets) {
 		add(v)
 	}
-	if len(seen) == 0 {
-		return redactor{}
-	}
 	l := make([]string, 0, len(seen))
 	for s := range seen {
-		l = append(l, regexp.QuoteMeta(s))
+		l = append(l, foldASCII(s))
 	}
 	// longest first, so a value is not cut by one of its own substrings
 	sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) || len(l[i]) == len(l[j]) && l[i] < l[j] })
-	return redactor{regexp.MustCompile("(?i)(?:" + strings.Join(l, "|") + ")")}
+	return redactor{slices.Compact(l)}
+}
+
+// foldASCII lower-cases ASCII letters only, so byte offsets stay put (the
+// decoded data of a Secret need not be UTF-8).
+func foldASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // secretSetValues are the values of --set/--set-string assignments
@@ -97,10 +106,41 @@ func secretSetValues(sets []string) []string {
 }
 
 func (r redactor) text(s string) string {
-	if r.re == nil || s == "" {
+	if len(r.secrets) == 0 || s == "" {
 		return s
 	}
-	return r.re.ReplaceAllLiteralString(s, Redacted)
+	folded := foldASCII(s)
+	hidden := make([]bool, len(s))
+	any := false
+	for _, sec := range r.secrets {
+		for off := 0; ; {
+			i := strings.Index(folded[off:], sec)
+			if i < 0 {
+				break
+			}
+			for k := off + i; k < off+i+len(sec); k++ {
+				hidden[k] = true
+			}
+			any = true
+			off += i + 1
+		}
+	}
+	if !any {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !hidden[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString(Redacted)
+		for i < len(s) && hidden[i] {
+			i++
+		}
+	}
+	return b.String()
 }
 
 // finding redacts every text field of f; a finding on a Secret's data

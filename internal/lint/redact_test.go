@@ -49,6 +49,13 @@ func TestRedactSecrets(t *testing.T) {
 			}
 		})
 	}
+	// data that decodes to bytes that are not UTF-8 (an OOM keystore) is matched as bytes
+	bin := &resource.Resource{Ref: resource.Ref{Kind: "Secret"}, Object: map[string]any{"data": map[string]any{"k": "//79/A=="}}}
+	fb := finding.Finding{Message: "raw \xff\xfe\xfd\xfc here"}
+	newRedactor([]*resource.Resource{bin}, nil).finding(cm, &fb)
+	if fb.Message != "raw <redacted> here" {
+		t.Errorf("binary secret: %q", fb.Message)
+	}
 	f := finding.Finding{Field: `data["x"]`, Value: "plain-value", Message: "plain-value, 3 replicas"}
 	red.finding(cm, &f)
 	if f.Value != "plain-value" || f.Message != "plain-value, 3 replicas" {

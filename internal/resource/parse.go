@@ -18,6 +18,9 @@ const (
 	// whole stream: counting alias nodes alone lets a 200,000-item anchor
 	// referenced 5,000 times (415 KB) expand to a billion nodes.
 	MaxAliasNodes = 1 << 20
+	// MaxStreamBytes bounds one manifest stream (lint's manifest inputs,
+	// the KRM function's input): anything larger is not a chart's output.
+	MaxStreamBytes = 64 << 20
 	// MaxParseTime bounds parsing one stream.
 	MaxParseTime = 30 * time.Second
 )
