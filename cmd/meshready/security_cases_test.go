@@ -149,5 +149,27 @@ func reliabilityCases() []hostileCase {
 		{"KRM function given a map with no kind", func(t *testing.T, root string) ([]string, string) {
 			return []string{"fn"}, "metadata: {name: x}\ndata: {a: b}\n"
 		}, 2, "has no kind", nil},
+		{"packaged chart nesting packaged subcharts that together decompress past the limit", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "nested.tgz")
+			entries := map[string][]byte{"c/Chart.yaml": []byte("apiVersion: v2\nname: c\nversion: 1.0.0\n")}
+			for i := 0; i < 4; i++ {
+				sub := filepath.Join(root, fmt.Sprintf("s%d.tgz", i))
+				tgz(t, sub, map[string][]byte{fmt.Sprintf("s%d/Chart.yaml", i): []byte(fmt.Sprintf("apiVersion: v2\nname: s%d\nversion: 1.0.0\n", i)), fmt.Sprintf("s%d/files/zeros", i): make([]byte, 30<<20)})
+				b, _ := os.ReadFile(sub)
+				os.Remove(sub)
+				entries[fmt.Sprintf("c/charts/s%d.tgz", i)] = b
+			}
+			tgz(t, p, entries)
+			return []string{"render", p}, ""
+		}, 2, "its nested packaged charts included", nil},
+		{"packaged chart with 25,000 files", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "many.tgz")
+			entries := map[string][]byte{"c/Chart.yaml": []byte("apiVersion: v2\nname: c\nversion: 1.0.0\n")}
+			for i := 0; i < 25000; i++ {
+				entries[fmt.Sprintf("c/templates/t%d.yaml", i)] = nil
+			}
+			tgz(t, p, entries)
+			return []string{"render", p}, ""
+		}, 2, "more than 20000 files", nil},
 	}
 }
