@@ -53,7 +53,7 @@ func (a *Assembler) readDir(dir string) ([]*loader.BufferedFile, error) {
 	count := 0
 	var files []*loader.BufferedFile
 	var archives archiveBudget // the packaged subcharts (charts/*.tgz), together
-	helmReads := false // LoadDir must read the folder itself
+	helmReads := false         // LoadDir must read the folder itself
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &ChartError{Chart: dir, File: p, Err: err}
