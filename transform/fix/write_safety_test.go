@@ -3,12 +3,9 @@ package fix
 import (
 	"errors"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/meshready/meshready/internal/safeio"
 )
@@ -76,32 +73,6 @@ func TestWriteCleansLeftovers(t *testing.T) {
 	}
 	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) || len(said) != 1 || said[0] != left {
 		t.Errorf("leftover %s: stat %v, reported %q", left, err, said)
-	}
-	noTemps(t, dir)
-}
-
-// TestWriteSIGHUPRollsBack: a hang-up during the write phase rolls back
-// like SIGINT.
-func TestWriteSIGHUPRollsBack(t *testing.T) {
-	dir, res := plannedWeb(t)
-	before := hashTree(t, dir)
-	var caught chan<- os.Signal
-	notifySignals = func(c chan<- os.Signal, sigs ...os.Signal) { caught = c; signal.Notify(c, sigs...) }
-	t.Cleanup(func() { notifySignals = signal.Notify })
-	failRename(t, 2, func() error {
-		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
-			return err
-		}
-		for deadline := time.Now().Add(10 * time.Second); len(caught) == 0 && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
-		return nil
-	})
-	if err := res.Write(); !errors.Is(err, ErrInterrupted) {
-		t.Fatalf("Write = %v, want ErrInterrupted", err)
-	}
-	if hashTree(t, dir) != before {
-		t.Error("tree changed by a hung-up write")
 	}
 	noTemps(t, dir)
 }
