@@ -14,6 +14,8 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/ignore"
+
+	"github.com/meshready/meshready/internal/safeio"
 )
 
 // Limits on chart input. Charts are untrusted in a CI gate: a chart that
@@ -133,10 +135,7 @@ func fileExists(p string) bool {
 }
 
 // inside reports whether p (symlinks resolved) lies within root.
-func inside(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
-}
+func inside(root, p string) bool { return safeio.Inside(root, p) }
 
 // MaxArchiveDepth bounds packaged charts nested in packaged charts.
 const MaxArchiveDepth = 8
