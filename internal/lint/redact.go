@@ -61,9 +61,27 @@ func newRedactor(rs []*resource.Resource, sets []string) redactor {
 	for _, v := range secretSetValues(sets) {
 		add(v)
 	}
+	// A value that is part of an object's name or namespace (a database
+	// user "postgres" beside a StatefulSet "onap-vnfsdk-postgres") is
+	// published by every output that names the object: it is no secret, and
+	// redacting it would blank the object's identity.
+	var names []string
+	for _, r := range rs {
+		names = append(names, foldASCII(r.Name), foldASCII(r.Namespace))
+	}
 	l := make([]string, 0, len(seen))
 	for s := range seen {
-		l = append(l, foldASCII(s))
+		f := foldASCII(s)
+		public := false
+		for _, n := range names {
+			if strings.Contains(n, f) {
+				public = true
+				break
+			}
+		}
+		if !public {
+			l = append(l, f)
+		}
 	}
 	// longest first, so a value is not cut by one of its own substrings
 	sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) || len(l[i]) == len(l[j]) && l[i] < l[j] })

@@ -56,6 +56,14 @@ func TestRedactSecrets(t *testing.T) {
 	if fb.Message != "raw <redacted> here" {
 		t.Errorf("binary secret: %q", fb.Message)
 	}
+	// a Secret value that is part of an object's name is public: names stay whole
+	db := &resource.Resource{Ref: resource.Ref{Kind: "StatefulSet", Name: "onap-vnfsdk-postgres"}}
+	user := &resource.Resource{Ref: resource.Ref{Kind: "Secret"}, Object: map[string]any{"data": map[string]any{"user": "cG9zdGdyZXM=", "pw": "c2VjcmV0LXB3"}}}
+	fn := finding.Finding{Resource: db.Ref, Message: "StatefulSet 'onap-vnfsdk-postgres' has secret-pw"}
+	newRedactor([]*resource.Resource{db, user}, nil).finding(db, &fn)
+	if fn.Resource.Name != "onap-vnfsdk-postgres" || fn.Message != "StatefulSet 'onap-vnfsdk-postgres' has <redacted>" {
+		t.Errorf("name or secret mishandled: %+v", fn)
+	}
 	f := finding.Finding{Field: `data["x"]`, Value: "plain-value", Message: "plain-value, 3 replicas"}
 	red.finding(cm, &f)
 	if f.Value != "plain-value" || f.Message != "plain-value, 3 replicas" {
