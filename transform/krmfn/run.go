@@ -1,11 +1,11 @@
 package krmfn
 
 import (
-	"github.com/meshready/meshready/internal/safeio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/safeio"
 	"io"
 	"regexp"
 	"strconv"
