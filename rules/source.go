@@ -14,6 +14,9 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshready/meshready/internal/safeio"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 // Source supplies Rego modules: file name -> text. One implementation per
@@ -54,7 +57,10 @@ func (s FSSource) Modules(withTests bool) (map[string]string, error) {
 	return out, err
 }
 
-// DirSource reads *.rego files below a folder (user policies).
+// DirSource reads *.rego files below a folder (user policies): the folder
+// is the policy bundle, and every file is read under the input policy
+// (internal/safeio) with the bundle as its root, so a symlink out of the
+// folder, a device, a FIFO or a /proc file is refused, naming the file.
 type DirSource struct{ Dir string }
 
 func (s DirSource) Name() string { return s.Dir }
@@ -68,7 +74,7 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 		if !strings.HasSuffix(s.Dir, ".rego") {
 			return nil, fmt.Errorf("policy %s: not a folder or a .rego file", s.Dir)
 		}
-		b, err := readPolicy(s.Dir)
+		b, err := readPolicy(filepath.Dir(s.Dir), s.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +88,7 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 		if d.IsDir() || !isRego(p, withTests) {
 			return nil
 		}
-		b, err := readPolicy(p)
+		b, err := readPolicy(s.Dir, p)
 		if err != nil {
 			return err
 		}
@@ -98,15 +104,9 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 	return out, nil
 }
 
-func readPolicy(p string) (string, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return "", err
-	}
-	if st.Size() > MaxPolicyBytes {
-		return "", fmt.Errorf("policy %s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxPolicyBytes)
-	}
-	b, err := os.ReadFile(p)
+// readPolicy reads one policy file of the bundle at root.
+func readPolicy(root, p string) (string, error) {
+	b, err := safeio.Input{What: "policy", Root: root, Max: MaxPolicyBytes}.ReadFile(p)
 	return string(b), err
 }
 
@@ -138,7 +138,7 @@ func parseModules(sources []Source, withTests bool) (map[string]*ast.Module, err
 		for _, name := range sortedKeys(mods) {
 			m, err := ast.ParseModuleWithOpts(name, mods[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 			if err != nil {
-				return nil, fmt.Errorf("policy %s: %w", name, err)
+				return nil, fmt.Errorf("policy %s: %s", name, textsafe.Shorten(err.Error()))
 			}
 			modules[name] = m
 		}

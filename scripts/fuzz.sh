@@ -17,6 +17,9 @@ targets=(
   "./transform/krmfn FuzzResourceList"
   "./transform/fix FuzzValuesInsert"
   "./transform/fix FuzzTemplatePatch"
+  "./rules FuzzPolicyLoad"
+  "./internal/resource FuzzFlattenList"
+  "./internal/gate FuzzReadList"
 )
 for tg in "${targets[@]}"; do
   set -- $tg

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 
@@ -86,7 +87,7 @@ func runBaseline(cmd *cobra.Command, f *lintFlags, output string, args []string)
 		gateCount(len(b.Findings), "finding", "findings"), gateCount(rep.Summary.Charts, "chart", "charts"))
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stderr, "meshready: baseline: chart %s could not be linted; recorded as a known failure (lint --baseline reports it but does not fail on it): %s: %s\n",
-			e.Chart, e.File, oneLineMsg(e.Message))
+			e.Chart, e.File, textsafe.Line(oneLineMsg(e.Message)))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 	"path/filepath"
@@ -100,6 +101,9 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 	} else {
 		cfg, err = config.Find(args[0])
 	}
+	if err == nil {
+		err = cfg.CheckFiles(f.render.AllowOutsideRoot)
+	}
 	if err != nil {
 		return withCode(exitError, err)
 	}
@@ -176,6 +180,11 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 			fmt.Fprintln(stderr, "nothing to write")
 		}
 		return withCode(code, nil)
+	}
+	fix.Leftovers = func(paths []string) {
+		for _, p := range paths {
+			fmt.Fprintf(stderr, "meshready: removed %s, a temporary file of an earlier run that was killed\n", textsafe.Escape(p))
+		}
 	}
 	if err := res.Write(); err != nil {
 		if errors.Is(err, fix.ErrInterrupted) {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/meshready/meshready/internal/safeio"
+	"github.com/meshready/meshready/internal/textsafe"
 	"io"
 	"log"
 	"os"
@@ -122,6 +124,9 @@ func (f *lintFlags) loadConfig(inputs []string) (*config.Config, error) {
 		cfg, err = config.Find(inputs[0])
 	default:
 		cfg, err = config.Find(".")
+	}
+	if err == nil {
+		err = cfg.CheckFiles(f.render.AllowOutsideRoot)
 	}
 	if err != nil {
 		return nil, err
@@ -362,12 +367,12 @@ func printSelection(w io.Writer, ds []gate.Decision, c *gate.Change) {
 		gateCount(len(c.Files), "file", "files"), c.Source, n, len(ds), gatePlural(len(ds), "chart", "charts"))
 	for _, d := range ds {
 		if d.Selected {
-			fmt.Fprintf(w, "selected %s: %s\n", d.Target.Name(), d.Reason)
+			fmt.Fprintf(w, "selected %s: %s\n", textsafe.Escape(d.Target.Name()), textsafe.Escape(d.Reason))
 		}
 	}
 	for _, d := range ds {
 		if d.Warning != "" {
-			fmt.Fprintf(w, "meshready: note: %s: %s\n", d.Target.Name(), d.Warning)
+			fmt.Fprintf(w, "meshready: note: %s: %s\n", textsafe.Escape(d.Target.Name()), textsafe.Line(d.Warning))
 		}
 	}
 	if n == 0 {
@@ -529,22 +534,11 @@ func writeReport(stdout io.Writer, f *lintFlags, opts report.Options, rep *findi
 	if err != nil {
 		return err
 	}
+	rep = report.Escaped(f.format, rep)
 	if f.output == "" {
 		return fm.Format(stdout, rep)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.output), ".meshready-report-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := fm.Format(tmp, rep); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), f.output)
+	return safeio.WriteFile(f.output, func(w io.Writer) error { return fm.Format(w, rep) })
 }
 
 // exitFor maps a report to the exit code: 2 when a chart could not be

@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"os"
 
 	// First: sets the garbage collector before the heavy package inits.
@@ -44,7 +45,7 @@ func main() {
 func run(args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(os.Stderr, "meshready: internal error: %v\n", r)
+			fmt.Fprintf(os.Stderr, "meshready: internal error: %s\n", textsafe.Line(fmt.Sprint(r)))
 			code = exitError
 		}
 	}()
@@ -58,10 +59,10 @@ func run(args []string) (code int) {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(os.Stderr, "meshready: %v\n", ee.err)
+			fmt.Fprintf(os.Stderr, "meshready: %s\n", textsafe.Line(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintf(os.Stderr, "meshready: %v\n", err)
+	fmt.Fprintf(os.Stderr, "meshready: %s\n", textsafe.Line(err.Error()))
 	return exitError
 }

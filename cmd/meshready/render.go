@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/meshready/meshready/internal/memguard"
+	"github.com/meshready/meshready/internal/textsafe"
 	"os"
 	"sync/atomic"
 	"time"
@@ -37,7 +39,9 @@ and print their streams one after the other, in chart order.`,
 			var spent atomic.Int64
 			workpool.RunLargestFirst(h.Costs(targets), workers, func(i int) {
 				start := time.Now()
+				done := memguard.Doing("rendering chart " + targets[i].Name())
 				results[i], errs[i] = h.Render(cmd.Context(), targets[i].Path)
+				done()
 				spent.Add(int64(time.Since(start)))
 			})
 			if os.Getenv("MESHREADY_TIMINGS") != "" {
@@ -47,7 +51,7 @@ and print their streams one after the other, in chart order.`,
 			failed := 0
 			for i, res := range results {
 				if errs[i] != nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "meshready: %v\n", errs[i])
+					fmt.Fprintf(cmd.ErrOrStderr(), "meshready: %s\n", textsafe.Line(errs[i].Error()))
 					failed++
 					continue
 				}

@@ -24,6 +24,7 @@ and transforms charts and manifests to make them mesh-ready.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitError, err) })
 	profileFlags(root)
+	memoryFlags(root)
 	root.AddCommand(newRenderCmd(), newDepsCmd())
 	for _, c := range extraCommands {
 		root.AddCommand(c())

@@ -194,6 +194,9 @@ func treeHash(t *testing.T, root string) string {
 // (-update rewrites it).
 func TestHostileInputs(t *testing.T) {
 	bin := testutil.Tool(t, "meshready")
+	if b := os.Getenv("MESHREADY_TEST_BIN"); b != "" {
+		bin = b // another build, e.g. main's, to show which cases it fails
+	}
 	repo := testutil.RepoRoot(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -201,7 +204,7 @@ func TestHostileInputs(t *testing.T) {
 	}
 	defer ln.Close()
 	var rows []string
-	for _, c := range hostileCases(ln.Addr().String()) {
+	for _, c := range append(hostileCases(ln.Addr().String()), reliabilityCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			scratch := t.TempDir()
 			root := filepath.Join(scratch, "tree")
@@ -257,8 +260,9 @@ func TestHostileInputs(t *testing.T) {
 			}
 			msg = strings.ReplaceAll(msg, scratch, "…")
 			msg = strings.ReplaceAll(msg, "|", "\\|")
-			if len(msg) > 160 {
-				msg = msg[:160] + "…"
+			msg = collapseRuns(msg) // a filler's length varies with the scratch path's
+			if r := []rune(msg); len(r) > 160 {
+				msg = string(r[:160]) + "…"
 			}
 			rows = append(rows, fmt.Sprintf("| %s | `meshready %s` | %d | %.1fs | %s |", c.name, args[0], code, took.Seconds(), msg))
 		})
@@ -284,4 +288,25 @@ func withoutTimes(x string) string {
 		out = append(out, strings.Join(cells, " | "))
 	}
 	return strings.Join(out, "\n")
+}
+
+// collapseRuns shortens every run of more than 8 identical runes to 8 and "…".
+func collapseRuns(s string) string {
+	var out []rune
+	run := 0
+	var prev rune = -1
+	for _, r := range s {
+		if r == prev {
+			run++
+		} else {
+			prev, run = r, 1
+		}
+		switch {
+		case run <= 8:
+			out = append(out, r)
+		case run == 9:
+			out = append(out, '…')
+		}
+	}
+	return string(out)
 }

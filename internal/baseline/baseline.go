@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/safeio"
 	"io"
 	"os"
 	"path/filepath"
@@ -172,25 +173,8 @@ func (b *Baseline) Write(w io.Writer) error {
 // WriteFile replaces path atomically: a temporary file in the same folder,
 // renamed over it, so a failed run never leaves half a baseline.
 func (b *Baseline) WriteFile(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".meshready-baseline-*")
-	if err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := b.Write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if st, err := os.Stat(path); err == nil {
-		_ = tmp.Chmod(st.Mode().Perm()) // keep the mode the file had
-	} else {
-		_ = tmp.Chmod(0o644)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("baseline %s: %w", path, err)
+	if err := safeio.WriteFile(path, b.Write); err != nil {
+		return fmt.Errorf("baseline: %w", err)
 	}
 	return nil
 }
@@ -202,20 +186,19 @@ func Load(path string) (*Baseline, error) {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("baseline %s: %s", path, fmt.Sprintf(format, a...))
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fail("no such file (record one with `meshready baseline ROOT > %s`)", path)
-		}
-		return nil, fmt.Errorf("baseline: %w", err)
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fail("no such file (record one with `meshready baseline ROOT > %s`)", path)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
-	if err != nil {
-		return nil, fail("%v", err)
+	// The baseline is part of the repository: under the input policy it is a
+	// regular file inside the repository (its folder outside one), so a
+	// symlink to a file of the worker is refused before it is read.
+	root := safeio.RepoRoot(filepath.Dir(path))
+	if root == "" {
+		root = filepath.Dir(path)
 	}
-	if len(data) > MaxBytes {
-		return nil, fail("larger than the %d byte limit", MaxBytes)
+	data, err := safeio.Input{What: "baseline", Root: root, Max: MaxBytes}.ReadFile(path)
+	if err != nil {
+		return nil, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail("the file is empty (record one with `meshready baseline ROOT > %s`)", path)

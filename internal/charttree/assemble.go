@@ -3,6 +3,7 @@ package charttree
 import (
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/textsafe"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,18 +28,9 @@ func (e *ChartError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Chart, Shorten(e.Err.Error()))
 }
 
-// MaxMessage bounds an error message: Helm nests template errors once per
-// include, so a runaway recursion produces a message of ~100 kB.
-const MaxMessage = 600
-
 // Shorten keeps the start (what failed where) and the end (the cause) of a
-// long message.
-func Shorten(msg string) string {
-	if len(msg) <= MaxMessage {
-		return msg
-	}
-	return msg[:MaxMessage/2] + " [...] " + msg[len(msg)-MaxMessage/2:]
-}
+// long message (textsafe.Shorten).
+func Shorten(msg string) string     { return textsafe.Shorten(msg) }
 func (e *ChartError) Unwrap() error { return e.Err }
 
 // Node is one chart in a resolved dependency graph.
@@ -435,6 +427,8 @@ func (a *Assembler) checkInside(p string) error {
 	return nil
 }
 
+// isArchive: a packaged chart as Helm's loader opens one, in charts/ or as
+// a nested entry (pkg/chart/loader: filepath.Ext(n) == ".tgz").
 func isArchive(p string) bool { return strings.HasSuffix(p, ".tgz") }
 
 // MissingRemoteError says what to do about a dependency from a chart

@@ -1,15 +1,20 @@
 package charttree
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/ignore"
+
+	"github.com/meshready/meshready/internal/safeio"
 )
 
 // Limits on chart input. Charts are untrusted in a CI gate: a chart that
@@ -48,7 +53,8 @@ func (a *Assembler) readDir(dir string) ([]*loader.BufferedFile, error) {
 	var total int64
 	count := 0
 	var files []*loader.BufferedFile
-	helmReads := false // LoadDir must read the folder itself
+	var archives archiveBudget // the packaged subcharts (charts/*.tgz), together
+	helmReads := false         // LoadDir must read the folder itself
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &ChartError{Chart: dir, File: p, Err: err}
@@ -102,6 +108,11 @@ func (a *Assembler) readDir(dir string) ([]*loader.BufferedFile, error) {
 			helmReads = true
 			return nil
 		}
+		if isArchive(name) {
+			if err := archives.check(data, 0); err != nil {
+				return &ChartError{Chart: dir, File: p, Err: err}
+			}
+		}
 		files = append(files, &loader.BufferedFile{Name: name, Data: bytes.TrimPrefix(data, utf8BOM)})
 		return nil
 	})
@@ -123,7 +134,69 @@ func fileExists(p string) bool {
 }
 
 // inside reports whether p (symlinks resolved) lies within root.
-func inside(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+func inside(root, p string) bool { return safeio.Inside(root, p) }
+
+// MaxArchiveDepth bounds packaged charts nested in packaged charts.
+const MaxArchiveDepth = 8
+
+// archiveBudget counts what packaged charts decompress to, the packaged
+// charts nested in them included, against one budget: Helm's loader limits
+// each archive on its own (loader.MaxDecompressedChartSize), so 50 nested
+// subcharts of 60 MiB in a 76 KB archive decompress to 3 GB, and it counts
+// no files (1,000,000 empty templates take a minute and 2 GB).
+type archiveBudget struct {
+	bytes int64
+	files int
+}
+
+// CheckArchive applies the limits of a chart folder (MaxChartBytes,
+// MaxChartFiles) to a packaged chart and everything nested in it, before
+// Helm's loader decompresses it.
+func CheckArchive(data []byte) error {
+	var b archiveBudget
+	return b.check(data, 0)
+}
+
+func (b *archiveBudget) check(data []byte, depth int) error {
+	if depth > MaxArchiveDepth {
+		return fmt.Errorf("packaged charts nested more than %d deep", MaxArchiveDepth)
+	}
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil // not gzip: Helm's loader names the problem
+	}
+	defer gz.Close()
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return nil // a broken archive: Helm's loader names the problem
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+			continue
+		}
+		b.files++
+		if b.files > MaxChartFiles {
+			return fmt.Errorf("the packaged chart holds more than %d files, its nested packaged charts included: too many to be a chart", MaxChartFiles)
+		}
+		left := MaxChartBytes - b.bytes
+		if isArchive(h.Name) && depth < MaxArchiveDepth {
+			inner, err := io.ReadAll(io.LimitReader(tr, left+1))
+			b.bytes += int64(len(inner))
+			if err == nil && b.bytes <= MaxChartBytes {
+				if err := b.check(inner, depth+1); err != nil {
+					return err
+				}
+			}
+		} else {
+			n, _ := io.Copy(io.Discard, io.LimitReader(tr, left+1))
+			b.bytes += n
+		}
+		if b.bytes > MaxChartBytes {
+			return fmt.Errorf("decompressed chart is larger than the maximum size %d, its nested packaged charts included", MaxChartBytes)
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/mesh"
+	"github.com/meshready/meshready/internal/safeio"
 )
 
 // FileName is looked for upward from the linted path.
@@ -98,16 +99,9 @@ type Ignore struct {
 
 // Load reads a configuration file strictly: unknown fields are errors.
 func Load(p string) (*Config, error) {
-	st, err := os.Stat(p)
+	b, err := safeio.Input{What: "config", Max: MaxBytes}.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
-	}
-	if st.Size() > MaxBytes {
-		return nil, fmt.Errorf("config %s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxBytes)
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
+		return nil, err
 	}
 	c, err := Parse(b)
 	if err != nil {
@@ -189,8 +183,11 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// Find looks for .meshready.yaml in start (a file's folder, or the folder)
-// and its ancestors. It returns an empty config when there is none.
+// Find looks for .meshready.yaml from start upward, but never above the
+// repository's top level (the nearest folder holding .git) and never in or
+// above a folder anyone may write to (/tmp and the like, world-writable):
+// a file planted in a shared folder must not configure every tree below it.
+// No file found is an empty configuration.
 func Find(start string) (*Config, error) {
 	abs, err := filepath.Abs(start)
 	if err != nil {
@@ -199,18 +196,54 @@ func Find(start string) (*Config, error) {
 	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
 		abs = filepath.Dir(abs)
 	}
+	top := safeio.RepoRoot(abs)
 	for d := abs; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o002 != 0 {
+			return &Config{}, nil // a shared folder: stop before it
+		}
 		p := filepath.Join(d, FileName)
-		if _, err := os.Stat(p); err == nil {
+		if _, err := os.Lstat(p); err == nil {
 			return Load(p)
 		}
-		if d == filepath.Dir(d) {
+		if d == top || d == filepath.Dir(d) {
 			return &Config{}, nil
 		}
 	}
 }
 
-// RuleEnabled reports whether a rule runs under this configuration.
+// MaxValuesBytes bounds a values file named by values:.
+const MaxValuesBytes = 4 << 20
+
+// CheckFiles applies the input policy (internal/safeio) to every values
+// file the configuration names: each must be a regular file of at most
+// MaxValuesBytes inside the repository holding the configuration (its
+// folder when it is in none) unless allowOutside (--allow-outside-root).
+// The configuration is part of a change: it must not read the worker's
+// files (~/.docker/config.json) into a finding.
+func (c *Config) CheckFiles(allowOutside bool) error {
+	root := c.Dir
+	if top := safeio.RepoRoot(c.Dir); top != "" {
+		root = top
+	}
+	in := safeio.Input{What: "config " + c.Path + ": values file", Root: root, AllowOutside: allowOutside, OptIn: "--allow-outside-root", Max: MaxValuesBytes}
+	globs := make([]string, 0, len(c.Values))
+	for g := range c.Values {
+		globs = append(globs, g)
+	}
+	sort.Strings(globs)
+	for _, g := range globs {
+		for _, f := range c.Values[g] {
+			if !filepath.IsAbs(f) {
+				f = filepath.Join(c.Dir, f)
+			}
+			if _, err := in.Check(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (c *Config) RuleEnabled(id string) bool {
 	for _, d := range c.Rules.Disable {
 		if d == id {

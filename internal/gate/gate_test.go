@@ -1,8 +1,10 @@
 package gate_test
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -428,7 +430,10 @@ func TestReadList(t *testing.T) {
 		{"empty list", "\n", []string{}, ""},
 		{"absolute outside", "/etc/passwd\n", nil, "list:1: /etc/passwd is outside the repository"},
 		{"leaves the repository", "ok.yaml\n../x.yaml\n", nil, "list:2: ../x.yaml leaves the repository"},
-		{"NUL separated", "a\x00b\x00", nil, "NUL bytes"},
+		{"NUL separated (git diff -z)", "a\x00b c\x00\"q\"\x00", []string{"\"q\"", "a", "b c"}, ""},
+		{"C-quoted (git diff --name-only)", "\"k/caf\\303\\251/values.yaml\"\n\"k/tab\\there/\\\"q\\\".yaml\"\n", []string{"k/caf\u00e9/values.yaml", "k/tab\there/\"q\".yaml"}, ""},
+		{"bad C quoting", "\"k/x\\q\"\n", nil, "list:1: "},
+		{"unterminated C quoting", "\"k/x\n", nil, "list:1: "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := gate.ReadList(strings.NewReader(c.in), "list", repo)
@@ -445,6 +450,37 @@ func TestReadList(t *testing.T) {
 				t.Errorf("files %q, want %q", got.Files, c.want)
 			}
 		})
+	}
+}
+
+// TestReadListGitQuoting feeds ReadList what git itself prints for a file
+// with a non-ASCII name: the C-quoted --name-only list and the -z list both
+// name the file as it is on disk.
+func TestReadListGitQuoting(t *testing.T) {
+	repo := testutil.FixturesRepo(t)
+	name := "kubernetes/good/templates/caf\u00e9 \"x\".yaml"
+	testutil.WriteFiles(t, repo, map[string]string{name: "# empty\n"})
+	testutil.Git(t, repo, "add", "-A")
+	testutil.Git(t, repo, "commit", "-q", "-m", "non-ASCII name")
+	for _, z := range []bool{false, true} {
+		args := []string{"-C", repo, "diff", "--name-only", "HEAD~1", "HEAD"}
+		if z {
+			args = append(args, "-z")
+		}
+		out, err := exec.Command("git", args...).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !z && !strings.HasPrefix(string(out), `"`) {
+			t.Fatalf("git did not quote the name: %q", out)
+		}
+		got, err := gate.ReadList(bytes.NewReader(out), "list", repo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Files, []string{name}) {
+			t.Errorf("-z=%v: files %q, want %q", z, got.Files, name)
+		}
 	}
 }
 

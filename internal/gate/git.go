@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -101,10 +101,13 @@ func Diff(ctx context.Context, root, rev string) (*Change, error) {
 // MaxListBytes bounds a --changed-files list.
 const MaxListBytes = 16 << 20
 
-// ReadList reads a list of changed files, one per line, as CI systems write
-// them. Paths are relative to root (the repository's top level); absolute
-// paths inside root are accepted, "./" prefixes and CRLF line ends too.
-// Blank lines and lines starting with '#' are skipped.
+// ReadList reads a list of changed files as CI systems and git write them:
+// one path per line (git diff --name-only, whose C-quoted names for
+// unusual characters are decoded), or NUL-separated (git diff -z: a list
+// holding a NUL byte is read that way, verbatim). Paths are relative to
+// root (the repository's top level); absolute paths inside root are
+// accepted, "./" prefixes and CRLF line ends too. In a line list, blank
+// lines and lines starting with '#' are skipped.
 func ReadList(r io.Reader, name, root string) (*Change, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxListBytes+1))
 	if err != nil {
@@ -113,37 +116,119 @@ func ReadList(r io.Reader, name, root string) (*Change, error) {
 	if len(data) > MaxListBytes {
 		return nil, fmt.Errorf("--changed-files %s: larger than the %d byte limit", name, MaxListBytes)
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, fmt.Errorf("--changed-files %s: NUL bytes: want one path per line (git diff --name-only, without -z)", name)
+	entries, err := splitList(data)
+	if err != nil {
+		return nil, fmt.Errorf("--changed-files %s:%w", name, err)
 	}
 	var files []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), MaxListBytes)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, e := range entries {
+		line := e.path
 		p := filepath.ToSlash(line)
 		if filepath.IsAbs(line) {
 			rel, err := filepath.Rel(root, resolve(line))
 			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return nil, fmt.Errorf("--changed-files %s:%d: %s is outside the repository %s", name, n, line, root)
+				return nil, fmt.Errorf("--changed-files %s:%d: %s is outside the repository %s", name, e.n, line, root)
 			}
 			p = filepath.ToSlash(rel)
 		}
 		if c := path.Clean(p); c == ".." || strings.HasPrefix(c, "../") {
-			return nil, fmt.Errorf("--changed-files %s:%d: %s leaves the repository (paths are relative to its top level %s)", name, n, line, root)
+			return nil, fmt.Errorf("--changed-files %s:%d: %s leaves the repository (paths are relative to its top level %s)", name, e.n, line, root)
 		}
 		files = append(files, p)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("--changed-files %s: %w", name, err)
-	}
 	return &Change{Root: root, Files: normalize(files), Source: name}, nil
 }
+
+// listEntry is one path of a list and its line (or NUL-separated entry) number.
+type listEntry struct {
+	path string
+	n    int
+}
+
+// splitList cuts a --changed-files list into paths; errors start with the
+// line number (":N: ...") or a space.
+func splitList(data []byte) ([]listEntry, error) {
+	var out []listEntry
+	if bytes.IndexByte(data, 0) >= 0 {
+		// git diff -z: names verbatim, no quoting, no comments.
+		for i, f := range bytes.Split(data, []byte{0}) {
+			if len(f) > 0 {
+				out = append(out, listEntry{string(f), i + 1})
+			}
+		}
+		return out, nil
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		line := strings.TrimSpace(l)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, `"`) {
+			u, err := UnquoteC(line)
+			if err != nil {
+				return nil, fmt.Errorf("%d: %w", i+1, err)
+			}
+			line = u
+		}
+		out = append(out, listEntry{line, i + 1})
+	}
+	return out, nil
+}
+
+// UnquoteC decodes a path as git quotes it when core.quotePath is on (the
+// default) and the name holds a byte outside printable ASCII, a quote or a
+// backslash: the name in double quotes with C escapes (\a \b \t \n \v \f
+// \r \" \\ and three-digit octal bytes). See git's quote.c, quote_c_style.
+func UnquoteC(s string) (string, error) {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return "", fmt.Errorf("%s: a quoted path must start and end with a double quote", strconv.Quote(s))
+	}
+	in := s[1 : len(s)-1]
+	var b strings.Builder
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c == '"' {
+			return "", fmt.Errorf("%s: unescaped double quote inside a quoted path", strconv.Quote(s))
+		}
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(in) {
+			return "", fmt.Errorf("%s: quoted path ends in a backslash", strconv.Quote(s))
+		}
+		switch e := in[i]; e {
+		case 'a':
+			b.WriteByte(7)
+		case 'b':
+			b.WriteByte(8)
+		case 't':
+			b.WriteByte(9)
+		case 'n':
+			b.WriteByte(10)
+		case 'v':
+			b.WriteByte(11)
+		case 'f':
+			b.WriteByte(12)
+		case 'r':
+			b.WriteByte(13)
+		case '"', '\\':
+			b.WriteByte(e)
+		case '0', '1', '2', '3':
+			if i+2 >= len(in) || !isOctal(in[i+1]) || !isOctal(in[i+2]) {
+				return "", fmt.Errorf("%s: bad octal escape in a quoted path", strconv.Quote(s))
+			}
+			b.WriteByte((e-'0')<<6 | (in[i+1]-'0')<<3 | (in[i+2] - '0'))
+			i += 2
+		default:
+			return "", fmt.Errorf("%s: unknown escape \\%c in a quoted path", strconv.Quote(s), e)
+		}
+	}
+	return b.String(), nil
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 // resolve follows symlinks of a path's existing folder (the file itself may
 // be gone: a change can delete it).

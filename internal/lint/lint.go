@@ -6,9 +6,9 @@ package lint
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/memguard"
 	"io"
 	"path/filepath"
 	"runtime"
@@ -179,7 +179,9 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 		rd = render.Manifests{Stdin: l.Opts.Stdin}
 	}
 	start := time.Now()
+	done := memguard.Doing("rendering chart " + t.Name())
 	res, err := rd.Render(ctx, t.Path)
+	done()
 	l.renderNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		cr.Err = l.chartError(t, err)
@@ -221,7 +223,9 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		return nil, err
 	}
 	start := time.Now()
+	done := memguard.Doing("evaluating the policies on chart " + chart)
 	hits, err := eng.Evaluate(ctx, objs, s)
+	done()
 	l.evalNanos.Add(int64(time.Since(start)))
 	if err != nil {
 		return nil, err
@@ -229,6 +233,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	start = time.Now()
 	defer func() { l.mapNanos.Add(int64(time.Since(start))) }()
 	mapper := sourcemap.New(res.Graph, l.sources)
+	red := newRedactor(res.Resources, l.setValues())
 	cfg := l.Opts.Config
 	if err := l.checkAnnotations(res.Resources, ruleIDs(eng.Rules()), mapper); err != nil {
 		return nil, err
@@ -260,8 +265,8 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Source:        r.Source,
 			ResourceIndex: r.Index,
 		}
-		redact(r, &f)
 		f.Fix = suggestFix(version, &ev, res.Resources, r, f, loc.File, l.sources.Lines)
+		red.finding(r, &f)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace
 		}
@@ -290,36 +295,9 @@ func (l *Linter) enabledRules(ctx context.Context) (*rules.Engine, error) {
 	return l.enabled, l.enabledErr
 }
 
-// redact keeps the data of Secrets out of every report: a finding on a
-// Secret never carries its data values, encoded or decoded, in its value
-// or message.
-func redact(r *resource.Resource, f *finding.Finding) {
-	if r.Kind != "Secret" {
-		return
-	}
-	var secrets []string
-	for _, key := range []string{"data", "stringData"} {
-		m, _ := r.Object[key].(map[string]any)
-		for _, v := range m {
-			sv, ok := v.(string)
-			if !ok || len(sv) < 4 {
-				continue
-			}
-			secrets = append(secrets, sv)
-			if dec, err := base64.StdEncoding.DecodeString(sv); err == nil && len(dec) >= 4 {
-				secrets = append(secrets, string(dec))
-			}
-		}
-	}
-	if strings.HasPrefix(f.Field, "data") || strings.HasPrefix(f.Field, "stringData") {
-		if f.Value != "" {
-			f.Value = "<redacted>"
-		}
-	}
-	for _, sv := range secrets {
-		f.Value = strings.ReplaceAll(f.Value, sv, "<redacted>")
-		f.Message = strings.ReplaceAll(f.Message, sv, "<redacted>")
-	}
+// setValues are the run's --set and --set-string assignments.
+func (l *Linter) setValues() []string {
+	return append(append([]string{}, l.Opts.Render.Set...), l.Opts.Render.SetString...)
 }
 
 // ignoredByAnnotation honours meshready.io/ignore on the resource or its pod template.
@@ -401,8 +379,12 @@ func ruleIDs(rs []finding.Rule) []string {
 	return ids
 }
 
-func (l *Linter) chartError(t render.Target, err error) *finding.ChartError {
-	ce := &finding.ChartError{Chart: t.Name(), File: l.display(t.Path), Message: err.Error()}
+func (l *Linter) chartError(t render.Target, err error) (ce *finding.ChartError) {
+	// a template's fail or an error quoting a value must not show a --set secret
+	defer func() {
+		ce.Message = newRedactor(nil, l.setValues()).text(ce.Message)
+	}()
+	ce = &finding.ChartError{Chart: t.Name(), File: l.display(t.Path), Message: err.Error()}
 	var cte *charttree.ChartError
 	if errors.As(err, &cte) {
 		if cte.File != "" {

@@ -325,6 +325,13 @@ func loadArchive(path string) (*chart.Chart, error) {
 	if st.Size() > MaxArchiveBytes {
 		return nil, &charttree.ChartError{Chart: path, File: path, Err: fmt.Errorf("%d bytes is too large for a packaged chart (limit %d)", st.Size(), MaxArchiveBytes)}
 	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = charttree.CheckArchive(data) // one budget for the archive and the archives nested in it
+	}
+	if err != nil {
+		return nil, &charttree.ChartError{Chart: path, File: path, Err: err}
+	}
 	c, err := loader.LoadFile(path)
 	if err != nil {
 		return nil, &charttree.ChartError{Chart: path, File: path, Err: err}

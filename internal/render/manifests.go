@@ -10,7 +10,7 @@ import (
 )
 
 // MaxManifestBytes bounds one manifest input: anything larger is not a chart's output.
-const MaxManifestBytes = 64 << 20
+const MaxManifestBytes = resource.MaxStreamBytes
 
 // Manifests reads already-rendered YAML: a file, or "-" for Stdin.
 type Manifests struct {

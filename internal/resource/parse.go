@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/meshready/meshready/internal/fastyaml"
 	yaml "go.yaml.in/yaml/v3"
@@ -13,6 +14,15 @@ import (
 const (
 	MaxDepth     = fastyaml.MaxDepth
 	MaxAliasRefs = 10000
+	// MaxAliasNodes bounds the nodes that alias expansion produces across a
+	// whole stream: counting alias nodes alone lets a 200,000-item anchor
+	// referenced 5,000 times (415 KB) expand to a billion nodes.
+	MaxAliasNodes = 1 << 20
+	// MaxStreamBytes bounds one manifest stream (lint's manifest inputs,
+	// the KRM function's input): anything larger is not a chart's output.
+	MaxStreamBytes = 64 << 20
+	// MaxParseTime bounds parsing one stream.
+	MaxParseTime = 30 * time.Second
 )
 
 // Parse splits a YAML stream (Helm output or a manifest file) into resources.
@@ -27,11 +37,18 @@ func Parse(name string, data []byte) ([]*Resource, error) {
 // (or a counting one) to compare both on real renders.
 var docParser = parseDoc
 
-// parse is Parse with the document parser as a parameter.
+// parse is Parse with the document parser as a parameter. Alias expansion
+// and time are budgeted over the whole stream; a document that is a list
+// (it has "items") is flattened into its items.
 func parse(name string, data []byte, parseOne func(string) (*Resource, error)) ([]*Resource, error) {
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	var out []*Resource
+	start := time.Now()
+	expanded := 0
 	for _, d := range splitDocs(text) {
+		if time.Since(start) > MaxParseTime {
+			return out, fmt.Errorf("%s: document at line %d: parsing ran past its %s time limit", name, d.line, MaxParseTime)
+		}
 		r, err := parseOne(d.text)
 		if err != nil {
 			return out, fmt.Errorf("%s: document at line %d: %w", name, d.line, err)
@@ -39,9 +56,18 @@ func parse(name string, data []byte, parseOne func(string) (*Resource, error)) (
 		if r == nil {
 			continue
 		}
+		if expanded += r.AliasNodes; expanded > MaxAliasNodes {
+			return out, fmt.Errorf("%s: document at line %d: aliases expand to more than %d nodes in the stream (billion-laughs style input)", name, d.line, MaxAliasNodes)
+		}
 		r.StartLine = d.line
-		r.Index = len(out)
-		out = append(out, r)
+		items, err := flattenList(r)
+		if err != nil {
+			return out, fmt.Errorf("%s: document at line %d: %w", name, d.line, err)
+		}
+		for _, it := range items {
+			it.Index = len(out)
+			out = append(out, it)
+		}
 	}
 	return out, nil
 }
@@ -122,7 +148,7 @@ func parseDocYAML(text string) (*Resource, error) {
 	if len(n.Content) == 0 || n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null" {
 		return nil, nil
 	}
-	conv := converter{}
+	conv := converter{deadline: time.Now().Add(MaxParseTime)}
 	v, err := conv.value(n.Content[0], 0)
 	if err != nil {
 		return nil, err
@@ -131,7 +157,9 @@ func parseDocYAML(text string) (*Resource, error) {
 	if !ok {
 		return nil, fmt.Errorf("document is a %s, not a Kubernetes object", kindName(n.Content[0]))
 	}
-	return newResource(text, obj, conv.warnings), nil
+	r := newResource(text, obj, conv.warnings)
+	r.AliasNodes = conv.expanded
+	return r, nil
 }
 
 // newResource wraps a parsed document; "# Source:" in its first two lines sets Source.
@@ -169,11 +197,24 @@ func kindName(n *yaml.Node) string {
 type converter struct {
 	warnings []string
 	aliases  int
+	// inAlias > 0 while an alias is being expanded; expanded counts the
+	// nodes produced meanwhile (MaxAliasNodes).
+	inAlias, expanded int
+	deadline          time.Time
 }
 
 func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 	if depth > MaxDepth {
 		return nil, fmt.Errorf("line %d: nested deeper than %d levels", n.Line, MaxDepth)
+	}
+	if c.inAlias > 0 {
+		c.expanded++
+		if c.expanded > MaxAliasNodes {
+			return nil, fmt.Errorf("line %d: aliases expand to more than %d nodes (billion-laughs style input)", n.Line, MaxAliasNodes)
+		}
+		if c.expanded%4096 == 0 && !c.deadline.IsZero() && time.Now().After(c.deadline) {
+			return nil, fmt.Errorf("line %d: expanding aliases ran past the %s time limit", n.Line, MaxParseTime)
+		}
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -186,7 +227,10 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 		if c.aliases > MaxAliasRefs {
 			return nil, fmt.Errorf("line %d: more than %d alias expansions (billion-laughs style input)", n.Line, MaxAliasRefs)
 		}
-		return c.value(n.Alias, depth+1)
+		c.inAlias++
+		v, err := c.value(n.Alias, depth+1)
+		c.inAlias--
+		return v, err
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {

@@ -44,6 +44,9 @@ type Resource struct {
 	Object map[string]any `json:"-"`
 	// Warnings note parse oddities that did not stop parsing (duplicate keys).
 	Warnings []string `json:"warnings,omitempty"`
+	// AliasNodes counts the nodes alias expansion produced while parsing
+	// the document (budgeted per stream: MaxAliasNodes).
+	AliasNodes int `json:"-"`
 }
 
 // PodTemplatePath returns the path of the pod template inside a pod-bearing

@@ -299,7 +299,9 @@ func copyTree(t testing.TB, src string) string {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(out, b, info.Mode().Perm())
+		// a working copy: writable by its owner, as a checkout is, even
+		// when the source (the read-only shared OOM trees) is not
+		return os.WriteFile(out, b, info.Mode().Perm()|0o200)
 	})
 	if err != nil {
 		t.Fatal(err)

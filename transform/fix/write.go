@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+
+	"github.com/meshready/meshready/internal/safeio"
 )
 
 // FileChange is one file the run rewrites.
@@ -17,8 +20,8 @@ type FileChange struct {
 	New  []byte
 }
 
-// ErrInterrupted reports a write phase stopped by SIGINT or SIGTERM: every
-// file was rolled back.
+// ErrInterrupted reports a write phase stopped by SIGINT, SIGTERM or
+// SIGHUP: every file was rolled back.
 var ErrInterrupted = errors.New("interrupted: every file was left as it was")
 
 // renameFile is os.Rename; tests replace it to fail part way.
@@ -27,14 +30,24 @@ var renameFile = os.Rename
 // notifySignals is signal.Notify; tests wrap it to see the signal arrive.
 var notifySignals = signal.Notify
 
-// WriteAll writes the changes all-or-nothing: each new content goes to a
-// temporary file in the file's own folder (same mode), then the temporaries
-// are renamed over the originals. A failure or a SIGINT/SIGTERM part way
-// renames the in-memory originals back over the files already replaced and
-// removes every temporary, so the tree is left as it was.
+// Leftovers receives the temporary files of an earlier, killed run that
+// WriteAll removed (the CLI says so on stderr); nil ignores them.
+var Leftovers func(paths []string)
+
+// WriteAll writes the changes all-or-nothing. It takes a lock on the
+// folders it writes (a second meshready run writing there is refused, not
+// interleaved), removes the temporaries a killed run left there, checks
+// under the lock that every file still holds what was planned from, writes
+// each new content to a temporary file beside it (same mode, synced), and
+// renames the temporaries over the originals, checking each file again
+// just before its rename. A failure, a file changed meanwhile, or a SIGINT,
+// SIGTERM or SIGHUP part way renames the in-memory originals back over the
+// files already replaced and removes every temporary, so the tree is left
+// as it was. Symlinks and read-only files are refused before anything is
+// written (safeio.Writable).
 func WriteAll(changes []FileChange) error {
 	sig := make(chan os.Signal, 1)
-	notifySignals(sig, syscall.SIGINT, syscall.SIGTERM)
+	notifySignals(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	interrupted := func() bool {
 		select {
@@ -43,6 +56,21 @@ func WriteAll(changes []FileChange) error {
 		default:
 			return false
 		}
+	}
+
+	dirs := make([]string, len(changes))
+	for i, c := range changes {
+		dirs[i] = filepath.Dir(c.Path)
+	}
+	unlock, err := safeio.Lock(dirs)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if removed, err := safeio.CleanLeftovers(dirs); err != nil {
+		return fmt.Errorf("removing the temporary files of an earlier run: %w; nothing was written", err)
+	} else if len(removed) > 0 && Leftovers != nil {
+		Leftovers(removed)
 	}
 
 	temps := make([]string, len(changes))
@@ -54,16 +82,16 @@ func WriteAll(changes []FileChange) error {
 		}
 	}
 	for i, c := range changes {
-		cur, err := os.ReadFile(c.Path)
+		perm, err := safeio.Writable(c.Path)
 		if err != nil {
 			cleanup()
-			return err
+			return fmt.Errorf("%w; nothing was written", err)
 		}
-		if !bytes.Equal(cur, c.Old) {
+		if err := unchanged(c); err != nil {
 			cleanup()
-			return fmt.Errorf("%s changed on disk since it was read; nothing was written", c.Path)
+			return fmt.Errorf("%w; nothing was written", err)
 		}
-		t, err := writeTemp(c.Path, c.New)
+		t, err := safeio.WriteTemp(c.Path, perm, func(w io.Writer) error { _, err := w.Write(c.New); return err })
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("%s: %w; nothing was written", c.Path, err)
@@ -78,9 +106,11 @@ func WriteAll(changes []FileChange) error {
 		var err error
 		if interrupted() {
 			err = ErrInterrupted
-		} else if err = renameFile(temps[i], c.Path); err == nil {
-			temps[i] = ""
-			continue
+		} else if err = unchanged(c); err == nil {
+			if err = renameFile(temps[i], c.Path); err == nil {
+				temps[i] = ""
+				continue
+			}
 		}
 		cleanup()
 		if rb := rollback(changes[:i]); rb != nil {
@@ -91,6 +121,21 @@ func WriteAll(changes []FileChange) error {
 		}
 		return fmt.Errorf("%s: %w; every file was left as it was", c.Path, err)
 	}
+	for _, d := range uniq(dirs) {
+		safeio.SyncDir(d)
+	}
+	return nil
+}
+
+// unchanged checks that a file still holds what the run planned from.
+func unchanged(c FileChange) error {
+	cur, err := os.ReadFile(c.Path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(cur, c.Old) {
+		return fmt.Errorf("%s changed on disk since it was read", c.Path)
+	}
 	return nil
 }
 
@@ -99,10 +144,14 @@ func rollback(done []FileChange) error {
 	var errs []error
 	for i := len(done) - 1; i >= 0; i-- {
 		c := done[i]
-		t, err := writeTemp(c.Path, c.Old)
+		perm, err := safeio.Writable(c.Path)
 		if err == nil {
-			if err = renameFile(t, c.Path); err != nil {
-				os.Remove(t)
+			var t string
+			t, err = safeio.WriteTemp(c.Path, perm, func(w io.Writer) error { _, err := w.Write(c.Old); return err })
+			if err == nil {
+				if err = renameFile(t, c.Path); err != nil {
+					os.Remove(t)
+				}
 			}
 		}
 		if err != nil {
@@ -110,37 +159,4 @@ func rollback(done []FileChange) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// writeTemp writes data to a new temporary file beside path, with path's
-// permission bits, and returns its name.
-func writeTemp(path string, data []byte) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".meshready-*")
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	fail := func(err error) (string, error) {
-		f.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(st.Mode().Perm()); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(name)
-		return "", err
-	}
-	return name, nil
 }

@@ -74,31 +74,37 @@ func TestWriteFailurePartWayLeavesTreeAsItWas(t *testing.T) {
 	noTemps(t, dir)
 }
 
+// TestWriteInterruptedRollsBack: SIGINT, SIGTERM's twin, and SIGHUP (the
+// terminal closed) arriving during the renames roll every file back.
 func TestWriteInterruptedRollsBack(t *testing.T) {
-	dir, res := plannedWeb(t)
-	before := hashTree(t, dir)
-	// SIGINT arrives while the second file is being renamed into place
-	var caught chan<- os.Signal
-	notifySignals = func(c chan<- os.Signal, sigs ...os.Signal) { caught = c; signal.Notify(c, sigs...) }
-	t.Cleanup(func() { notifySignals = signal.Notify })
-	failRename(t, 2, func() error {
-		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-			return err
-		}
-		// delivery is asynchronous: wait until the write phase has it
-		for deadline := time.Now().Add(10 * time.Second); len(caught) == 0 && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
-		return nil
-	})
-	err := res.Write()
-	if !errors.Is(err, ErrInterrupted) {
-		t.Fatalf("Write = %v, want ErrInterrupted", err)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir, res := plannedWeb(t)
+			before := hashTree(t, dir)
+			// the signal arrives while the second file is being renamed into place
+			var caught chan<- os.Signal
+			notifySignals = func(c chan<- os.Signal, sigs ...os.Signal) { caught = c; signal.Notify(c, sigs...) }
+			t.Cleanup(func() { notifySignals = signal.Notify })
+			failRename(t, 2, func() error {
+				if err := syscall.Kill(os.Getpid(), sig); err != nil {
+					return err
+				}
+				// delivery is asynchronous: wait until the write phase has it
+				for deadline := time.Now().Add(10 * time.Second); len(caught) == 0 && time.Now().Before(deadline); {
+					time.Sleep(time.Millisecond)
+				}
+				return nil
+			})
+			err := res.Write()
+			if !errors.Is(err, ErrInterrupted) {
+				t.Fatalf("Write = %v, want ErrInterrupted", err)
+			}
+			if after := hashTree(t, dir); after != before {
+				t.Errorf("tree changed by an interrupted write:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+			noTemps(t, dir)
+		})
 	}
-	if after := hashTree(t, dir); after != before {
-		t.Errorf("tree changed by an interrupted write:\nbefore:\n%s\nafter:\n%s", before, after)
-	}
-	noTemps(t, dir)
 }
 
 func TestWriteKeepsModesAndRefusesConcurrentEdits(t *testing.T) {

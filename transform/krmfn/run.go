@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/meshready/meshready/internal/safeio"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,7 +68,7 @@ func runFn(o Options) int {
 	var fc *yaml.RNode
 	var pre framework.Results
 	if o.ConfigFile != "" {
-		b, err := os.ReadFile(o.ConfigFile)
+		b, err := safeio.Input{What: "functionConfig", Max: MaxConfigBytes}.ReadFile(o.ConfigFile)
 		if err == nil {
 			fc, err = yaml.Parse(string(b))
 		}
@@ -93,10 +93,13 @@ func runFn(o Options) int {
 		if in.name == "stdin" || in.name == "-" {
 			in.name = "stdin"
 			if o.Stdin != nil {
-				in.data, err = io.ReadAll(o.Stdin)
+				in.data, err = io.ReadAll(io.LimitReader(o.Stdin, resource.MaxStreamBytes+1))
+				if err == nil && len(in.data) > resource.MaxStreamBytes {
+					err = fmt.Errorf("input is larger than the %d byte limit for a manifest stream", resource.MaxStreamBytes)
+				}
 			}
 		} else {
-			in.data, err = os.ReadFile(in.name)
+			in.data, err = safeio.Input{What: "input", Max: resource.MaxStreamBytes}.ReadFile(in.name)
 		}
 		if err != nil {
 			pre = append(pre, &framework.Result{Severity: framework.Error, File: &framework.File{Path: in.name},
@@ -107,6 +110,10 @@ func runFn(o Options) int {
 		got, err := r.Read()
 		if err != nil {
 			pre = append(pre, diagnose(in.name, in.data, err))
+			continue
+		}
+		if bad := badItems(in.name, in.data, r.WrappingKind); bad != nil {
+			pre = append(pre, bad)
 			continue
 		}
 		if bad := notObjects(in.name, got); bad != nil {
@@ -267,6 +274,10 @@ func notObjects(name string, items []*yaml.RNode) framework.Results {
 				kind = kindName(it.YNode().Kind)
 			}
 			bad(i, "is a "+kind+", not a Kubernetes object")
+			continue
+		}
+		if it.GetKind() == "" {
+			bad(i, "has no kind: not a Kubernetes object")
 			continue
 		}
 		// kyaml (and the operations) read metadata, labels and annotations,
