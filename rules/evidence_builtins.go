@@ -15,20 +15,35 @@ import (
 // whose declared protocol strong evidence in the input contradicts
 // (mesh.Contradictions): [{"index", "field", "value", "declared",
 // "protocol", "reason"}].
+//
+// meshready.port_mismatch(input): the same shape, for the ports whose
+// declared protocol mesh.Mismatches refutes (a binary protocol's well-known
+// port named http with no HTTP evidence).
 func init() {
 	rego.RegisterBuiltin1(&rego.Function{
 		Name:    "meshready.port_evidence",
 		Decl:    types.NewFunction(types.Args(types.A), types.A),
 		Memoize: true,
-	}, portEvidenceBuiltin)
+	}, judgeBuiltin(mesh.Contradictions))
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.port_mismatch",
+		Decl:    types.NewFunction(types.Args(types.A), types.A),
+		Memoize: true,
+	}, judgeBuiltin(mesh.Mismatches))
 }
 
-func portEvidenceBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
+type judgeFunc func([]map[string]any, mesh.Settings, *mesh.Model) map[int][]mesh.Contradiction
+
+func judgeBuiltin(judge judgeFunc) func(rego.BuiltinContext, *ast.Term) (*ast.Term, error) {
+	return func(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) { return judgeTerm(judge, in) }
+}
+
+func judgeTerm(judge judgeFunc, in *ast.Term) (*ast.Term, error) {
 	objects, s, err := inputObjects(in)
 	if err != nil {
 		return nil, err
 	}
-	cs := mesh.Contradictions(objects, s, mesh.Analyze(objects, s))
+	cs := judge(objects, s, mesh.Analyze(objects, s))
 	out := make([][2]*ast.Term, 0, len(cs))
 	for _, si := range slices.Sorted(maps.Keys(cs)) {
 		list := make([]*ast.Term, 0, len(cs[si]))

@@ -20,6 +20,21 @@ type Contradiction struct {
 // ports whose declared protocol the evidence in the input contradicts:
 // Collect over the input's objects and client URLs, judged by Contradicts.
 func Contradictions(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
+	return judgeDeclared(objects, s, m, Contradicts)
+}
+
+// Mismatches finds the ports whose declared protocol Mismatch refutes (the
+// port-protocol-mismatch rule): a well-known binary port named http, unless
+// an HTTP probe or strong HTTP evidence (the server's own configuration,
+// clients' http:// URLs) shows it speaks HTTP after all — the same verdict
+// fix and fn reach.
+func Mismatches(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
+	return judgeDeclared(objects, s, m, Mismatch)
+}
+
+// judgeDeclared collects the evidence for every Service port that declares
+// a protocol other than tcp and keeps those judge refutes.
+func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(Instance, Evidence) (Inference, bool)) map[int][]Contradiction {
 	namespaceOf := func(o map[string]any) string {
 		if ns := text(field(o, "metadata", "namespace")); ns != "" {
 			return ns
@@ -68,7 +83,7 @@ func Contradictions(objects []map[string]any, s Settings, m *Model) map[int][]Co
 			item, _ := items[p.Index].(map[string]any)
 			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: namespaceOf(svc), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
 			d := Parse(p.Protocol)
-			if inf, ok := Contradicts(d, Collect(q, *src)); ok {
+			if inf, ok := judge(d, Collect(q, *src)); ok {
 				out[si] = append(out[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
 			}
 		}

@@ -74,7 +74,9 @@ func Mismatch(declared Instance, e Evidence) (Inference, bool) {
 	}
 	// An httpGet probe on the port, or strong evidence (clients calling it
 	// with http://), proves it speaks HTTP, whatever its number.
-	if declared.IsHTTP() && !e.HTTPProbe && !e.HTTPSProbe && !e.strongHTTP() {
+	// https counts: Istio expects TLS there, which a binary protocol's
+	// well-known port does not carry either (port-protocol-mismatch).
+	if (declared.IsHTTP() || declared == HTTPS) && !e.HTTPProbe && !e.HTTPSProbe && !e.strongHTTP() {
 		if what, port, ok := wellKnown(e.Port, e.TargetPort); ok {
 			return Inference{Protocol: TCP, Reason: fmt.Sprintf("port %d is %s, not %s", port, what, declared.Prefix())}, true
 		}

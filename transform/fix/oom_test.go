@@ -8,6 +8,7 @@ import (
 
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/lint"
+	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/testutil"
 )
 
@@ -50,8 +51,14 @@ func TestOOMCharts(t *testing.T) {
 			}
 			o := testOptions(t, filepath.Dir(root))
 			o.Render.Set = []string{"global.masterPassword=x"}
-			o.Settings.NamespaceLabels = c.nsLabels
-			o.Config = &config.Config{NamespaceLabels: c.nsLabels}
+			if c.nsLabels != nil {
+				// Upstream Istio: the namespace label injects. Without it the
+				// test keeps testOptions' OpenShift Service Mesh 2.x member
+				// namespace, where the annotation the fixer writes opts in.
+				o.Settings.IstioFlavor = mesh.FlavorIstio
+				o.Settings.NamespaceLabels = c.nsLabels
+			}
+			o.Config = &config.Config{NamespaceLabels: o.Settings.NamespaceLabels, IstioFlavor: o.Settings.IstioFlavor}
 			res, err := Run(context.Background(), []string{root}, o)
 			if err != nil {
 				t.Fatal(err)

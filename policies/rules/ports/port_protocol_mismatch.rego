@@ -25,6 +25,7 @@ findings contains f if {
 	proto in http_like
 	hits := _binary_ports_reached(i, p)
 	count(hits) > 0
+	_refuted(i, p)
 	src := p.source
 	svc := lib.services[i]
 	f := {
@@ -47,4 +48,12 @@ _numbers(si, p) := ({p.number} | {n |
 }) | {t |
 	t := p.port.targetPort
 	is_number(t)
+}
+
+# The model refutes the declared protocol too: an HTTP probe or strong HTTP
+# evidence (the server's own configuration, clients' http:// URLs) shows the
+# port speaks HTTP whatever its number (mesh.Mismatch, as fix and fn decide).
+_refuted(i, p) if {
+	some c in object.get(meshready.port_mismatch(input), i, [])
+	sprintf("spec.ports[%d].%s", [c.index, c.field]) == sprintf("%s.%s", [p.path, p.source.field])
 }

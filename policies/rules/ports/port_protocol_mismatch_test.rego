@@ -60,3 +60,17 @@ test_https_on_binary_port_fires if {
 test_http_on_ordinary_port_passes if {
 	count(rule.findings) == 0 with input as fixtures.input_of([fixtures.service("x", [{"name": "http", "port": 8080}])])
 }
+
+# An HTTP server that happens to listen on Kafka's well-known port (ONAP's
+# so-etsi-sol003-adapter serves REST on 9092): its httpGet probe shows HTTP,
+# so the model (mesh.Mismatch) and the rule do not call it Kafka.
+test_http_probe_on_binary_port_passes if {
+	adapter := object.union(fixtures.container("adapter"), {
+		"ports": [{"name": "http", "containerPort": 9092}],
+		"readinessProbe": {"httpGet": {"path": "/manage/health", "port": 9092}},
+	})
+	d := fixtures.deployment("adapter", fixtures.pod("adapter", {}, adapter))
+	svc := fixtures.service("adapter", [{"name": "http", "port": 9092}])
+	count(rule.findings) == 0 with input as fixtures.input_of([svc, d])
+	count(rule.findings) == 1 with input as fixtures.input_of([svc])
+}
