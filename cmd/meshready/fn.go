@@ -3,18 +3,15 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/meshready/meshready/transform/krmfn"
+	"github.com/meshready/meshready/internal/action"
 )
 
-func init() { extraCommands = append(extraCommands, newFnCmd) }
-
-// newFnValidator supplies the lint rules to `meshready fn`. The rules
-// engine's command file sets it from its init(); while it is nil the
-// function runs without validation.
-var newFnValidator func() (krmfn.Validator, error)
+// newFnValidator supplies the rules that validate the KRM function's
+// output (nil: none); tests replace it.
+var newFnValidator = action.FnValidator
 
 func newFnCmd() *cobra.Command {
-	var config string
+	a := action.NewFn()
 	cmd := &cobra.Command{
 		Use:   "fn [--config FILE] [FILE...]",
 		Short: "Run meshready as a KRM function (kpt, kustomize) or over manifest files",
@@ -36,23 +33,10 @@ ResourceList's functionConfig.
 Exit codes: 0 ok, 1 findings at or above validation.failOn, 2 bad input or config.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := krmfn.Options{
-				Stdin: cmd.InOrStdin(), Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(),
-				ConfigFile: config, Files: args, Context: cmd.Context(),
-			}
-			if newFnValidator != nil {
-				v, err := newFnValidator()
-				if err != nil {
-					return withCode(exitError, err)
-				}
-				o.Validator = v
-			}
-			if code := krmfn.Run(o); code != krmfn.ExitOK {
-				return withCode(code, nil)
-			}
-			return nil
+			a.Validator = newFnValidator
+			return a.Run(cmd.Context(), streams(cmd), args)
 		},
 	}
-	cmd.Flags().StringVar(&config, "config", "", "functionConfig file (MeshReady or ConfigMap)")
+	cmd.Flags().StringVar(&a.ConfigFile, "config", "", "functionConfig file (MeshReady or ConfigMap)")
 	return cmd
 }

@@ -40,7 +40,7 @@ func TestFnCommandExitCodes(t *testing.T) {
 	dup := filepath.Join(dir, "dup.yaml")
 	os.WriteFile(dup, []byte("apiVersion: v1\nkind: Service\nmetadata: {name: a, name: b}\n"), 0o644)
 
-	flagged := func() (krmfn.Validator, error) {
+	flagged := func(context.Context) (krmfn.Validator, error) {
 		return krmfn.ValidatorFunc(func(_ context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
 			return []finding.Finding{{Rule: "r", Severity: finding.Error, Message: "not ready", Resource: rs[0].Ref}}, nil
 		}), nil
@@ -48,7 +48,7 @@ func TestFnCommandExitCodes(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		args      []string
-		validator func() (krmfn.Validator, error)
+		validator func(context.Context) (krmfn.Validator, error)
 		code      int
 		out, err  string
 	}{

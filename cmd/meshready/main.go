@@ -5,36 +5,32 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/meshready/meshready/internal/textsafe"
 	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshready/meshready/internal/action"
+	"github.com/meshready/meshready/internal/textsafe"
 
 	// First: sets the garbage collector before the heavy package inits.
 	_ "github.com/meshready/meshready/internal/gctune"
 )
 
-// Exit codes, the same for every command and format.
+// Exit codes, the same for every command and format (internal/action).
 const (
-	exitOK       = 0 // nothing at or above --fail-on
-	exitFindings = 1 // findings at or above --fail-on
-	exitError    = 2 // usage, render or configuration errors
+	exitOK       = action.ExitOK       // nothing at or above --fail-on
+	exitFindings = action.ExitFindings // findings at or above --fail-on
+	exitError    = action.ExitError    // usage, render or configuration errors
 )
 
-// exitErr carries an exit code up to main; msg may be empty when the
+// withCode carries an exit code up to main; err may be nil when the
 // command already reported everything.
-type exitErr struct {
-	code int
-	err  error
-}
+func withCode(code int, err error) error { return &action.Error{Code: code, Err: err} }
 
-func (e *exitErr) Error() string {
-	if e.err == nil {
-		return ""
-	}
-	return e.err.Error()
+// streams are the command's stdin, stdout and stderr for an action.
+func streams(cmd *cobra.Command) action.IO {
+	return action.IO{In: cmd.InOrStdin(), Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
 }
-func (e *exitErr) Unwrap() error { return e.err }
-
-func withCode(code int, err error) error { return &exitErr{code: code, err: err} }
 
 func main() {
 	os.Exit(run(os.Args[1:]))
@@ -56,12 +52,12 @@ func run(args []string) (code int) {
 	if err == nil {
 		return exitOK
 	}
-	var ee *exitErr
+	var ee *action.Error
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(os.Stderr, "meshready: %s\n", textsafe.Line(ee.err.Error()))
+		if ee.Err != nil {
+			fmt.Fprintf(os.Stderr, "meshready: %s\n", textsafe.Line(ee.Err.Error()))
 		}
-		return ee.code
+		return ee.Code
 	}
 	fmt.Fprintf(os.Stderr, "meshready: %s\n", textsafe.Line(err.Error()))
 	return exitError

@@ -25,15 +25,10 @@ and transforms charts and manifests to make them mesh-ready.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitError, err) })
 	profileFlags(root)
 	memoryFlags(root)
-	root.AddCommand(newRenderCmd(), newDepsCmd())
-	for _, c := range extraCommands {
-		root.AddCommand(c())
-	}
+	root.AddCommand(newRenderCmd(), newDepsCmd(), newLintCmd(), newDemoCmd(), newBaselineCmd(), newReportCmd(),
+		newFixCmd(), newFnCmd(), newRulesCmd(), newPolicyCmd(), newVersionCmd())
 	return root
 }
-
-// extraCommands lets each command file register itself.
-var extraCommands []func() *cobra.Command
 
 // addRenderFlags binds the `helm template` value and capability flags that
 // every rendering command shares.

@@ -96,6 +96,10 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: sourcemap.NewCache()}
 }
 
+// Renderer is the run's renderer: the gate resolves dependency graphs
+// through it, so each chart is read once per run.
+func (l *Linter) Renderer() *render.Helm { return l.helm }
+
 func chartName(dir string) string { return filepath.Base(dir) }
 
 // ChartResult is what one input produced.
