@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/report"
@@ -96,10 +95,11 @@ func entryOf(f finding.Finding) Entry {
 // it), kind, namespace and name, the field path and the value. Each part is
 // length-prefixed so no two different tuples hash alike.
 func Fingerprint(f finding.Finding) string {
+	id := f.Resource.ID()
 	h := sha256.New()
 	for _, s := range []string{
 		"meshready-baseline/v1", f.Rule, f.Chart,
-		apiGroup(f.Resource.APIVersion), f.Resource.Kind, f.Resource.Namespace, f.Resource.Name,
+		id.Group, id.Kind, id.Namespace, id.Name,
 		f.Field, f.Value,
 	} {
 		io.WriteString(h, strconv.Itoa(len(s)))
@@ -109,14 +109,6 @@ func Fingerprint(f finding.Finding) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// apiGroup is "apps" for "apps/v1" and "" for the core group's "v1".
-func apiGroup(apiVersion string) string {
-	g, _, ok := strings.Cut(apiVersion, "/")
-	if !ok {
-		return ""
-	}
-	return g
-}
 
 // FromReport records every finding of a run.
 func FromReport(r *finding.Report) *Baseline {

@@ -4,9 +4,8 @@
 // back at the chart line a person edits.
 package resource
 
-import "fmt"
-
-// Ref identifies a Kubernetes object.
+// Ref is a Kubernetes object as a finding names it (with the apiVersion it
+// was written in); its identity is Ref.ID.
 type Ref struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
@@ -14,12 +13,7 @@ type Ref struct {
 	Name       string `json:"name"`
 }
 
-func (r Ref) String() string {
-	if r.Namespace != "" {
-		return fmt.Sprintf("%s/%s/%s", r.Kind, r.Namespace, r.Name)
-	}
-	return fmt.Sprintf("%s/%s", r.Kind, r.Name)
-}
+func (r Ref) String() string { return r.ID().String() }
 
 // Resource is one rendered document.
 type Resource struct {

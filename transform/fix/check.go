@@ -164,13 +164,7 @@ func compare(before, after *render.Result, expect map[objKey]map[string]string, 
 	return out
 }
 
-func describe(k objKey) string {
-	p := strings.Split(string(k), "|")
-	if len(p) >= 4 {
-		return fmt.Sprintf("%s/%s (%s)", p[1], p[3], p[0])
-	}
-	return string(k)
-}
+func describe(k objKey) string { return fmt.Sprintf("%s/%s (%s)", k.Kind, k.Name, k.Source) }
 
 // deletePath removes the map entry at path, if present.
 func deletePath(obj map[string]any, path string) {

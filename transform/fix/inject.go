@@ -64,7 +64,7 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 				continue
 			}
 			k := keyOf(p.before[vi].Resources[f.ResourceIndex])
-			if targets[k] == nil && !skip[string(k)] {
+			if targets[k] == nil && !skip[k.String()] {
 				targets[k] = &target{f: f, first: vi}
 			}
 		}
@@ -78,11 +78,11 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 		r := p.before[t.first].Resources[t.f.ResourceIndex]
 		edits, msg, err := s.injectEdits(p, t.first, r, t.f, where)
 		if err != nil {
-			p.refuse(string(k), r, t.f.Field, err.Error())
+			p.refuse(k.String(), r, t.f.Field, err.Error())
 			continue
 		}
 		path := fieldPath(podPath(r.Kind), "metadata", where, injectKey)
-		it := newItem(string(k), p.name, r, path)
+		it := newItem(k.String(), p.name, r, path)
 		it.edits, it.message = edits, msg
 		for vi, res := range p.before {
 			if rr := index(res.Resources)[k]; rr != nil {

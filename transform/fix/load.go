@@ -166,8 +166,29 @@ func (s *session) findings(ctx context.Context, name string, res *render.Result)
 	return s.linter.Evaluate(ctx, name, res)
 }
 
-// objKey names a rendered object across renders of the same chart.
-type objKey string
+// objKey names a rendered object across renders of the same chart: its
+// identity (resource.ID, sentinel markers stripped), the template that
+// rendered it, and an ordinal for repeats (0 for the first).
+type objKey struct {
+	resource.ID
+	Source string
+	N      int
+}
+
+// String is the key as the refusal bookkeeping stores it.
+func (k objKey) String() string {
+	s := k.Source + "|" + k.Kind + "|" + k.Namespace + "|" + k.Name
+	if k.N > 0 {
+		s += fmt.Sprintf("#%d", k.N)
+	}
+	return s
+}
+
+// less orders keys by their string form, then group.
+func (k objKey) less(o objKey) bool {
+	a, b := k.String(), o.String()
+	return a < b || a == b && k.Group < o.Group
+}
 
 var markerRE = regexp.MustCompile(`zt\d+tz|zz\d+zz`)
 
@@ -175,7 +196,9 @@ var markerRE = regexp.MustCompile(`zt\d+tz|zz\d+zz`)
 func stripMarkers(s string) string { return markerRE.ReplaceAllString(s, "") }
 
 func keyOf(r *resource.Resource) objKey {
-	return objKey(r.Source + "|" + r.Kind + "|" + stripMarkers(r.Namespace) + "|" + stripMarkers(r.Name))
+	id := r.ID()
+	id.Group, id.Namespace, id.Name = stripMarkers(id.Group), stripMarkers(id.Namespace), stripMarkers(id.Name)
+	return objKey{ID: id, Source: r.Source}
 }
 
 // index maps object keys to resources; repeated keys get an ordinal.
@@ -184,7 +207,7 @@ func index(rs []*resource.Resource) map[objKey]*resource.Resource {
 	for _, r := range rs {
 		k := keyOf(r)
 		for n := 2; out[k] != nil; n++ {
-			k = objKey(fmt.Sprintf("%s#%d", keyOf(r), n))
+			k.N = n
 		}
 		out[k] = r
 	}

@@ -43,7 +43,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			svc := res.Resources[f.ResourceIndex]
 			m := portFieldRE.FindStringSubmatch(f.Field)
 			if m == nil {
-				p.refuse(string(keyOf(svc))+"#"+f.Field, svc, f.Field, "the finding is not on a port's name")
+				p.refuse(keyOf(svc).String()+"#"+f.Field, svc, f.Field, "the finding is not on a port's name")
 				continue
 			}
 			idx, _ := strconv.Atoi(m[1])
@@ -555,13 +555,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	return newName, uniq(where), nil
 }
 
-func (r *portRefs) objName(k objKey) string {
-	parts := strings.Split(string(k), "|")
-	if len(parts) >= 4 {
-		return parts[1] + "/" + parts[3]
-	}
-	return string(k)
-}
+func (r *portRefs) objName(k objKey) string { return k.Kind + "/" + k.Name }
 
 // lineEdit renames a field at the template line that writes it: a literal
 // is replaced by plainName; an expression gets the protocol prefix

@@ -255,7 +255,7 @@ func (pr *probe) footprints() {
 		walk(r.Object, nil)
 	}
 	for _, l := range pr.lineFoot {
-		sort.Slice(l, func(i, j int) bool { return l[i].key < l[j].key || l[i].key == l[j].key && l[i].path < l[j].path })
+		sort.Slice(l, func(i, j int) bool { return l[i].key.less(l[j].key) || l[i].key == l[j].key && l[i].path < l[j].path })
 	}
 }
 

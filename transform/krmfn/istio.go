@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/mesh"
+	"github.com/meshready/meshready/internal/resource"
 )
 
 // GeneratedAnnotation marks the resources meshready made.
@@ -25,7 +26,7 @@ const (
 // existing indexes the Istio resources already in the input, by name and
 // by what they do, so nothing is generated twice.
 type existing struct {
-	names     map[string]bool // group/kind/namespace/name
+	names     map[resource.ID]bool
 	hosts     map[string]bool // DestinationRule hosts (FQDN)
 	nsPolicy  map[string]bool // namespace-wide PeerAuthentication, by namespace
 	nsSidecar map[string]bool // namespace-wide Sidecar, by namespace
@@ -33,13 +34,13 @@ type existing struct {
 }
 
 func (r *run) existing() *existing {
-	ex := &existing{names: map[string]bool{}, hosts: map[string]bool{}, nsPolicy: map[string]bool{},
+	ex := &existing{names: map[resource.ID]bool{}, hosts: map[string]bool{}, nsPolicy: map[string]bool{},
 		nsSidecar: map[string]bool{}, selected: map[string]bool{}}
 	for _, it := range r.items {
 		if it.group != securityGroup && it.group != networkingGroup {
 			continue
 		}
-		ex.names[it.group+"/"+it.kind+"/"+it.ns+"/"+it.name] = true
+		ex.names[resource.ID{Group: it.group, Kind: it.kind, Namespace: it.ns, Name: it.name}] = true
 		spec := get(it.root, "spec")
 		app := str(spec, "selector", "matchLabels", "app")
 		if it.kind == "Sidecar" {
@@ -251,7 +252,7 @@ func (g *generator) app(w *item, kind string) string {
 
 // add appends a generated resource unless one of that name exists.
 func (g *generator) add(group, kind, ns, name string, spec *yaml.Node) bool {
-	key := group + "/" + kind + "/" + ns + "/" + name
+	key := resource.ID{Group: group, Kind: kind, Namespace: ns, Name: name}
 	if g.ex.names[key] {
 		return false
 	}
