@@ -51,7 +51,7 @@ func (a *Lint) Run(ctx context.Context, s IO, args []string) error {
 	if err != nil {
 		return failed(err)
 	}
-	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: run.linter.Opts.WorkDir,
+	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: run.linter.Opts.WorkDir, Source: run.linter.SourceLines,
 		RepoRoot: repoRoot, GerritLabel: a.GerritLabel}
 	targets := run.targets
 	if a.ChangedOnly() {

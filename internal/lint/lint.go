@@ -100,6 +100,10 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 // through it, so each chart is read once per run.
 func (l *Linter) Renderer() *render.Helm { return l.helm }
 
+// SourceLines are a chart file's lines from the run's file cache (nil
+// when unreadable): the report quotes what the source mapping read.
+func (l *Linter) SourceLines(abs string) []string { return l.sources.Lines(abs) }
+
 func chartName(dir string) string { return filepath.Base(dir) }
 
 // ChartResult is what one input produced.

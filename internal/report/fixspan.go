@@ -71,6 +71,11 @@ func (l *fixLocator) lines(file string) ([]string, bool) {
 	if lines, seen := l.files[abs]; seen {
 		return lines, lines != nil
 	}
+	if l.paths.source != nil { // the run's file cache
+		lines := l.paths.source(abs)
+		l.files[abs] = lines
+		return lines, lines != nil
+	}
 	data, err := os.ReadFile(abs)
 	if err != nil {
 		l.files[abs] = nil

@@ -57,3 +57,47 @@ func TestFixLocator(t *testing.T) {
 		})
 	}
 }
+
+// TestFixLocatorRunSource: with Options.Source the report quotes the run's
+// file cache and reads nothing from disk itself.
+func TestFixLocatorRunSource(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "disk.yaml"), []byte("port: api\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]int{}
+	cache := func(abs string) []string {
+		reads[abs]++
+		if filepath.Base(abs) == "cached.yaml" {
+			return []string{"name: web", "port: api"}
+		}
+		return nil
+	}
+	fix := &finding.Fix{Old: "api", New: "http-api"}
+	for _, c := range []struct {
+		name   string
+		source func(string) []string
+		file   string
+		want   fixSpan
+	}{
+		{"served by the cache, not on disk", cache, "cached.yaml", fixSpan{file: "cached.yaml", line: 2, start: 6, end: 9, exact: true}},
+		{"the cache cannot read it: whole line", cache, "disk.yaml", fixSpan{file: "disk.yaml", line: 2}},
+		{"no cache: read from disk", nil, "disk.yaml", fixSpan{file: "disk.yaml", line: 1, start: 6, end: 9, exact: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := newFixLocator(newPathMapper(Options{WorkDir: dir, Source: c.source}))
+			line := c.want.line
+			for range 2 {
+				got, ok := l.locate(finding.Finding{File: c.file, Line: line, Fix: fix})
+				if !ok || got != c.want {
+					t.Fatalf("locate = %+v, %v; want %+v", got, ok, c.want)
+				}
+			}
+		})
+	}
+	for f, n := range reads {
+		if n != 1 {
+			t.Errorf("%s asked of the cache %d times in one report", f, n)
+		}
+	}
+}

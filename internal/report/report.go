@@ -32,6 +32,11 @@ type Options struct {
 	RepoRoot string
 	// WorkDir is the directory finding paths are relative to (default: ".").
 	WorkDir string
+	// Source returns a file's lines by absolute path, nil when unreadable:
+	// the run's one file cache (lint.Linter.SourceLines), so the snippets
+	// and fix columns of html, sarif and gerrit quote the files the lint
+	// read without reading them again. Nil reads from disk.
+	Source func(abs string) []string
 	// ChangedFiles are the repository-relative files a change touches:
 	// gerrit puts inline comments only on these. Nil means every file.
 	ChangedFiles map[string]bool
