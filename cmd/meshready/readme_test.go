@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,4 +78,70 @@ func TestReadmeCommands(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestReadmeArchitecture: the README's Architecture table names every
+// top-level folder and every folder holding Go code (or its parent), and
+// every folder it names exists.
+func TestReadmeArchitecture(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "## Architecture\n")
+	if start < 0 {
+		t.Fatal("README.md has no Architecture section")
+	}
+	text = text[start:]
+	text = text[:strings.Index(text[1:], "\n## ")+1]
+	named := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cell := strings.Split(line, "|")[1]
+		for _, f := range strings.Split(cell, "`") {
+			if f = strings.TrimSpace(f); f != "" && f != "," {
+				named[f] = true
+				if st, err := os.Stat(filepath.Join(root, f)); err != nil || !st.IsDir() {
+					t.Errorf("the Architecture table names %s, which is not a folder", f)
+				}
+			}
+		}
+	}
+	covered := func(dir string) bool {
+		for d := dir; d != "."; d = filepath.Dir(d) {
+			if named[filepath.ToSlash(d)] {
+				return true
+			}
+		}
+		return false
+	}
+	top, _ := os.ReadDir(root)
+	for _, e := range top {
+		n := e.Name()
+		if !e.IsDir() || n == ".git" || n == "bin" || n == "dist" || strings.HasPrefix(n, ".") && n != ".ci" {
+			continue
+		}
+		inside := false
+		for f := range named {
+			inside = inside || strings.HasPrefix(f, n+"/")
+		}
+		if !covered(n) && !inside {
+			t.Errorf("the Architecture table lacks the folder %s", n)
+		}
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == "testdata" || d.Name() == ".git" || d.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") {
+			if rel, _ := filepath.Rel(root, filepath.Dir(p)); !covered(rel) {
+				t.Errorf("the Architecture table lacks the Go package folder %s", rel)
+			}
+		}
+		return nil
+	})
 }
