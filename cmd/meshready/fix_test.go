@@ -16,26 +16,8 @@ import (
 // and returns the folder holding the copy.
 func fixtureCopy(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join(testutil.RepoRoot(t), "transform", "fix", "testdata", name)
 	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(filepath.Dir(src), p)
-		out := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(out, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testutil.CopyDir(t, filepath.Join(testutil.RepoRoot(t), "transform", "fix", "testdata", name), filepath.Join(dst, name))
 	return dst
 }
 

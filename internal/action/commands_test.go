@@ -2,15 +2,13 @@ package action
 
 import (
 	"context"
-	"io/fs"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
 
-	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/transform/krmfn"
 )
@@ -40,32 +38,9 @@ func TestRenderAndDeps(t *testing.T) {
 	}
 }
 
-// copyTree copies the fixer's test charts into a temporary folder.
-func copyTree(t *testing.T, name string) string {
-	src := filepath.Join(testutil.RepoRoot(t), "transform", "fix", "testdata", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 func TestFix(t *testing.T) {
-	tree := copyTree(t, "charts")
+	tree := t.TempDir()
+	testutil.CopyDir(t, filepath.Join(testutil.RepoRoot(t), "transform", "fix", "testdata", "charts"), tree)
 	web := filepath.Join(tree, "web")
 	for _, c := range []struct {
 		name     string
@@ -104,11 +79,7 @@ func TestFn(t *testing.T) {
 		"bad.yaml": "apiVersion: fn.meshready.dev/v1alpha1\nkind: MeshReady\nspec: {injection: {style: sidecar}}\n",
 	})
 	m, cfg := filepath.Join(dir, "m.yaml"), filepath.Join(dir, "cfg.yaml")
-	flagged := func(context.Context) (krmfn.Validator, error) {
-		return krmfn.ValidatorFunc(func(_ context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
-			return []finding.Finding{{Rule: "r", Severity: finding.Error, Message: "not ready", Resource: rs[0].Ref}}, nil
-		}), nil
-	}
+	broken := func(context.Context) (krmfn.Validator, error) { return nil, errors.New("policies do not compile") }
 	for _, c := range []struct {
 		name     string
 		a        Fn
@@ -117,7 +88,7 @@ func TestFn(t *testing.T) {
 	}{
 		{"no validation", Fn{ConfigFile: cfg}, ExitOK, `sidecar.istio.io/inject: "true"`, ""},
 		{"lint's rules", Fn{ConfigFile: cfg, Validator: FnValidator}, ExitOK, `sidecar.istio.io/inject: "true"`, ""},
-		{"a finding at failOn", Fn{ConfigFile: cfg, Validator: flagged}, ExitFindings, "kind: Deployment", "not ready"},
+		{"the rules do not load", Fn{ConfigFile: cfg, Validator: broken}, ExitError, "", "policies do not compile"},
 		{"bad config", Fn{ConfigFile: filepath.Join(dir, "bad.yaml")}, ExitError, "", `"sidecar" is not one of label, annotation`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

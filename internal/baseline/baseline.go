@@ -109,7 +109,6 @@ func Fingerprint(f finding.Finding) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-
 // FromReport records every finding of a run.
 func FromReport(r *finding.Report) *Baseline {
 	b := &Baseline{Version: Version, Findings: []Entry{}}
