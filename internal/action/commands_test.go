@@ -147,3 +147,31 @@ func TestVersion(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { call("", func(s IO) error { return c.a.Run(s) }).check(t, c.code, c.out, c.err) })
 	}
 }
+
+func TestProfile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name    string
+		p       Profile
+		code    int
+		written []string
+	}{
+		{"none", Profile{}, ExitOK, nil},
+		{"cpu and heap", Profile{CPU: filepath.Join(dir, "cpu.out"), Mem: filepath.Join(dir, "mem.out")}, ExitOK, []string{"cpu.out", "mem.out"}},
+		{"no such folder", Profile{CPU: filepath.Join(dir, "no", "cpu.out")}, ExitError, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.p.Start()
+			c.p.Stop()
+			c.p.Stop() // main and a failed command may both stop it
+			if Code(err) != c.code {
+				t.Fatalf("Start: %v, want exit %d", err, c.code)
+			}
+			for _, f := range c.written {
+				if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+					t.Errorf("%s: %v", f, err)
+				}
+			}
+		})
+	}
+}
