@@ -45,10 +45,10 @@ func (a *Baseline) Run(ctx context.Context, s IO, args []string) error {
 		return failed(err)
 	}
 	fmt.Fprintf(s.Err, "meshready: baseline: recorded %s from %s\n",
-		count(len(b.Findings), "finding", "findings"), count(rep.Summary.Charts, "chart", "charts"))
+		textsafe.Count(len(b.Findings), "finding", "findings"), textsafe.Count(rep.Summary.Charts, "chart", "charts"))
 	for _, e := range rep.Errors {
 		fmt.Fprintf(s.Err, "meshready: baseline: chart %s could not be linted; recorded as a known failure (lint --baseline reports it but does not fail on it): %s: %s\n",
-			e.Chart, e.File, textsafe.Line(oneLine(e.Message)))
+			e.Chart, e.File, textsafe.Line(textsafe.Fields(e.Message)))
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func applyBaseline(stderr io.Writer, format string, g *Gate, base *baseline.Base
 	knownErrs, unknown := base.Known(rep)
 	failing.Errors = unknown
 	for _, e := range knownErrs {
-		fmt.Fprintf(stderr, "meshready: baseline %s: chart %s could not be linted, a known failure: %s\n", g.Baseline, e.Chart, oneLine(e.Message))
+		fmt.Fprintf(stderr, "meshready: baseline %s: chart %s could not be linted, a known failure: %s\n", g.Baseline, e.Chart, textsafe.Fields(e.Message))
 	}
 	aware := report.NeedsOf(format).BaselineAware
 	shown = failing
@@ -89,7 +89,7 @@ func applyBaseline(stderr io.Writer, format string, g *Gate, base *baseline.Base
 		knownAre = "marked in the report"
 	}
 	fmt.Fprintf(stderr, "meshready: baseline %s: %s, %d known (%s), %d fixed\n",
-		g.Baseline, count(newN, "new finding", "new findings"), known, knownAre, fixed)
+		g.Baseline, textsafe.Count(newN, "new finding", "new findings"), known, knownAre, fixed)
 	if g.BaselineUpdate {
 		pruned := baseline.Prune(base, rep, inScope)
 		if err := pruned.WriteFile(g.Baseline); err != nil {
@@ -99,7 +99,7 @@ func applyBaseline(stderr io.Writer, format string, g *Gate, base *baseline.Base
 			g.Baseline, len(pruned.Findings), len(base.Findings))
 	} else if fixed > 0 {
 		fmt.Fprintf(stderr, "meshready: %d baseline %s fixed: drop them with --baseline-update (meshready lint)\n",
-			fixed, plural(fixed, "finding is", "findings are"))
+			fixed, textsafe.Plural(fixed, "finding is", "findings are"))
 	}
 	opts.BaselineSummary = &report.BaselineSummary{File: g.Baseline, New: newN, Known: known, Fixed: fixed}
 	return shown, failing, nil

@@ -112,7 +112,7 @@ func (a *Fix) Run(ctx context.Context, s IO, paths []string) error {
 	}
 	if !a.Quiet {
 		fmt.Fprintf(s.Err, "meshready: fix: wrote %s, fixed %s (%s refused)\n",
-			count(len(res.Files), "file", "files"), count(res.Fixed, "finding", "findings"), count(len(res.Refusals), "fix", "fixes"))
+			textsafe.Count(len(res.Files), "file", "files"), textsafe.Count(res.Fixed, "finding", "findings"), textsafe.Count(len(res.Refusals), "fix", "fixes"))
 	}
 	return Exit(code, nil)
 }

@@ -152,7 +152,7 @@ func printSelection(w io.Writer, ds []gate.Decision, c *gate.Change) {
 		}
 	}
 	fmt.Fprintf(w, "meshready: %s changed (%s): %d of %d %s selected\n",
-		count(len(c.Files), "file", "files"), c.Source, n, len(ds), plural(len(ds), "chart", "charts"))
+		textsafe.Count(len(c.Files), "file", "files"), c.Source, n, len(ds), textsafe.Plural(len(ds), "chart", "charts"))
 	for _, d := range ds {
 		if d.Selected {
 			fmt.Fprintf(w, "selected %s: %s\n", textsafe.Escape(d.Target.Name()), textsafe.Escape(d.Reason))

@@ -1,7 +1,6 @@
 package action
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/report"
 	"github.com/meshready/meshready/internal/safeio"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 // Output is how a report is written: -o/--format, --output-file, colour
@@ -85,17 +85,6 @@ func printChartErrors(w io.Writer, rep *finding.Report) {
 		if e.File != "" {
 			where = e.File + ": "
 		}
-		fmt.Fprintf(w, "meshready: error: chart %s could not be linted: %s%s\n", e.Chart, where, oneLine(e.Message))
+		fmt.Fprintf(w, "meshready: error: chart %s could not be linted: %s%s\n", e.Chart, where, textsafe.Fields(e.Message))
 	}
-}
-
-func oneLine(s string) string { return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" "))) }
-
-func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 // Shared is a file or folder outside the charts that every chart's lint
@@ -106,7 +107,7 @@ func (s *Selector) decide(ctx context.Context, t render.Target, root string, fil
 		if err != nil {
 			// Select on what is known rather than not at all: the lint of a
 			// selected chart then reports why it does not load.
-			d.Warning = "only its own files count, as it does not load: " + oneLine(err)
+			d.Warning = "only its own files count, as it does not load: " + textsafe.Fields(err.Error())
 			g = nil
 			if s.Fallback != nil {
 				fg, unresolved, ferr := s.Fallback(dir)
@@ -116,7 +117,7 @@ func (s *Selector) decide(ctx context.Context, t render.Target, root string, fil
 					if n := len(unresolved); n > 0 {
 						d.Warning += fmt.Sprintf(" (%d not in the tree)", n)
 					}
-					d.Warning += ", as it does not load: " + oneLine(err)
+					d.Warning += ", as it does not load: " + textsafe.Fields(err.Error())
 				}
 			}
 		}
@@ -161,7 +162,7 @@ func (s *Selector) decide(ctx context.Context, t render.Target, root string, fil
 			d.Selected = true
 			first := disp.show(hits[0]) + " changed"
 			if more := countOthers(files, inputs, own); more > 0 {
-				first += fmt.Sprintf(" (and %d more %s)", more, plural(more, "file", "files"))
+				first += fmt.Sprintf(" (and %d more %s)", more, textsafe.Plural(more, "file", "files"))
 			}
 			if in.own {
 				d.Reason = first
@@ -240,15 +241,6 @@ func absPath(p string) string {
 		return p
 	}
 	return a
-}
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Selected returns the selected targets, in order.

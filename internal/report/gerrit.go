@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 func init() {
@@ -77,7 +78,7 @@ func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 		rel, inRepo := paths.Rel(f.File)
 		if !inRepo || (changed != nil && !changed[rel]) {
 			elsewhere = append(elsewhere, fmt.Sprintf("- %s: %s %s: %s (%s)",
-				location(rel, f.Line), f.Severity, f.Rule, oneLine(f.Message), f.Resource))
+				location(rel, f.Line), f.Severity, f.Rule, textsafe.Fields(f.Message), f.Resource))
 			continue
 		}
 		c := gerritComment{Line: f.Line, Message: gerritText(f, func(p string) string { r, _ := paths.Rel(p); return r }), Unresolved: true}
@@ -118,7 +119,7 @@ func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 		msg.WriteString("\n\nCharts that failed to render:")
 		for _, e := range r.Errors {
 			file, _ := paths.Rel(e.File)
-			fmt.Fprintf(&msg, "\n- %s (%s): %s", e.Chart, file, oneLine(e.Message))
+			fmt.Fprintf(&msg, "\n- %s (%s): %s", e.Chart, file, textsafe.Fields(e.Message))
 		}
 	}
 	if s := g.opts.BaselineSummary; s != nil {
@@ -177,4 +178,3 @@ func gerritFixRange(s fixSpan) gerritRange {
 }
 
 // oneLine keeps a list item of the summary message on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 // failedCharts counts the distinct charts that could not be linted.
@@ -21,23 +22,16 @@ func failedCharts(r *finding.Report) int {
 func summaryLine(r *finding.Report) string {
 	s := r.Summary
 	line := fmt.Sprintf("%s, %s, %s in %s (%s)",
-		plural(s.Error, "error", "errors"), plural(s.Warning, "warning", "warnings"),
-		plural(s.Info, "info", "infos"), plural(s.Charts, "chart", "charts"),
-		plural(s.Resources, "resource", "resources"))
+		textsafe.Plural(s.Error, "error", "errors"), textsafe.Plural(s.Warning, "warning", "warnings"),
+		textsafe.Plural(s.Info, "info", "infos"), textsafe.Plural(s.Charts, "chart", "charts"),
+		textsafe.Plural(s.Resources, "resource", "resources"))
 	if n := failedCharts(r); n > 0 {
-		line += "; " + plural(n, "chart", "charts") + " failed to render"
+		line += "; " + textsafe.Plural(n, "chart", "charts") + " failed to render"
 	}
 	if r.IstioVersion != "" {
 		line += "; Istio " + r.IstioVersion
 	}
 	return line
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // location is "file:line", "file" when the line is unknown.

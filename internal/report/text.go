@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/meshready/meshready/internal/finding"
+	"github.com/meshready/meshready/internal/textsafe"
 )
 
 func init() {
@@ -146,12 +147,11 @@ func (t textFormat) remediations(b *bytes.Buffer, r *finding.Report) {
 // formatCompact is one line per chart error and finding, then the totals.
 func (t textFormat) formatCompact(w io.Writer, r *finding.Report) error {
 	var b bytes.Buffer
-	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	for _, e := range r.Errors {
-		fmt.Fprintf(&b, "%s: %s: chart %s: %s\n", location(e.File, 0), t.paint(ansiBold+ansiRed, "chart error"), e.Chart, oneLine(e.Message))
+		fmt.Fprintf(&b, "%s: %s: chart %s: %s\n", location(e.File, 0), t.paint(ansiBold+ansiRed, "chart error"), e.Chart, textsafe.Fields(e.Message))
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "%s: %s %s: %s [%s]\n", location(f.File, f.Line), t.severity(f.Severity), f.Rule, oneLine(f.Message), f.Resource)
+		fmt.Fprintf(&b, "%s: %s %s: %s [%s]\n", location(f.File, f.Line), t.severity(f.Severity), f.Rule, textsafe.Fields(f.Message), f.Resource)
 	}
 	fmt.Fprintf(&b, "%s\n", summaryLine(r))
 	_, err := w.Write(b.Bytes())

@@ -7,6 +7,7 @@ package textsafe
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -106,3 +107,18 @@ func Shorten(msg string) string {
 
 // Line is a message as meshready prints it on one line: shortened, then escaped.
 func Line(msg string) string { return Escape(Shorten(msg)) }
+
+// Fields is s with every run of white space (newlines included) made one
+// space: a multi-line message as one line of a log or a review comment.
+func Fields(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Plural is one when n is 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Count is n followed by the singular or plural noun: "1 file", "2 files".
+func Count(n int, one, many string) string { return strconv.Itoa(n) + " " + Plural(n, one, many) }

@@ -35,3 +35,18 @@ func TestShorten(t *testing.T) {
 		t.Error("a short message changed")
 	}
 }
+
+func TestFieldsPluralCount(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Fields("a\n  b\tc \r\n"), "a b c"},
+		{Fields(""), ""},
+		{Plural(1, "file", "files"), "file"},
+		{Plural(0, "file", "files"), "files"},
+		{Count(1, "chart", "charts"), "1 chart"},
+		{Count(12, "chart", "charts"), "12 charts"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
