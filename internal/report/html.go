@@ -47,7 +47,7 @@ var htmlAssetsParsed = sync.OnceValue(func() (a struct {
 	a.css = mustAsset("htmlassets/report.css")
 	a.js = mustAsset("htmlassets/report.js")
 	a.tmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-		"plural": textsafe.Plural,
+		"plural": textsafe.Count,
 		"upper":  strings.ToUpper,
 	}).Parse(mustAsset("htmlassets/report.html.tmpl")))
 	// The CSP allows exactly our inline script: anything injected despite
@@ -254,7 +254,7 @@ func (c sevCounts) Spoken() string {
 		one, many string
 	}{{c.Error, "error", "errors"}, {c.Warning, "warning", "warnings"}, {c.Info, "info", "infos"}, {c.Other, "other finding", "other findings"}} {
 		if p.n > 0 {
-			parts = append(parts, textsafe.Plural(p.n, p.one, p.many))
+			parts = append(parts, textsafe.Count(p.n, p.one, p.many))
 		}
 	}
 	if len(parts) == 0 {
@@ -601,7 +601,7 @@ func (s *snippetSource) snippet(file string, line int) (*htmlSnippet, string) {
 		last-- // the empty "line" after a final newline
 	}
 	if line > len(lines) {
-		return nil, fmt.Sprintf("%s has %s; the file changed after the lint.", file, textsafe.Plural(last, "line", "lines"))
+		return nil, fmt.Sprintf("%s has %s; the file changed after the lint.", file, textsafe.Count(last, "line", "lines"))
 	}
 	from, to := max(1, line-snippetContext), max(line, min(last, line+snippetContext))
 	sn := &htmlSnippet{Label: fmt.Sprintf("%s, lines %d to %d, line %d marked", file, from, to, line)}

@@ -22,11 +22,11 @@ func failedCharts(r *finding.Report) int {
 func summaryLine(r *finding.Report) string {
 	s := r.Summary
 	line := fmt.Sprintf("%s, %s, %s in %s (%s)",
-		textsafe.Plural(s.Error, "error", "errors"), textsafe.Plural(s.Warning, "warning", "warnings"),
-		textsafe.Plural(s.Info, "info", "infos"), textsafe.Plural(s.Charts, "chart", "charts"),
-		textsafe.Plural(s.Resources, "resource", "resources"))
+		textsafe.Count(s.Error, "error", "errors"), textsafe.Count(s.Warning, "warning", "warnings"),
+		textsafe.Count(s.Info, "info", "infos"), textsafe.Count(s.Charts, "chart", "charts"),
+		textsafe.Count(s.Resources, "resource", "resources"))
 	if n := failedCharts(r); n > 0 {
-		line += "; " + textsafe.Plural(n, "chart", "charts") + " failed to render"
+		line += "; " + textsafe.Count(n, "chart", "charts") + " failed to render"
 	}
 	if r.IstioVersion != "" {
 		line += "; Istio " + r.IstioVersion
