@@ -27,7 +27,7 @@ func (a *Baseline) Run(ctx context.Context, s IO, args []string) error {
 	if len(args) == 0 {
 		return failed(fmt.Errorf("baseline: give the tree or charts to record, e.g. meshready baseline kubernetes > .meshready-baseline.json"))
 	}
-	r, err := prepare(ctx, &a.Inputs, s, args, "")
+	r, err := prepare(ctx, &a.Inputs, s, args, "", nil)
 	if err != nil {
 		return failed(err)
 	}

@@ -43,14 +43,11 @@ func (a *Lint) Run(ctx context.Context, s IO, args []string) error {
 	if err := a.validate(a.Format, a.Color, args); err != nil {
 		return failed(err)
 	}
-	run, err := prepare(ctx, &a.Inputs, s, args, a.Baseline)
+	run, err := prepare(ctx, &a.Inputs, s, args, a.Baseline, func() (string, error) { return a.root(ctx, a.Format, args) })
 	if err != nil {
 		return failed(err)
 	}
-	repoRoot, err := a.root(ctx, a.Format, args)
-	if err != nil {
-		return failed(err)
-	}
+	repoRoot := run.root
 	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: run.linter.Opts.WorkDir, Source: run.linter.SourceLines,
 		RepoRoot: repoRoot, GerritLabel: a.GerritLabel}
 	targets := run.targets
@@ -95,18 +92,22 @@ type run struct {
 	cfg     *config.Config
 	targets []render.Target
 	base    *baseline.Baseline // nil without a baseline file
+	root    string             // the repository root ("" when none is needed or known)
 }
 
-// prepare loads the configuration, builds the linter, expands the inputs
-// and loads the baseline file, so that bad flags, configuration or
-// baselines fail before a chart is rendered.
-func prepare(ctx context.Context, in *Inputs, s IO, args []string, baselineFile string) (*run, error) {
+// prepare loads the configuration, expands the inputs, loads the baseline
+// file and finds the repository root (root; nil: none), so that bad flags,
+// configuration or baselines fail before a chart is rendered, then builds
+// the linter. The path policy: finding paths are relative to the
+// repository root when the run has one, else to the working folder, from
+// the moment the linter maps them; only reading a file makes them absolute.
+func prepare(ctx context.Context, in *Inputs, s IO, args []string, baselineFile string, root func() (string, error)) (*run, error) {
 	quietHelm()
 	cfg, err := LoadConfig(in.overrides(), args)
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg, linter: in.linter(ctx, cfg, s.In, s.Err)}
+	r := &run{cfg: cfg}
 	if r.targets, err = render.Expand(args); err != nil {
 		return nil, err
 	}
@@ -116,6 +117,16 @@ func prepare(ctx context.Context, in *Inputs, s IO, args []string, baselineFile 
 			return nil, err
 		}
 	}
+	if root != nil {
+		if r.root, err = root(); err != nil {
+			return nil, err
+		}
+	}
+	li := *in
+	if r.root != "" {
+		li.WorkDir = r.root
+	}
+	r.linter = li.linter(ctx, cfg, s.In, s.Err)
 	return r, nil
 }
 

@@ -174,3 +174,36 @@ func TestDemo(t *testing.T) {
 		})
 	}
 }
+
+// TestLintPathPolicy: finding paths are relative to the repository root
+// when the run has one (--repo-root, or the git top level for a gate or a
+// repository format), else to the working folder; one conversion, made
+// when the linter maps the finding.
+func TestLintPathPolicy(t *testing.T) {
+	tree := filepath.Join(testutil.RepoRoot(t), "charts-fixtures")
+	for _, c := range []struct {
+		name, format, root, want string
+	}{
+		{"no root: the working folder", "json", "", "../../charts-fixtures/bad-ports/values.yaml"},
+		{"--repo-root", "json", tree, "bad-ports/values.yaml"},
+		{"--repo-root, sarif", "sarif", tree, `"uri": "bad-ports/values.yaml"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := NewLint()
+			a.Format, a.RepoRoot, a.FailOn = c.format, c.root, "none"
+			r := call("", func(s IO) error { return a.Run(ctx, s, []string{filepath.Join(tree, "bad-ports")}) })
+			r.check(t, ExitOK, c.want, "")
+			if c.format == "json" {
+				var rep finding.Report
+				if err := json.Unmarshal([]byte(r.out), &rep); err != nil || len(rep.Findings) == 0 {
+					t.Fatalf("%v, %d findings", err, len(rep.Findings))
+				}
+				for _, f := range rep.Findings {
+					if !strings.HasPrefix(f.File, strings.TrimSuffix(c.want, "values.yaml")) {
+						t.Errorf("%s: %s, want it under %s", f.Rule, f.File, c.want)
+					}
+				}
+			}
+		})
+	}
+}

@@ -44,7 +44,7 @@ func (a *Report) Run(ctx context.Context, s IO, args []string) error {
 			return failed(fmt.Errorf("report: cannot write %s: folder %s does not exist", a.File, filepath.Dir(a.File)))
 		}
 	}
-	r, err := prepare(ctx, &a.Inputs, s, args, a.Baseline)
+	r, err := prepare(ctx, &a.Inputs, s, args, a.Baseline, nil)
 	if err != nil {
 		return failed(err)
 	}

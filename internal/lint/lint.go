@@ -418,7 +418,10 @@ func (l *Linter) also(loc sourcemap.Location) []finding.Place {
 	return out
 }
 
-// display makes a path relative to the working directory.
+// display makes a path relative to Options.WorkDir, the run's root (the
+// repository root when the run has one): the one conversion a finding's
+// path goes through. A path reached through a symlink is compared
+// resolved, as a git top level is.
 func (l *Linter) display(p string) string {
 	if p == "" || p == "stdin" || p == "-" {
 		return p
@@ -430,6 +433,13 @@ func (l *Linter) display(p string) string {
 	rel, err := filepath.Rel(l.Opts.WorkDir, abs)
 	if err != nil {
 		return abs
+	}
+	if rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			if r, err := filepath.Rel(l.Opts.WorkDir, real); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+				rel = r
+			}
+		}
 	}
 	return filepath.ToSlash(rel)
 }
