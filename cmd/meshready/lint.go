@@ -37,7 +37,7 @@ are still linted).`,
 	fs := cmd.Flags()
 	fs.StringVar(&a.ChangedFrom, "changed-from", "", "lint only the charts affected by git diff REV...HEAD (e.g. HEAD~1, origin/master)")
 	fs.StringVar(&a.ChangedFiles, "changed-files", "", "lint only the charts affected by the files listed in FILE, one repository-relative path a line (- for stdin)")
-	fs.StringVar(&a.RepoRoot, "repo-root", "", "repository root that changed files and gerrit/github/sarif paths are relative to (default: the git top level)")
+	fs.StringVar(&a.RepoRoot, "repo-root", "", "repository root that changed files and finding paths are relative to (default: the git top level)")
 	fs.StringVar(&a.GerritLabel, "gerrit-label", "", "with --format gerrit, vote on this label (e.g. Verified): -1 on failure, +1 otherwise")
 	fs.StringVar(&a.Baseline, "baseline", "", "fail only on findings not recorded in this baseline file (see 'meshready baseline')")
 	fs.BoolVar(&a.BaselineUpdate, "baseline-update", false, "rewrite the --baseline file without the findings that are fixed")
