@@ -28,7 +28,8 @@ type Options struct {
 	// command appends to $GITHUB_STEP_SUMMARY.
 	StepSummary io.Writer
 	// RepoRoot makes file paths repository-relative (gerrit, github, sarif).
-	// Finding files are relative to the working directory or absolute.
+	// Finding files are relative to WorkDir or absolute; the lint action
+	// makes both the repository root when the run has one.
 	RepoRoot string
 	// WorkDir is the directory finding paths are relative to (default: ".").
 	WorkDir string
