@@ -112,7 +112,18 @@ func reliabilityCases() []hostileCase {
 			body += "\tf := {\"resource\": 0, \"message\": sprintf(\"%d\", [count(s8)])}\n}\n"
 			p := writePolicy(t, filepath.Join(root, "pol-mem"), "r.rego", policyHeader("mem-hog")+body)
 			return []string{"lint", "--max-memory", "512MiB", "--policy", p, "charts-fixtures/good"}, ""
-		}, 2, "memory ceiling of 512 MiB passed while evaluating the policies on chart", nil},
+		}, 2, "memory ceiling of 512 MiB passed while evaluating rule mem-hog (", func(t *testing.T, stdout, stderr string) {
+			if !strings.Contains(stderr, "pol-mem/r.rego, package meshready.rules.mem_hog)") {
+				t.Errorf("the line does not name the policy file and package:\n%s", stderr)
+			}
+		}},
+		{"twelve policies, none slow alone, together past the time limit", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "pol-slow")
+			for _, c := range "abcdefghijkl" {
+				writePolicy(t, p, string(c)+".rego", policyHeader("slow-"+string(c))+"findings contains f if {\n\tn := count([1 | some a in numbers.range(1, 450); some b in numbers.range(1, 450); a == 0 - b])\n\tf := {\"resource\": 0, \"message\": sprintf(\"%d\", [n])}\n}\n")
+			}
+			return []string{"lint", "--policy", p, "--policy-timeout", "1s", "charts-fixtures/good"}, ""
+		}, 2, "was running when policy evaluation passed its 1s time limit", nil},
 		{"policy that reports Secret data and a --set password on another resource, upper-cased", func(t *testing.T, root string) ([]string, string) {
 			body := "findings contains f if {\n\tsome r in input.resources\n\tr.kind == \"Secret\"\n\tsome v in r.data\n\tsome i, c in input.resources\n\tc.kind == \"ConfigMap\"\n\tf := {\"resource\": i, \"field\": \"data.pw\", \"value\": c.data.pw, \"message\": sprintf(\"leak %s %s\", [upper(base64.decode(v)), c.data.pw])}\n}\n"
 			p := writePolicy(t, filepath.Join(root, "pol-leak"), "r.rego", policyHeader("secret-leak")+body)
