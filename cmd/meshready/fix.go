@@ -125,7 +125,7 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 		}
 		table[k] = v
 	}
-	eng, err := rules.NewDefault(ctx, f.policies...)
+	eng, err := rules.NewPolicies(ctx, f.render.AllowOutsideRoot, f.policies...)
 	if err != nil {
 		return withCode(exitError, err)
 	}

@@ -163,7 +163,7 @@ func (f *lintFlags) linter(ctx context.Context, inputs []string, stderr io.Write
 		return nil, nil, err
 	}
 	// Compiling the policies runs while the first charts render.
-	eng := rules.Start(ctx, f.policyLimit, f.policies...)
+	eng := rules.Start(ctx, f.policyLimit, f.render.AllowOutsideRoot, f.policies...)
 	trace := cfg.TraceFormat
 	if trace == "" {
 		trace = "b3"
@@ -420,7 +420,7 @@ func (f *lintFlags) prepare(cmd *cobra.Command, args []string, baselineFile stri
 	}
 	run.targets = excludeTargets(cmd.ErrOrStderr(), run.cfg, run.targets)
 	if baselineFile != "" {
-		if run.base, err = baseline.Load(baselineFile); err != nil {
+		if run.base, err = baseline.Load(baselineFile, f.render.AllowOutsideRoot); err != nil {
 			return nil, err
 		}
 	}
