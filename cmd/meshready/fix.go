@@ -144,6 +144,7 @@ func runFix(cmd *cobra.Command, f *fixFlags, args []string) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
+	fix.Recovered = func(msg string) { fmt.Fprintln(stderr, "meshready: "+textsafe.Escape(msg)) }
 	res, err := fix.Run(ctx, args, fix.Options{
 		DiffRoot: diffRoot,
 		Render:   f.render,
