@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -64,6 +65,10 @@ func (h *Helm) userValues() (map[string]any, error) {
 			return string(b), err
 		}
 		if err := strvals.ParseIntoFile(kv, v, read); err != nil {
+			var r *safeio.Refusal
+			if errors.As(err, &r) {
+				return nil, r // it names the flag and the file already
+			}
 			return nil, fmt.Errorf("values: failed parsing --set-file data: %w", err)
 		}
 	}
