@@ -27,7 +27,8 @@ const DefaultTimeout = 30 * time.Second
 type Engine struct {
 	rules    map[string]finding.Rule // by package name (the segment after meshready.rules.)
 	ordered  []finding.Rule
-	query    rego.PreparedEvalQuery
+	query    rego.PreparedEvalQuery // the built-in rules, together
+	own      []userRule             // the --policy rules, one query each (budget.go)
 	Timeout  time.Duration
 	compiler *ast.Compiler
 }
@@ -87,7 +88,7 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 		e.ordered = append(e.ordered, r)
 	}
 	sort.Slice(e.ordered, func(i, j int) bool { return e.ordered[i].ID < e.ordered[j].ID })
-	e.query, err = prepareFindings(ctx, compiler, nil)
+	e.query, e.own, err = e.prepareQueries(ctx, rules, true)
 	if err != nil {
 		return nil, fmt.Errorf("preparing policies: %w", err)
 	}
@@ -108,19 +109,10 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 	if err != nil {
 		return nil, e.explain(err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in))
+	pairs, err := e.evalPairs(ctx, in)
 	if err != nil {
-		if timedOut(err) {
-			if who := e.culprit(in); who != "" {
-				return nil, fmt.Errorf("%s ran past the %s time limit for policy evaluation (it loops or is too expensive)", who, e.Timeout)
-			}
-		}
-		return nil, e.explain(err)
+		return nil, err
 	}
-	if len(rs) == 0 {
-		return nil, nil
-	}
-	pairs, _ := rs[0].Bindings["out"].([]any)
 	var hits []Hit
 	for _, p := range pairs {
 		pair, ok := p.([]any)

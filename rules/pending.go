@@ -16,12 +16,12 @@ type Pending struct {
 
 // Start compiles the built-in rules plus the given policy folders in the
 // background (see NewDefault), with timeout bounding one chart's evaluation
-// (0: DefaultTimeout).
-func Start(ctx context.Context, timeout time.Duration, policyDirs ...string) *Pending {
+// (0: DefaultTimeout); allowOutside is NewPolicies'.
+func Start(ctx context.Context, timeout time.Duration, allowOutside bool, policyDirs ...string) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.e, p.err = NewDefault(ctx, policyDirs...)
+		p.e, p.err = NewPolicies(ctx, allowOutside, policyDirs...)
 		if p.err == nil && timeout > 0 {
 			p.e.Timeout = timeout
 		}

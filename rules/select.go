@@ -34,7 +34,7 @@ func (e *Engine) Select(ctx context.Context, keep func(id string) bool) (*Engine
 		}
 	}
 	var err error
-	if s.query, err = prepareFindings(ctx, e.compiler, kept); err != nil {
+	if s.query, s.own, err = s.prepareQueries(ctx, kept, false); err != nil {
 		return nil, fmt.Errorf("preparing policies: %w", err)
 	}
 	return s, nil

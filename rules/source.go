@@ -60,8 +60,12 @@ func (s FSSource) Modules(withTests bool) (map[string]string, error) {
 // DirSource reads *.rego files below a folder (user policies): the folder
 // is the policy bundle, and every file is read under the input policy
 // (internal/safeio) with the bundle as its root, so a symlink out of the
-// folder, a device, a FIFO or a /proc file is refused, naming the file.
-type DirSource struct{ Dir string }
+// folder (unless AllowOutside, --allow-outside-root), a device, a FIFO or a
+// /proc file is refused, naming the file.
+type DirSource struct {
+	Dir          string
+	AllowOutside bool
+}
 
 func (s DirSource) Name() string { return s.Dir }
 
@@ -74,7 +78,7 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 		if !strings.HasSuffix(s.Dir, ".rego") {
 			return nil, fmt.Errorf("policy %s: not a folder or a .rego file", s.Dir)
 		}
-		b, err := readPolicy(filepath.Dir(s.Dir), s.Dir)
+		b, err := s.read(filepath.Dir(s.Dir), s.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -88,7 +92,7 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 		if d.IsDir() || !isRego(p, withTests) {
 			return nil
 		}
-		b, err := readPolicy(s.Dir, p)
+		b, err := s.read(s.Dir, p)
 		if err != nil {
 			return err
 		}
@@ -104,9 +108,9 @@ func (s DirSource) Modules(withTests bool) (map[string]string, error) {
 	return out, nil
 }
 
-// readPolicy reads one policy file of the bundle at root.
-func readPolicy(root, p string) (string, error) {
-	b, err := safeio.Input{What: "policy", Root: root, Max: MaxPolicyBytes}.ReadFile(p)
+// read reads one policy file of the bundle at root.
+func (s DirSource) read(root, p string) (string, error) {
+	b, err := safeio.Input{What: "policy", Root: root, AllowOutside: s.AllowOutside, OptIn: "--allow-outside-root", Max: MaxPolicyBytes}.ReadFile(p)
 	return string(b), err
 }
 

@@ -178,7 +178,7 @@ func TestGateFixtures(t *testing.T) {
 	if rec.code != 0 {
 		t.Fatalf("baseline: exit %d\n%s", rec.code, rec.stderr)
 	}
-	base, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"))
+	base, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestGateFixtures(t *testing.T) {
 		}
 
 		upd := gateCLI(t, repo, "", "lint", "kubernetes", "--changed-from", "HEAD~1", "--baseline", ".meshready-baseline.json", "--baseline-update")
-		after, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"))
+		after, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +343,7 @@ func TestGateOOMMaster(t *testing.T) {
 	if rec.code != 0 || !strings.Contains(rec.stderr, "chart authentication could not be linted; recorded as a known failure") {
 		t.Fatalf("baseline: exit %d, want 0 recording authentication as a known failure\n%s", rec.code, rec.stderr)
 	}
-	base, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"))
+	base, err := baseline.Load(filepath.Join(repo, ".meshready-baseline.json"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

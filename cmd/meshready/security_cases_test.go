@@ -112,7 +112,18 @@ func reliabilityCases() []hostileCase {
 			body += "\tf := {\"resource\": 0, \"message\": sprintf(\"%d\", [count(s8)])}\n}\n"
 			p := writePolicy(t, filepath.Join(root, "pol-mem"), "r.rego", policyHeader("mem-hog")+body)
 			return []string{"lint", "--max-memory", "512MiB", "--policy", p, "charts-fixtures/good"}, ""
-		}, 2, "memory ceiling of 512 MiB passed while evaluating the policies on chart", nil},
+		}, 2, "memory ceiling of 512 MiB passed while evaluating rule mem-hog (", func(t *testing.T, stdout, stderr string) {
+			if !strings.Contains(stderr, "pol-mem/r.rego, package meshready.rules.mem_hog)") {
+				t.Errorf("the line does not name the policy file and package:\n%s", stderr)
+			}
+		}},
+		{"twelve policies, none slow alone, together past the time limit", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "pol-slow")
+			for _, c := range "abcdefghijkl" {
+				writePolicy(t, p, string(c)+".rego", policyHeader("slow-"+string(c))+"findings contains f if {\n\tn := count([1 | some a in numbers.range(1, 450); some b in numbers.range(1, 450); a == 0 - b])\n\tf := {\"resource\": 0, \"message\": sprintf(\"%d\", [n])}\n}\n")
+			}
+			return []string{"lint", "--policy", p, "--policy-timeout", "1s", "charts-fixtures/good"}, ""
+		}, 2, "was running when policy evaluation passed its 1s time limit", nil},
 		{"policy that reports Secret data and a --set password on another resource, upper-cased", func(t *testing.T, root string) ([]string, string) {
 			body := "findings contains f if {\n\tsome r in input.resources\n\tr.kind == \"Secret\"\n\tsome v in r.data\n\tsome i, c in input.resources\n\tc.kind == \"ConfigMap\"\n\tf := {\"resource\": i, \"field\": \"data.pw\", \"value\": c.data.pw, \"message\": sprintf(\"leak %s %s\", [upper(base64.decode(v)), c.data.pw])}\n}\n"
 			p := writePolicy(t, filepath.Join(root, "pol-leak"), "r.rego", policyHeader("secret-leak")+body)
@@ -171,5 +182,43 @@ func reliabilityCases() []hostileCase {
 			tgz(t, p, entries)
 			return []string{"render", p}, ""
 		}, 2, "more than 20000 files", nil},
+		{"--values naming a file outside the repository", func(t *testing.T, root string) ([]string, string) {
+			return []string{"lint", "-f", "/etc/hostname", "charts-fixtures/good"}, ""
+		}, 2, "--values file /etc/hostname: the file leaves", nil},
+		{"--values that is a FIFO (with --allow-outside-root)", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "values.fifo")
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"render", "--allow-outside-root", "-f", p, "charts-fixtures/good"}, ""
+		}, 2, "not a regular file (a FIFO)", nil},
+		{"--set-file naming a file outside the repository", func(t *testing.T, root string) ([]string, string) {
+			return []string{"render", "--set-file", "x=/etc/passwd", "charts-fixtures/good"}, ""
+		}, 2, "--set-file file /etc/passwd: the file leaves", noLeak("root:")},
+		{"--set-file of 5 MB (with --allow-outside-root)", func(t *testing.T, root string) ([]string, string) {
+			p := filepath.Join(root, "big.txt")
+			os.WriteFile(p, []byte(strings.Repeat("x", 5<<20)), 0o644)
+			return []string{"lint", "--allow-outside-root", "--set-file", "x=" + p, "charts-fixtures/good"}, ""
+		}, 2, "5242880 bytes is larger than the 4194304 byte limit", nil},
+		{"--umbrella whose values.yaml is a symlink out of the umbrella", func(t *testing.T, root string) ([]string, string) {
+			u := chart(t, root, "umbrella", map[string]string{"templates/cm.yaml": cm})
+			os.Symlink("/etc/passwd", filepath.Join(u, "values.yaml"))
+			return []string{"render", "--umbrella", u, "charts-fixtures/good"}, ""
+		}, 2, "values.yaml: its symlink target leaves", noLeak("root:")},
+		{"policy symlinked out of its folder, with --allow-outside-root", func(t *testing.T, root string) ([]string, string) {
+			writePolicy(t, filepath.Join(root, "shared-policies"), "r.rego", policyHeader("outside-ok")+"findings contains f if {\n\tf := {\"resource\": 0, \"message\": \"read from outside\"}\n}\n")
+			p := filepath.Join(root, "pol-link")
+			os.MkdirAll(p, 0o755)
+			os.Symlink(filepath.Join(root, "shared-policies", "r.rego"), filepath.Join(p, "r.rego"))
+			return []string{"lint", "--allow-outside-root", "--policy", p, "--fail-on", "none", "charts-fixtures/good"}, ""
+		}, 0, "outside-ok", nil},
+		{"baseline symlinked out of its folder, with --allow-outside-root", func(t *testing.T, root string) ([]string, string) {
+			os.MkdirAll(filepath.Join(root, "elsewhere"), 0o755)
+			os.WriteFile(filepath.Join(root, "elsewhere", "b.json"), []byte("{\"version\": 1, \"findings\": []}\n"), 0o644)
+			os.MkdirAll(filepath.Join(root, "repo"), 0o755)
+			b := filepath.Join(root, "repo", "baseline.json")
+			os.Symlink(filepath.Join(root, "elsewhere", "b.json"), b)
+			return []string{"lint", "--allow-outside-root", "--baseline", b, "charts-fixtures/good"}, ""
+		}, 0, "charts 1", nil},
 	}
 }

@@ -265,6 +265,7 @@ func TestHostileInputs(t *testing.T) {
 				msg = strings.ReplaceAll(msg, rel, "…")
 			}
 			msg = strings.ReplaceAll(msg, scratch, "…")
+			msg = strings.ReplaceAll(msg, repo, "<checkout>") // the repository root bounds -f files
 			msg = strings.ReplaceAll(msg, "|", "\\|")
 			msg = collapseRuns(msg) // a filler's length varies with the scratch path's
 			if r := []rune(msg); len(r) > 160 {

@@ -51,7 +51,7 @@ func (a *Fix) Run(ctx context.Context, s IO, paths []string) error {
 		}
 		table[k] = v
 	}
-	eng, err := rules.NewDefault(ctx, a.Policies...)
+	eng, err := rules.NewPolicies(ctx, a.Render.AllowOutsideRoot, a.Policies...)
 	if err != nil {
 		return failed(err)
 	}
@@ -66,6 +66,7 @@ func (a *Fix) Run(ctx context.Context, s IO, paths []string) error {
 	if err != nil {
 		return failed(err)
 	}
+	fix.Recovered = func(msg string) { fmt.Fprintln(s.Err, "meshready: "+textsafe.Escape(msg)) }
 	res, err := fix.Run(ctx, paths, fix.Options{
 		DiffRoot:    diffRoot,
 		Render:      a.Render,

@@ -113,7 +113,7 @@ func prepare(ctx context.Context, in *Inputs, s IO, args []string, baselineFile 
 	}
 	r.targets = excludeTargets(s.Err, cfg, r.targets)
 	if baselineFile != "" {
-		if r.base, err = baseline.Load(baselineFile); err != nil {
+		if r.base, err = baseline.Load(baselineFile, in.Render.AllowOutsideRoot); err != nil {
 			return nil, err
 		}
 	}

@@ -124,7 +124,7 @@ func RuleSettings(cfg *config.Config, namespace string) rules.Settings {
 // linter compiles the policies (while the first charts render) and builds
 // the linter, which holds the run's one renderer (Linter.Renderer).
 func (in *Inputs) linter(ctx context.Context, cfg *config.Config, stdin io.Reader, stderr io.Writer) *lint.Linter {
-	eng := rules.Start(ctx, in.PolicyTimeout, in.Policies...)
+	eng := rules.Start(ctx, in.PolicyTimeout, in.Render.AllowOutsideRoot, in.Policies...)
 	o := lint.Options{
 		Render:   in.Render,
 		Config:   cfg,

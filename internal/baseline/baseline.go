@@ -172,8 +172,9 @@ func (b *Baseline) WriteFile(path string) error {
 
 // Load reads a baseline strictly: unknown fields, another version, trailing
 // data or an entry whose fingerprint does not match its fields are errors
-// naming the file.
-func Load(path string) (*Baseline, error) {
+// naming the file. allowOutside (--allow-outside-root) lets the file be a
+// symlink leaving the repository.
+func Load(path string, allowOutside bool) (*Baseline, error) {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("baseline %s: %s", path, fmt.Sprintf(format, a...))
 	}
@@ -187,7 +188,7 @@ func Load(path string) (*Baseline, error) {
 	if root == "" {
 		root = filepath.Dir(path)
 	}
-	data, err := safeio.Input{What: "baseline", Root: root, Max: MaxBytes}.ReadFile(path)
+	data, err := safeio.Input{What: "baseline", Root: root, AllowOutside: allowOutside, OptIn: "--allow-outside-root", Max: MaxBytes}.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -288,7 +288,7 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	if len(ents) != 1 {
 		t.Errorf("the folder holds %d files, want only the baseline (no temporary left)", len(ents))
 	}
-	if _, err := baseline.Load(p); err != nil {
+	if _, err := baseline.Load(p, false); err != nil {
 		t.Error(err)
 	}
 	// Into a folder that does not exist: an error naming the file, nothing written.
@@ -327,7 +327,7 @@ func TestLoadErrors(t *testing.T) {
 			if err := os.WriteFile(p, []byte(c.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := baseline.Load(p)
+			_, err := baseline.Load(p, false)
 			if err == nil {
 				t.Fatal("loaded without error")
 			}
@@ -337,7 +337,7 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 	missing := filepath.Join(t.TempDir(), "none.json")
-	if _, err := baseline.Load(missing); err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "meshready baseline") {
+	if _, err := baseline.Load(missing, false); err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "meshready baseline") {
 		t.Errorf("missing file: %v, want the path and how to record one", err)
 	}
 }
@@ -368,7 +368,7 @@ func TestKnownFailures(t *testing.T) {
 		t.Errorf("Prune dropped the failure of a chart it did not lint: %+v", kept.Errors)
 	}
 	os.WriteFile(p, []byte(`{"version":1,"findings":[],"errors":[{"file":"x"}]}`), 0o644)
-	if _, err := baseline.Load(p); err == nil || !strings.Contains(err.Error(), "error 1 names no chart") {
+	if _, err := baseline.Load(p, false); err == nil || !strings.Contains(err.Error(), "error 1 names no chart") {
 		t.Errorf("an error entry without a chart: %v", err)
 	}
 }
@@ -380,7 +380,7 @@ func roundTrip(t *testing.T, b *baseline.Baseline) (*baseline.Baseline, string) 
 	if err := b.WriteFile(p); err != nil {
 		t.Fatal(err)
 	}
-	got, err := baseline.Load(p)
+	got, err := baseline.Load(p, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func Find(start string) (*Config, error) {
 }
 
 // MaxValuesBytes bounds a values file named by values:.
-const MaxValuesBytes = 4 << 20
+const MaxValuesBytes = safeio.MaxValuesBytes
 
 // CheckFiles applies the input policy (internal/safeio) to every values
 // file the configuration names: each must be a regular file of at most

@@ -253,7 +253,7 @@ func (h *Helm) Values(chartDir string) (map[string]any, error) {
 	}
 	out := map[string]any{}
 	if h.Opts.Umbrella != "" {
-		g, err := umbrellaGlobals(h.Opts.Umbrella)
+		g, err := h.umbrellaGlobals(h.Opts.Umbrella)
 		if err != nil {
 			return nil, err
 		}
@@ -278,20 +278,11 @@ func (h *Helm) Values(chartDir string) (map[string]any, error) {
 	return user, nil
 }
 
-func (h *Helm) userValues() (map[string]any, error) {
-	o := values.Options{ValueFiles: h.Opts.ValueFiles, Values: h.Opts.Set, StringValues: h.Opts.SetString, FileValues: h.Opts.SetFile}
-	v, err := o.MergeValues(getter.Providers{})
-	if err != nil {
-		return nil, fmt.Errorf("values: %w", err)
-	}
-	return v, nil
-}
-
-func umbrellaGlobals(dir string) (map[string]any, error) {
+func (h *Helm) umbrellaGlobals(dir string) (map[string]any, error) {
 	p := filepath.Join(dir, "values.yaml")
-	b, err := os.ReadFile(p)
+	b, err := h.umbrellaValues(p)
 	if err != nil {
-		return nil, fmt.Errorf("--umbrella: %w", err)
+		return nil, err
 	}
 	var v map[string]any
 	if err := yaml.Unmarshal(b, &v); err != nil {

@@ -189,3 +189,8 @@ func RepoRoot(dir string) string {
 		}
 	}
 }
+
+// MaxValuesBytes bounds a values file: -f/--values, --set-file, an
+// --umbrella chart's values.yaml, and the values files the configuration
+// names.
+const MaxValuesBytes = 4 << 20

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
@@ -103,6 +104,9 @@ type Result struct {
 	// Fixed is the number of findings (under the default values) that the
 	// self-check's lint of the edited charts no longer reports.
 	Fixed int
+	// JournalDir is where Write keeps its journal: the root of the first
+	// chart's tree, where the next run looks for it (journal.go).
+	JournalDir string
 }
 
 // Write applies the result all-or-nothing. It refuses when the self-check failed.
@@ -110,7 +114,7 @@ func (r *Result) Write() error {
 	if r.Check != nil {
 		return fmt.Errorf("self-check failed, nothing written: %w", r.Check)
 	}
-	return WriteAll(r.Files)
+	return WriteAll(r.JournalDir, r.Files)
 }
 
 func (o *Options) wants(op string) bool {
@@ -168,6 +172,10 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 			return nil, err
 		}
 		roots = append(roots, abs)
+		// an earlier --write on this tree killed part way is rolled back first
+		if err := Recover(charttree.TreeRoot(abs)); err != nil {
+			return nil, err
+		}
 	}
 	targets, err := render.Expand(inputs)
 	if err != nil {
@@ -179,7 +187,7 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 		}
 	}
 	s := newSession(o, roots)
-	res := &Result{}
+	res := &Result{JournalDir: charttree.TreeRoot(roots[0])}
 
 	var plans []*chartPlan
 	var accepted []Edit

@@ -44,8 +44,11 @@ var Leftovers func(paths []string)
 // SIGTERM or SIGHUP part way renames the in-memory originals back over the
 // files already replaced and removes every temporary, so the tree is left
 // as it was. Symlinks and read-only files are refused before anything is
-// written (safeio.Writable).
-func WriteAll(changes []FileChange) error {
+// written (safeio.Writable). Before the first rename it records the write
+// phase in a journal in journalDir ("" = the deepest folder holding every
+// file), also locked, and removes it after the last: a run killed in
+// between leaves it, and Recover (called first here) rolls that write back.
+func WriteAll(journalDir string, changes []FileChange) error {
 	sig := make(chan os.Signal, 1)
 	notifySignals(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
@@ -58,11 +61,17 @@ func WriteAll(changes []FileChange) error {
 		}
 	}
 
+	if journalDir == "" {
+		journalDir = commonDir(changes)
+	}
+	if err := Recover(journalDir); err != nil {
+		return fmt.Errorf("%w; nothing was written", err)
+	}
 	dirs := make([]string, len(changes))
 	for i, c := range changes {
 		dirs[i] = filepath.Dir(c.Path)
 	}
-	unlock, err := safeio.Lock(dirs)
+	unlock, err := safeio.Lock(append(dirs, journalDir))
 	if err != nil {
 		return err
 	}
@@ -102,6 +111,10 @@ func WriteAll(changes []FileChange) error {
 			return ErrInterrupted
 		}
 	}
+	if err := writeJournal(journalDir, changes, temps); err != nil {
+		cleanup()
+		return fmt.Errorf("writing the journal: %w; nothing was written", err)
+	}
 	for i, c := range changes {
 		var err error
 		if interrupted() {
@@ -109,13 +122,16 @@ func WriteAll(changes []FileChange) error {
 		} else if err = unchanged(c); err == nil {
 			if err = renameFile(temps[i], c.Path); err == nil {
 				temps[i] = ""
+				killAfterRename(i + 1)
 				continue
 			}
 		}
 		cleanup()
 		if rb := rollback(changes[:i]); rb != nil {
+			// the journal stays: the next run retries the rollback
 			return fmt.Errorf("%s: %w; rolling back failed: %v", c.Path, err, rb)
 		}
+		removeJournal(journalDir)
 		if errors.Is(err, ErrInterrupted) {
 			return err
 		}
@@ -124,6 +140,7 @@ func WriteAll(changes []FileChange) error {
 	for _, d := range uniq(dirs) {
 		safeio.SyncDir(d)
 	}
+	removeJournal(journalDir)
 	return nil
 }
 
