@@ -107,12 +107,12 @@ func init() {
 	}, hostMatchesBuiltin)
 }
 
-func modelBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
-	objects, s, err := inputObjects(in)
+func modelBuiltin(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
+	e, err := evalOf(bctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return modelTerm(mesh.Analyze(objects, s))
+	return modelTerm(e.model)
 }
 
 // inputObjects decodes a rule input: its resources and mesh settings.
