@@ -123,7 +123,9 @@ func (r *run) generate() []*yaml.RNode {
 		for _, it := range byNS[ns] {
 			if it.template != nil {
 				workloads = append(workloads, it)
-			} else if str(it.root, "spec", "type") != "ExternalName" {
+			} else if !mesh.ExternalNameAlias(r.version, it.object()) {
+				// Istio applies no DestinationRule to an ExternalName alias
+				// (from 1.21); Readiness asks the same.
 				services = append(services, it)
 			}
 		}
