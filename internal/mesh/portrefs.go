@@ -52,8 +52,9 @@ type PortRefs struct {
 	// ServiceNames are the names the Service's other ports use.
 	ServiceNames map[string]bool
 	// PodNames are the container port names, other than Old, of the pods
-	// behind the Service: a container port renamed to one of them collides.
-	PodNames map[string]bool
+	// behind the Service, each with the workload declaring it ("Deployment
+	// x"): a container port renamed to one of them collides.
+	PodNames map[string]string
 	// Pinned says why the container port cannot follow ("" when it can):
 	// another Service reaches it by name on pods that would not be renamed.
 	Pinned string
@@ -95,7 +96,7 @@ func (p PortRefs) HasPod() bool {
 func PortReferences(rs []*resource.Resource, si, pi int, domain string) PortRefs {
 	svc := rs[si]
 	items := mapItemsAt(svc.Object, "spec", "ports")
-	out := PortRefs{ServiceNames: map[string]bool{}, PodNames: map[string]bool{}}
+	out := PortRefs{ServiceNames: map[string]bool{}, PodNames: map[string]string{}}
 	if pi < 0 || pi >= len(items) {
 		return out
 	}
@@ -127,8 +128,8 @@ func PortReferences(rs []*resource.Resource, si, pi int, domain string) PortRefs
 					switch n := text(cp["name"]); {
 					case n == old && tpName == old:
 						affected[w] = true
-					case n != "" && n != old:
-						out.PodNames[n] = true
+					case n != "" && n != old && out.PodNames[n] == "":
+						out.PodNames[n] = w.Kind + " " + w.Name
 					}
 				}
 			}

@@ -174,7 +174,7 @@ func TestPortReferences(t *testing.T) {
 	if got.Refs[0].Kind != RefServicePort || got.Old != "web" || got.Pinned != "" {
 		t.Errorf("name first, old web, not pinned: got %+v", got)
 	}
-	if !got.ServiceNames["metrics"] || !got.PodNames["admin"] || got.PodNames["web"] {
+	if !got.ServiceNames["metrics"] || got.PodNames["admin"] != "Deployment web" || got.PodNames["web"] != "" {
 		t.Errorf("names in use: Service %v, pods %v", got.ServiceNames, got.PodNames)
 	}
 }
