@@ -278,8 +278,9 @@ func declaresPortName(w *resource.Resource, name string) bool {
 
 // monitorSelector is a ServiceMonitor's or PodMonitor's spec.selector. The
 // Prometheus operator declares it a metav1.LabelSelector value, not a
-// pointer (monitoring/v1 ServiceMonitorSpec, PodMonitorSpec), so a missing
-// one is empty and selects everything.
+// pointer (pkg/apis/monitoring/v1 PodMonitorSpec.Selector
+// `metav1.LabelSelector json:"selector"`, ServiceMonitorSpec alike), so a
+// missing one reads as empty and selects everything.
 func monitorSelector(o *resource.Resource) LabelSelector {
 	return ParseLabelSelector(field(o.Object, "spec", "selector"))
 }
