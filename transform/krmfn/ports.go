@@ -49,7 +49,10 @@ func (r *run) ports() {
 			if declared != mesh.Unsupported {
 				claim = fmt.Sprintf(", not %s as its name claims", declared.Prefix())
 			}
-			if r.spec.Ports.Mode == "appProtocol" {
+			// Istio reads appProtocol instead of the name whenever it is set
+			// (pkg/config/kube/conversion.go ConvertProtocol): beside an
+			// appProtocol it does not know, a new name would change nothing.
+			if r.spec.Ports.Mode == "appProtocol" || port.AppProtocol != "" {
 				setString(pn, "appProtocol", inf.Protocol.Prefix())
 				r.result(svc, framework.Info, field+".appProtocol", fmt.Sprintf("%s: appProtocol %s%s (%s)", what, inf.Protocol.Prefix(), claim, inf.Reason))
 				continue

@@ -20,8 +20,15 @@ import (
 // DestinationRule per Service. With a Validator, its error findings count
 // too (the lint check of function output). It returns one line per problem.
 func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Validator) ([]string, error) {
-	r := newRun(DefaultSpec(), items)
-	r.spec.Namespace = defaultNS
+	spec := DefaultSpec()
+	spec.Namespace = defaultNS
+	return readiness(ctx, spec, items, v)
+}
+
+// readiness is Readiness for the target Istio release and namespace of spec.
+func readiness(ctx context.Context, spec Spec, items []*yaml.RNode, v Validator) ([]string, error) {
+	r := newRun(spec, items)
+	defaultNS := spec.Namespace
 	var problems []string
 	nsWithWorkloads := map[string]bool{}
 	peer := map[string]bool{}
