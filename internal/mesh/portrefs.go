@@ -124,7 +124,7 @@ func PortReferences(rs []*resource.Resource, si, pi int, domain string) PortRefs
 		spec := field(PodTemplate(w.Kind, w.Object), "spec")
 		for _, group := range []string{"containers", "initContainers"} {
 			for _, c := range mapItemsAt(spec, group) {
-				for _, cp := range mapItems(c["ports"]) {
+				for _, cp := range mapItemsAt(c, "ports") {
 					switch n := text(cp["name"]); {
 					case n == old && tpName == old:
 						affected[w] = true
@@ -229,7 +229,7 @@ func containerRefs(oi int, w *resource.Resource, old string) []PortRef {
 		for ci, c := range mapItemsAt(spec, group) {
 			cpath := fmt.Sprintf("%s.%s[%d]", specPath, group, ci)
 			owns := false
-			for pi, cp := range mapItems(c["ports"]) {
+			for pi, cp := range mapItemsAt(c, "ports") {
 				if text(cp["name"]) == old {
 					out = append(out, PortRef{oi, fmt.Sprintf("%s.ports[%d].name", cpath, pi), RefContainerPort, true})
 					owns = true
@@ -266,7 +266,7 @@ func declaresPortName(w *resource.Resource, name string) bool {
 	spec := field(PodTemplate(w.Kind, w.Object), "spec")
 	for _, group := range []string{"containers", "initContainers"} {
 		for _, c := range mapItemsAt(spec, group) {
-			for _, cp := range mapItems(c["ports"]) {
+			for _, cp := range mapItemsAt(c, "ports") {
 				if text(cp["name"]) == name {
 					return true
 				}
@@ -360,5 +360,14 @@ func destinationRefs(v any, at []resource.Segment, reaches func(string) bool, po
 	return out
 }
 
-// mapItemsAt is mapItems of the list at keys.
-func mapItemsAt(o any, keys ...string) []map[string]any { return mapItems(field(o, keys...)) }
+// mapItemsAt are the items of the list at keys, each at its own index: an
+// item that is not a mapping is nil, so field paths built from the index
+// name the right item.
+func mapItemsAt(o any, keys ...string) []map[string]any {
+	l, _ := field(o, keys...).([]any)
+	out := make([]map[string]any, len(l))
+	for i, e := range l {
+		out[i], _ = e.(map[string]any)
+	}
+	return out
+}

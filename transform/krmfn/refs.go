@@ -21,18 +21,28 @@ func (r *run) resources() []*resource.Resource {
 	return out
 }
 
-// rename sets every field of refs to name in the items' nodes, and
-// refreshes the touched objects in rs so later ports see the rename.
-func (r *run) rename(rs []*resource.Resource, refs []mesh.PortRef, name string) {
+// apply makes one change the model planned in the items' nodes, and
+// refreshes the touched objects in rs so later plans see it: every field
+// of a port's Refs, or a pod template's label or annotation.
+func (r *run) apply(rs []*resource.Resource, op mesh.Op) {
 	touched := map[int]bool{}
-	for _, ref := range refs {
-		if parent, key := fieldParent(r.items[ref.Object].root, ref.Field); parent != nil {
-			setString(parent, key, name)
-			touched[ref.Object] = true
+	switch op.Kind {
+	case mesh.OpPodMetadata:
+		it := r.items[op.Object]
+		setString(ensureMap(ensureMap(it.template, "metadata"), op.Where), op.Key, op.Value)
+		touched[op.Object] = true
+	case mesh.OpPortName, mesh.OpAppProtocol:
+		for _, ref := range op.Refs {
+			if parent, key := fieldParent(r.items[ref.Object].root, ref.Field); parent != nil {
+				setString(parent, key, op.Value)
+				touched[ref.Object] = true
+			}
 		}
 	}
 	for i := range touched {
-		rs[i].Object = r.items[i].object()
+		if rs != nil {
+			rs[i].Object = r.items[i].object()
+		}
 	}
 }
 
