@@ -83,7 +83,13 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			if err != nil {
 				return err
 			}
-			inf, ok := mesh.Decide(s.version(), port, ev)
+			op, ok := mesh.PlanPort(s.version(), res.Resources, f.ResourceIndex, idx, ev, mesh.PortOptions{})
+			if ok && op.Kind == mesh.OpAppProtocol {
+				refused[key] = true
+				p.refuse(key, svc, f.Field, fmt.Sprintf("Istio reads its appProtocol %q, not its name (%s); set appProtocol: %s by hand", port.AppProtocol, f.Message, op.Value))
+				continue
+			}
+			inf := op.Inference
 			if !ok {
 				refused[key] = true
 				p.refuse(key, svc, f.Field, fmt.Sprintf("%s, but the protocol inference finds nothing to correct; name the port by hand or give its protocol with --port-protocol", f.Message))
