@@ -45,6 +45,8 @@ type Op struct {
 	// name follows (its fields are among Refs). Kept says why it does not.
 	PodRefs bool
 	Kept    string
+	// Generated is the resource an OpGenerate adds (Object is -1).
+	Generated *Generated
 }
 
 // Skip is a change a plan does not make, and why.

@@ -89,3 +89,74 @@ func TestPlanPort(t *testing.T) {
 		})
 	}
 }
+
+// PlanGenerated: the Istio resources fn adds, none that exists, and
+// protocol-aware AuthorizationPolicies.
+func TestPlanGenerated(t *testing.T) {
+	stream := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: es}
+spec:
+  template:
+    metadata: {labels: {app: es}}
+    spec:
+      containers: [{name: es, ports: [{name: http, containerPort: 9200}, {name: transport, containerPort: 9300}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: es}
+spec:
+  selector: {app: es}
+  ports: [{name: http-api, port: 9200, targetPort: http}, {name: tcp-transport, port: 9300, targetPort: transport}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext}
+spec: {type: ExternalName, externalName: example.org}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {selector: {app: db}, ports: [{port: 3306}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: own}
+spec: {host: db}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: init}
+spec: {template: {spec: {containers: [{name: x}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nolabel, namespace: other}
+spec: {template: {spec: {containers: [{name: x}]}}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: mine, namespace: other}
+spec: {mtls: {mode: PERMISSIVE}}`
+	rs := resources(t, stream)
+	ops, notes := PlanGenerated(LatestVersion, rs, GenerateOptions{
+		PeerAuthentication: true, PeerMode: "STRICT", Scope: "namespace", DestinationRule: true,
+		AuthorizationPolicy: true, ServiceAccounts: []string{"onap/caller"}, Methods: []string{"GET"},
+	})
+	var got []string
+	for _, op := range ops {
+		x := op.Generated
+		got = append(got, fmt.Sprintf("%s %s/%s %v", x.Kind, x.Namespace, x.Name, x.Spec))
+	}
+	want := []string{
+		"PeerAuthentication onap/default [{mtls [{mode STRICT}]}]",
+		"DestinationRule onap/es [{host es.onap.svc.cluster.local} {trafficPolicy [{tls [{mode ISTIO_MUTUAL}]}]}]",
+		"AuthorizationPolicy onap/es-authz [{selector [{matchLabels [{app es}]}]} {action ALLOW} {rules [[{from [[{source [{principals [cluster.local/ns/onap/sa/caller]}]}]]} {to [[{operation [{methods [GET]} {ports [9200]}]}] [{operation [{ports [9300]}]}]]}]]}]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("generated:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(notes) != 1 || rs[notes[0].Object].Name != "nolabel" || !strings.Contains(notes[0].Message, "no AuthorizationPolicy generated: the pod template has no app label") {
+		t.Errorf("notes %+v", notes)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/mesh"
 )
@@ -74,6 +73,3 @@ func (r *run) backends(svc *item) []*item {
 	}
 	return out
 }
-
-// containers of a workload's pod (not init containers: they serve nothing).
-func containers(w *item) []*yaml.Node { return seq(w.podSpec(), "containers") }
