@@ -1,7 +1,6 @@
 package krmfn
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -97,17 +96,7 @@ func TestInjectionTableThroughFn(t *testing.T) {
 			spec := DefaultSpec()
 			spec.Namespace, spec.Istio.Version = c[colNS], c[colVersion]
 			notInjected := func(items []*yaml.RNode) []string {
-				problems, err := readiness(context.Background(), spec, items, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var out []string
-				for _, p := range problems {
-					if strings.Contains(p, "pod template not injected") {
-						out = append(out, p)
-					}
-				}
-				return out
+				return readinessAbout(t, spec, items, "pod template not injected")
 			}
 			injected := c[colWant] == "injected"
 			hostNetwork := c[colHostNetwork] == "true"

@@ -51,28 +51,11 @@ func (r *run) generate() []*yaml.RNode {
 
 // fieldsNode writes a planned spec as a mapping node.
 func fieldsNode(f mesh.Fields) *yaml.Node {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	for _, kv := range f {
-		var v *yaml.Node
-		switch x := kv.Value.(type) {
-		case string:
-			v = newString(x)
-		case []string:
-			v = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-			for _, s := range x {
-				v.Content = append(v.Content, newString(s))
-			}
-		case mesh.Fields:
-			v = fieldsNode(x)
-		case []mesh.Fields:
-			v = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-			for _, e := range x {
-				v.Content = append(v.Content, fieldsNode(e))
-			}
-		}
-		m.Content = append(m.Content, newScalar(kv.Key), v)
+	kv := make([]any, 0, 2*len(f))
+	for _, x := range f {
+		kv = append(kv, x.Key, x.Value)
 	}
-	return m
+	return mapping(kv...)
 }
 
 type generator struct {
@@ -105,7 +88,7 @@ func (g *generator) add(group, kind, ns, name string, spec *yaml.Node) {
 }
 
 // mapping builds a mapping node from key, value pairs; values are strings,
-// string lists or nodes.
+// string lists, nodes, planned Fields or lists of them.
 func mapping(kv ...any) *yaml.Node {
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -120,6 +103,13 @@ func mapping(kv ...any) *yaml.Node {
 			}
 		case *yaml.Node:
 			v = x
+		case mesh.Fields:
+			v = fieldsNode(x)
+		case []mesh.Fields:
+			v = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+			for _, e := range x {
+				v.Content = append(v.Content, fieldsNode(e))
+			}
 		}
 		m.Content = append(m.Content, newScalar(kv[i].(string)), v)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Readiness asks the model which DestinationRule applies to a Service
@@ -32,16 +34,9 @@ func TestReadinessDestinationRuleAsIstioPicks(t *testing.T) {
 		{"an ExternalName alias takes none", base + dr("onap", "web", "") + alias, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			problems, err := Readiness(context.Background(), parseItems(t, c.input), "onap", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, p := range problems {
-				if strings.Contains(p, "DestinationRule") {
-					got = append(got, p)
-				}
-			}
+			spec := DefaultSpec()
+			spec.Namespace = "onap"
+			got := readinessAbout(t, spec, parseItems(t, c.input), "DestinationRule")
 			switch {
 			case c.want == "" && len(got) > 0:
 				t.Errorf("problems %q, want none", got)
@@ -50,4 +45,20 @@ func TestReadinessDestinationRuleAsIstioPicks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readinessAbout are the readiness problems of items that mention about.
+func readinessAbout(t *testing.T, spec Spec, items []*yaml.RNode, about string) []string {
+	t.Helper()
+	problems, err := readiness(context.Background(), spec, items, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range problems {
+		if strings.Contains(p, about) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
