@@ -13,37 +13,38 @@ import (
 
 // meshready.port_evidence(input): per Service (by input index), the ports
 // whose declared protocol strong evidence in the input contradicts
-// (mesh.Contradictions): [{"index", "field", "value", "declared",
+// (mesh.Judged.Contradictions): [{"index", "field", "value", "declared",
 // "protocol", "reason"}].
 //
 // meshready.port_mismatch(input): the same shape, for the ports whose
-// declared protocol mesh.Mismatches refutes (a binary protocol's well-known
+// declared protocol mesh.Judged.Mismatches refutes (a binary protocol's well-known
 // port named http with no HTTP evidence).
 func init() {
 	rego.RegisterBuiltin1(&rego.Function{
 		Name:    "meshready.port_evidence",
 		Decl:    types.NewFunction(types.Args(types.A), types.A),
 		Memoize: true,
-	}, judgeBuiltin(mesh.Contradictions))
+	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions }))
 	rego.RegisterBuiltin1(&rego.Function{
 		Name:    "meshready.port_mismatch",
 		Decl:    types.NewFunction(types.Args(types.A), types.A),
 		Memoize: true,
-	}, judgeBuiltin(mesh.Mismatches))
+	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches }))
 }
 
-type judgeFunc func([]map[string]any, mesh.Settings, *mesh.Model) map[int][]mesh.Contradiction
-
-func judgeBuiltin(judge judgeFunc) func(rego.BuiltinContext, *ast.Term) (*ast.Term, error) {
-	return func(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) { return judgeTerm(judge, in) }
-}
-
-func judgeTerm(judge judgeFunc, in *ast.Term) (*ast.Term, error) {
-	objects, s, err := inputObjects(in)
-	if err != nil {
-		return nil, err
+// judgeBuiltin answers from the evaluation's one judgement of the input
+// (meshEval.judge): both built-ins share one Collect per port.
+func judgeBuiltin(pick func(mesh.Judged) map[int][]mesh.Contradiction) func(rego.BuiltinContext, *ast.Term) (*ast.Term, error) {
+	return func(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
+		e, err := evalOf(bctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return judgeTerm(pick(e.judge()))
 	}
-	cs := judge(objects, s, mesh.Analyze(objects, s))
+}
+
+func judgeTerm(cs map[int][]mesh.Contradiction) (*ast.Term, error) {
 	out := make([][2]*ast.Term, 0, len(cs))
 	for _, si := range slices.Sorted(maps.Keys(cs)) {
 		list := make([]*ast.Term, 0, len(cs[si]))

@@ -107,12 +107,12 @@ func init() {
 	}, hostMatchesBuiltin)
 }
 
-func modelBuiltin(_ rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
-	objects, s, err := inputObjects(in)
+func modelBuiltin(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
+	e, err := evalOf(bctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return modelTerm(mesh.Analyze(objects, s))
+	return modelTerm(e.model)
 }
 
 // inputObjects decodes a rule input: its resources and mesh settings.
@@ -263,22 +263,7 @@ func selectorBuiltin(_ rego.BuiltinContext, selector, labels *ast.Term) (*ast.Te
 	if err != nil {
 		return nil, err
 	}
-	sm, _ := sx.(map[string]any)
-	ls := mesh.LabelSelector{MatchLabels: mesh.StringMap(sm["matchLabels"])}
-	exprs, _ := sm["matchExpressions"].([]any)
-	for _, e := range exprs {
-		em, _ := e.(map[string]any)
-		r := mesh.Requirement{}
-		r.Key, _ = em["key"].(string)
-		r.Operator, _ = em["operator"].(string)
-		vals, _ := em["values"].([]any)
-		for _, v := range vals {
-			if t, ok := v.(string); ok {
-				r.Values = append(r.Values, t)
-			}
-		}
-		ls.MatchExpressions = append(ls.MatchExpressions, r)
-	}
+	ls := mesh.ParseLabelSelector(sx)
 	return ast.BooleanTerm(ls.Matches(mesh.StringMap(lx))), nil
 }
 

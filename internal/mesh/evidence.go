@@ -9,12 +9,6 @@ import "strings"
 // ProbeKeys are the container fields holding probes.
 var ProbeKeys = []string{"livenessProbe", "readinessProbe", "startupProbe"}
 
-// EvidenceFromPods collects what the pods behind a Service port item show
-// about it; see PortEvidence.
-func EvidenceFromPods(item map[string]any, podSpecs []map[string]any, table map[string]string) Evidence {
-	return PortEvidence(PortOf(item), item["targetPort"], podSpecs, table)
-}
-
 // PortEvidence collects what the pods behind Service port p show about it:
 // the container port its targetPort (a decoded IntOrString, nil when unset)
 // reaches, httpGet probes on that port and TLS settings, from the pod specs

@@ -16,25 +16,24 @@ type Contradiction struct {
 	Inference
 }
 
-// Contradictions finds, for each Service of an input (by input index), the
-// ports whose declared protocol the evidence in the input contradicts:
-// Collect over the input's objects and client URLs, judged by Contradicts.
-func Contradictions(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
-	return judgeDeclared(objects, s, m, Contradicts)
+// Judged are the Service ports (per Service, by input index) whose
+// declared protocol the evidence in the input refutes.
+type Judged struct {
+	// Contradictions: strong evidence contradicts the declared protocol
+	// (Contradicts; the port-protocol-evidence rule).
+	Contradictions map[int][]Contradiction
+	// Mismatches: Mismatch refutes the declared protocol (the
+	// port-protocol-mismatch rule): a well-known binary port named http,
+	// unless an HTTP probe or strong HTTP evidence (the server's own
+	// configuration, clients' http:// URLs) shows it speaks HTTP after all —
+	// the same verdict fix and fn reach.
+	Mismatches map[int][]Contradiction
 }
 
-// Mismatches finds the ports whose declared protocol Mismatch refutes (the
-// port-protocol-mismatch rule): a well-known binary port named http, unless
-// an HTTP probe or strong HTTP evidence (the server's own configuration,
-// clients' http:// URLs) shows it speaks HTTP after all — the same verdict
-// fix and fn reach.
-func Mismatches(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
-	return judgeDeclared(objects, s, m, Mismatch)
-}
-
-// judgeDeclared collects the evidence for every Service port that declares
-// a protocol other than tcp and keeps those judge refutes.
-func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(Instance, Evidence) (Inference, bool)) map[int][]Contradiction {
+// Judge collects the evidence for every Service port of an input that
+// declares a protocol other than tcp — Collect over the input's objects and
+// client URLs, once per port — and judges it both ways.
+func Judge(objects []map[string]any, s Settings, m *Model) Judged {
 	namespaceOf := func(o map[string]any) string {
 		if ns := text(field(o, "metadata", "namespace")); ns != "" {
 			return ns
@@ -42,7 +41,7 @@ func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(In
 		return s.Namespace
 	}
 	var src *Sources
-	out := map[int][]Contradiction{}
+	out := Judged{Contradictions: map[int][]Contradiction{}, Mismatches: map[int][]Contradiction{}}
 	for si, ports := range m.ServicePorts {
 		var declared []PortFacts
 		for _, p := range ports {
@@ -83,8 +82,12 @@ func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(In
 			item, _ := items[p.Index].(map[string]any)
 			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: namespaceOf(svc), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
 			d := Parse(p.Protocol)
-			if inf, ok := judge(d, Collect(q, *src)); ok {
-				out[si] = append(out[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
+			ev := Collect(q, *src)
+			if inf, ok := Contradicts(d, ev); ok {
+				out.Contradictions[si] = append(out.Contradictions[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
+			}
+			if inf, ok := Mismatch(d, ev); ok {
+				out.Mismatches[si] = append(out.Mismatches[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
 			}
 		}
 	}

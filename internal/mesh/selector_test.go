@@ -60,3 +60,32 @@ func TestLabelSelectorMatches(t *testing.T) {
 		})
 	}
 }
+
+// ParseLabelSelector reads selectors of rendered objects (maps of any);
+// the matching itself is Matches'.
+func TestParseLabelSelector(t *testing.T) {
+	labels := StringMap(map[string]any{"app": "web", "version": int64(2), "canary": true})
+	expr := func(op string, values ...any) any {
+		return map[string]any{"matchExpressions": []any{map[string]any{"key": "version", "operator": op, "values": values}}}
+	}
+	for _, c := range []struct {
+		name string
+		sel  any
+		want bool
+	}{
+		// a monitor's selector is a value, not a pointer: missing is empty
+		{"a missing selector is empty and selects everything", nil, true},
+		{"an empty selector selects everything", map[string]any{}, true},
+		{"matchLabels of numbers and bools read as text", map[string]any{"matchLabels": map[string]any{"version": "2", "canary": "true"}}, true},
+		{"matchLabels miss", map[string]any{"matchLabels": map[string]any{"app": "db"}}, false},
+		{"In over numbers", expr("In", int64(1), int64(2)), true},
+		{"NotIn", expr("NotIn", "2"), false},
+		{"an unknown operator selects nothing", expr("Equals", "2"), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ParseLabelSelector(c.sel).Matches(labels); got != c.want {
+				t.Errorf("ParseLabelSelector(%v).Matches = %v, want %v", c.sel, got, c.want)
+			}
+		})
+	}
+}

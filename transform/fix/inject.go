@@ -105,9 +105,16 @@ var (
 
 // injectEdits works out where the switch goes for one workload.
 func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f finding.Finding, where string) ([]Edit, string, error) {
-	pod := podPath(r.Kind)
-	if hn, _ := resource.Lookup(r.Object, fieldPath(pod, "spec", "hostNetwork")); hn == true {
-		return nil, "", refuse("a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic); leave it out of the mesh")
+	// The model decides whether the switch may go on (mesh.PlanInjection);
+	// an opt-out is an info finding and never gets here, and this fixer
+	// sets no value over one the author wrote (below).
+	if _, skip := mesh.PlanInjection(s.version(), r.Index, r.Kind, r.Object, mesh.InjectOptions{Where: where}); skip != nil {
+		switch skip.Cause {
+		case mesh.SkipHostNetwork:
+			return nil, "", refuse("a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic); leave it out of the mesh")
+		case mesh.SkipRejected:
+			return nil, "", refuse("Istio's injector rejects its annotation %s %q (%s), so the pod would never be created; fix the annotation first", skip.Key, skip.Value, skip.Detail)
+		}
 	}
 	if f.Value == "true" && where == "annotations" {
 		return nil, "", refuse("its pod template already has %s %q, which Istio's webhooks do not read to opt in: label the namespace istio-injection=enabled, or use --inject-style label", injectKey, f.Value)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,7 +83,13 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			if err != nil {
 				return err
 			}
-			inf, ok := mesh.Decide(s.version(), port, ev)
+			op, ok := mesh.PlanPort(s.version(), res.Resources, f.ResourceIndex, idx, ev, mesh.PortOptions{})
+			if ok && op.Kind == mesh.OpAppProtocol {
+				refused[key] = true
+				p.refuse(key, svc, f.Field, fmt.Sprintf("Istio reads its appProtocol %q, not its name (%s); set appProtocol: %s by hand", port.AppProtocol, f.Message, op.Value))
+				continue
+			}
+			inf := op.Inference
 			if !ok {
 				refused[key] = true
 				p.refuse(key, svc, f.Field, fmt.Sprintf("%s, but the protocol inference finds nothing to correct; name the port by hand or give its protocol with --port-protocol", f.Message))
@@ -150,169 +157,48 @@ type portRefs struct {
 }
 
 // refsFor finds, in one variant's render, the port (by Service and number)
-// and the fields that name it.
+// and the fields that name it (mesh.PortReferences). When another Service
+// reaches the container port by name on pods the rename would not touch,
+// only the Service's own fields follow.
 func refsFor(res *render.Result, vi int, svcKey objKey, num int32, old string) *portRefs {
 	objs := index(res.Resources)
 	svc := objs[svcKey]
 	if svc == nil {
 		return nil
 	}
+	keys := make(map[*resource.Resource]objKey, len(objs))
+	for k, r := range objs {
+		keys[r] = k
+	}
+	si := slices.Index(res.Resources, svc)
 	ports, _ := resource.Lookup(svc.Object, "spec.ports")
-	pl, _ := ports.([]any)
 	idx := -1
-	for i, x := range pl {
-		pm, _ := x.(map[string]any)
-		if pm != nil && mesh.PortOf(pm).Name == old && (old != "" || mesh.PortOf(pm).Port == num) {
+	for i, pm := range asMaps(ports) {
+		if mesh.PortOf(pm).Name == old && (old != "" || mesh.PortOf(pm).Port == num) {
 			idx = i
 		}
 	}
-	if idx < 0 {
+	if idx < 0 || si < 0 {
 		return nil
 	}
+	refs := mesh.PortReferences(res.Resources, si, idx, "")
+	list := refs.Refs
+	if refs.Pinned != "" {
+		list = refs.ServiceSide()
+	}
 	pr := &portRefs{vi: vi, svc: svc, idx: idx, old: old, portNum: num, taken: map[string]bool{}}
-	pr.name = fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].name", idx)}
-	pr.fields = []fieldRef{pr.name}
-	for i, x := range pl {
-		if pm, _ := x.(map[string]any); pm != nil && i != idx {
-			pr.taken[mesh.PortOf(pm).Name] = true
-		}
+	for _, r := range list {
+		pr.fields = append(pr.fields, fieldRef{keys[res.Resources[r.Object]], r.Field})
+		pr.cport = pr.cport || r.Kind == mesh.RefContainerPort
 	}
-	if old == "" {
-		return pr
+	pr.name = pr.fields[0]
+	for n := range refs.ServiceNames {
+		pr.taken[n] = true
 	}
-	pm := pl[idx].(map[string]any)
-	_, tpName, _ := mesh.IntOrName(pm["targetPort"])
-	bs := backends(res, svc)
-	if tpName == old {
-		pr.fields = append(pr.fields, fieldRef{svcKey, fmt.Sprintf("spec.ports[%d].targetPort", idx)})
-		affected := map[objKey]bool{}
-		for _, w := range bs {
-			wk := keyOf(w)
-			spec := fieldPath(podPath(w.Kind), "spec")
-			for _, group := range []string{"containers", "initContainers"} {
-				cs, _ := resource.Lookup(w.Object, spec+"."+group)
-				cl, _ := cs.([]any)
-				for ci, c := range cl {
-					cm, _ := c.(map[string]any)
-					cpath := fmt.Sprintf("%s.%s[%d]", spec, group, ci)
-					owns := false
-					for pi, cp := range asMaps(cm["ports"]) {
-						n, _ := cp["name"].(string)
-						switch {
-						case n == old:
-							pr.fields = append(pr.fields, fieldRef{wk, fmt.Sprintf("%s.ports[%d].name", cpath, pi)})
-							pr.cport, owns, affected[wk] = true, true, true
-						case n != "":
-							pr.taken[n] = true
-						}
-					}
-					if !owns {
-						continue
-					}
-					for _, pk := range mesh.ProbeKeys {
-						for _, h := range []string{"httpGet", "tcpSocket"} {
-							f := fmt.Sprintf("%s.%s.%s.port", cpath, pk, h)
-							if v, ok := resource.Lookup(w.Object, f); ok && v == old {
-								pr.fields = append(pr.fields, fieldRef{wk, f})
-							}
-						}
-					}
-				}
-			}
-		}
-		// other Services reaching the container port by name on these pods
-		for _, o := range res.Resources {
-			ok := keyOf(o)
-			if o.Kind != "Service" || ok == svcKey || o.Namespace != svc.Namespace {
-				continue
-			}
-			reaches := false
-			for _, w := range backends(res, o) {
-				reaches = reaches || affected[keyOf(w)]
-			}
-			if !reaches {
-				continue
-			}
-			ops, _ := resource.Lookup(o.Object, "spec.ports")
-			for i, x := range asList(ops) {
-				if xm, _ := x.(map[string]any); xm != nil {
-					if _, n, _ := mesh.IntOrName(xm["targetPort"]); n == old {
-						pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.ports[%d].targetPort", i)})
-					}
-				}
-			}
-		}
-		for _, o := range res.Resources {
-			if o.Kind == "PodMonitor" && strings.HasPrefix(o.APIVersion, "monitoring.coreos.com/") {
-				sel, _ := resource.Lookup(o.Object, "spec.selector")
-				hit := false
-				for _, w := range bs {
-					hit = hit || affected[keyOf(w)] && labelSelector(sel, podLabels(w))
-				}
-				if !hit {
-					continue
-				}
-				eps, _ := resource.Lookup(o.Object, "spec.podMetricsEndpoints")
-				for i, e := range asMaps(eps) {
-					if e["port"] == old {
-						pr.fields = append(pr.fields, fieldRef{keyOf(o), fmt.Sprintf("spec.podMetricsEndpoints[%d].port", i)})
-					}
-				}
-			}
-		}
-	}
-	svcLabels, _ := resource.Lookup(svc.Object, "metadata.labels")
-	for _, o := range res.Resources {
-		ok := keyOf(o)
-		switch {
-		case o.Kind == "ServiceMonitor" && strings.HasPrefix(o.APIVersion, "monitoring.coreos.com/"):
-			sel, _ := resource.Lookup(o.Object, "spec.selector")
-			if !labelSelector(sel, labelSet(svcLabels)) || !monitorNamespace(o, svc.Namespace) {
-				continue
-			}
-			eps, _ := resource.Lookup(o.Object, "spec.endpoints")
-			for i, e := range asMaps(eps) {
-				if e["port"] == old {
-					pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.endpoints[%d].port", i)})
-				}
-				if tpName == old && e["targetPort"] == old {
-					pr.fields = append(pr.fields, fieldRef{ok, fmt.Sprintf("spec.endpoints[%d].targetPort", i)})
-				}
-			}
-		case o.Kind == "Ingress" && o.Namespace == svc.Namespace:
-			for _, f := range ingressRefs(o, svc.Name, old) {
-				pr.fields = append(pr.fields, fieldRef{ok, f})
-			}
-		}
+	for n := range refs.PodNames {
+		pr.taken[n] = true
 	}
 	return pr
-}
-
-// ingressRefs lists an Ingress's backend fields that name a Service port.
-func ingressRefs(o *resource.Resource, svc, port string) []string {
-	var out []string
-	check := func(base string) {
-		if n, _ := resource.Lookup(o.Object, base+".service.name"); n == svc {
-			if p, _ := resource.Lookup(o.Object, base+".service.port.name"); p == port {
-				out = append(out, base+".service.port.name")
-			}
-		}
-		if n, _ := resource.Lookup(o.Object, base+".serviceName"); n == svc {
-			if p, _ := resource.Lookup(o.Object, base+".servicePort"); p == port {
-				out = append(out, base+".servicePort")
-			}
-		}
-	}
-	check("spec.defaultBackend")
-	check("spec.backend")
-	rules, _ := resource.Lookup(o.Object, "spec.rules")
-	for i, r := range asMaps(rules) {
-		paths, _ := resource.Lookup(r, "http.paths")
-		for j := range asList(paths) {
-			check(fmt.Sprintf("spec.rules[%d].http.paths[%d].backend", i, j))
-		}
-	}
-	return out
 }
 
 // planPort decides where to rename one port and records the item.

@@ -25,53 +25,36 @@ func joinPath(prefix, rest string) string {
 	return prefix + "." + rest
 }
 
-// isOff matches the values the target Istio's injector reads as "do not
-// inject" (internal/mesh Profile.ReadInject).
-func (r *run) isOff(v string) bool {
-	return mesh.Profile{Version: r.version}.ReadInject(v) == mesh.InjectNo
-}
-
 // inject sets sidecar.istio.io/inject: "true" on every pod template, as a
-// label (style: label) or an annotation (style: annotation). An explicit
-// opt-out stays unless force is set; hostNetwork pods are skipped, since a
-// sidecar there would capture the node's traffic.
+// label (style: label) or an annotation (style: annotation), as the model
+// plans it (mesh.PlanInjection): an explicit opt-out stays unless force is
+// set; hostNetwork pods, whose sidecar would capture the node's traffic,
+// and pods with annotations the injector rejects are skipped.
 func (r *run) inject() {
-	primary, other := "labels", "annotations"
+	opts := mesh.InjectOptions{Where: "labels", Force: r.spec.Injection.Force}
 	if r.spec.Injection.Style == "annotation" {
-		primary, other = other, primary
+		opts.Where = "annotations"
 	}
 	for _, it := range r.items {
 		if it.template == nil {
 			continue
 		}
 		tp := templatePath(it.kind)
-		if str(it.podSpec(), "hostNetwork") == "true" {
+		ops, skip := mesh.PlanInjection(r.version, it.index, it.kind, it.object(), opts)
+		switch {
+		case skip == nil:
+		case skip.Cause == mesh.SkipHostNetwork:
 			r.result(it, framework.Warning, joinPath(tp, "spec.hostNetwork"),
 				"not injected: a hostNetwork pod cannot run the Istio sidecar (it would intercept the node's traffic)")
-			continue
+		case skip.Cause == mesh.SkipRejected:
+			r.result(it, framework.Error, joinPath(tp, "metadata.annotations[\""+skip.Key+"\"]"),
+				fmt.Sprintf("not injected: Istio's injector rejects %s %q (%s), so the pod would never be created; fix the annotation", skip.Key, skip.Value, skip.Detail))
+		case skip.Cause == mesh.SkipOptOut:
+			r.result(it, framework.Info, joinPath(tp, "metadata."+skip.Where+`["`+skip.Key+`"]`),
+				"left the explicit opt-out "+skip.Key+`: "`+skip.Value+`" as it is (set injection.force to override)`)
 		}
-		if bad := mesh.RejectedAnnotations(r.version, stringMap(path(it.template, "metadata", "annotations"))); len(bad) > 0 {
-			r.result(it, framework.Error, joinPath(tp, "metadata.annotations[\""+bad[0].Key+"\"]"),
-				fmt.Sprintf("not injected: Istio's injector rejects %s %q (%s), so the pod would never be created; fix the annotation", bad[0].Key, bad[0].Value, bad[0].Cause))
-			continue
-		}
-		md := ensureMap(it.template, "metadata")
-		var off []string
-		for _, where := range []string{"labels", "annotations"} {
-			if v := get(get(md, where), InjectKey); v != nil && r.isOff(v.Value) {
-				off = append(off, where)
-			}
-		}
-		if len(off) > 0 && !r.spec.Injection.Force {
-			r.result(it, framework.Info, joinPath(tp, "metadata."+off[0]+`["`+InjectKey+`"]`),
-				"left the explicit opt-out "+InjectKey+`: "`+get(get(md, off[0]), InjectKey).Value+`" as it is (set injection.force to override)`)
-			continue
-		}
-		setString(ensureMap(md, primary), InjectKey, "true")
-		for _, where := range off {
-			if where == other {
-				setString(get(md, other), InjectKey, "true")
-			}
+		for _, op := range ops {
+			r.apply(nil, op)
 		}
 	}
 	if r.spec.Injection.Style == "annotation" {

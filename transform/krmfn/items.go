@@ -6,7 +6,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -95,14 +94,4 @@ func (it *item) file() (string, int, bool) {
 // CRD that happens to be called Deployment is left alone.
 func isBuiltinGroup(group string) bool {
 	return group == "apps" || group == "batch" || group == "extensions" || group == "apps.openshift.io"
-}
-
-// labelSelector evaluates a metav1.LabelSelector node (see
-// internal/mesh): an empty or missing selector selects everything.
-func labelSelector(sel *yaml.Node, labels map[string]string) bool {
-	var s mesh.LabelSelector
-	if sel = deref(sel); sel != nil {
-		_ = sel.Decode(&s) // a field that does not decode is left out, as a lookup would skip it
-	}
-	return s.Matches(labels)
 }

@@ -165,22 +165,6 @@ func intValue(n *yaml.Node) (int32, bool) {
 	return int32(v), true
 }
 
-// intOrString reads an IntOrString scalar (targetPort, probe ports):
-// quoted digits stay a name, as the API server reads them.
-func intOrString(n *yaml.Node) (num int32, name string, ok bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return 0, "", false
-	}
-	plain := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
-	if n.Tag == "!!int" || n.Tag == "" && plain {
-		if v, err := strconv.ParseInt(n.Value, 10, 32); err == nil {
-			return int32(v), "", true
-		}
-	}
-	return 0, n.Value, true
-}
-
 // plain decodes n into plain Go values (maps, slices, strings, ints) for
 // the code shared with the chart fixer (internal/mesh). Like the
 // fixer's parser it keeps quoted digits a string and plain ones a number,

@@ -20,11 +20,18 @@ import (
 // DestinationRule per Service. With a Validator, its error findings count
 // too (the lint check of function output). It returns one line per problem.
 func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Validator) ([]string, error) {
-	r := newRun(DefaultSpec(), items)
-	r.spec.Namespace = defaultNS
+	spec := DefaultSpec()
+	spec.Namespace = defaultNS
+	return readiness(ctx, spec, items, v)
+}
+
+// readiness is Readiness for the target Istio release and namespace of spec.
+func readiness(ctx context.Context, spec Spec, items []*yaml.RNode, v Validator) ([]string, error) {
+	r := newRun(spec, items)
+	defaultNS := spec.Namespace
 	var problems []string
 	nsWithWorkloads := map[string]bool{}
-	peer, dr := map[string]bool{}, map[string]bool{}
+	peer := map[string]bool{}
 	model := r.model()
 	for _, it := range r.items {
 		switch {
@@ -47,14 +54,22 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 			}
 		case it.kind == "PeerAuthentication" && it.group == securityGroup:
 			peer[it.ns] = true
-		case it.kind == "DestinationRule" && it.group == networkingGroup:
-			dr[r.fqdn(str(it.root, "spec", "host"), it.ns)] = true
+		}
+	}
+	// A Service is covered when a DestinationRule applies to it for some
+	// client, as Istio picks them (mesh.EffectiveDestinationRules: "*.local",
+	// the root namespace, exportTo); an ExternalName alias takes none.
+	covered := map[int]bool{}
+	for _, sis := range model.HostServices {
+		for _, si := range sis {
+			covered[si] = true
 		}
 	}
 	for _, it := range r.items {
-		if it.kind == "Service" && it.apiVersion == "v1" && str(it.root, "spec", "type") != "ExternalName" && !dr[r.fqdn(it.name, it.ns)] {
-			problems = append(problems, fmt.Sprintf("Service %s: no DestinationRule for %s", refName(it), r.fqdn(it.name, it.ns)))
+		if _, isService := model.ServicePorts[it.index]; !isService || covered[it.index] || mesh.ExternalNameAlias(r.version, it.object()) {
+			continue
 		}
+		problems = append(problems, fmt.Sprintf("Service %s: no DestinationRule for %s", refName(it), mesh.ServiceHost(it.name, it.ns, r.spec.ClusterDomain)))
 	}
 	for _, ns := range slices.Sorted(maps.Keys(nsWithWorkloads)) {
 		if !peer[ns] {
@@ -84,7 +99,13 @@ func Readiness(ctx context.Context, items []*yaml.RNode, defaultNS string, v Val
 func (r *run) model() *mesh.Model {
 	objs := make([]map[string]any, len(r.items))
 	for i, it := range r.items {
-		objs[i], _ = plain(it.root).(map[string]any)
+		objs[i] = it.object()
 	}
 	return mesh.Analyze(objs, mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain})
+}
+
+// object is the item decoded into plain values, as the model reads it.
+func (it *item) object() map[string]any {
+	o, _ := plain(it.root).(map[string]any)
+	return o
 }
