@@ -32,9 +32,31 @@ func Mismatches(objects []map[string]any, s Settings, m *Model) map[int][]Contra
 	return judgeDeclared(objects, s, m, Mismatch)
 }
 
+// SniffedHTTP finds the ports Istio sniffs (no protocol declared) that the
+// evidence in the input shows carry HTTP or gRPC in the clear: the protocol
+// fix and fn would name them (Rank), which Istio's inbound protocol
+// detection finds on the wire too (HTTP/1.1 and HTTP/2 are detected, TLS is
+// not), so the sidecar handles them as HTTP (routing, retries, trace spans)
+// before any rename. The trace-propagation rule counts them as served HTTP,
+// so that naming such a port http- adds no finding. Declared is Unsupported.
+func SniffedHTTP(objects []map[string]any, s Settings, m *Model) map[int][]Contradiction {
+	sniffed := func(p PortFacts) bool { return p.Protocol == "" && p.Ignored == "" }
+	return judgePorts(objects, s, m, sniffed, func(_ Instance, e Evidence) (Inference, bool) {
+		inf := Rank(e)
+		return inf, inf.Protocol.IsHTTP()
+	})
+}
+
 // judgeDeclared collects the evidence for every Service port that declares
 // a protocol other than tcp and keeps those judge refutes.
 func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(Instance, Evidence) (Inference, bool)) map[int][]Contradiction {
+	declared := func(p PortFacts) bool { return p.Protocol != "" && p.Ignored == "" && p.Protocol != "tcp" }
+	return judgePorts(objects, s, m, declared, judge)
+}
+
+// judgePorts collects the evidence for every Service port keep selects and
+// keeps those judge finds.
+func judgePorts(objects []map[string]any, s Settings, m *Model, keep func(PortFacts) bool, judge func(Instance, Evidence) (Inference, bool)) map[int][]Contradiction {
 	namespaceOf := func(o map[string]any) string {
 		if ns := text(field(o, "metadata", "namespace")); ns != "" {
 			return ns
@@ -46,7 +68,7 @@ func judgeDeclared(objects []map[string]any, s Settings, m *Model, judge func(In
 	for si, ports := range m.ServicePorts {
 		var declared []PortFacts
 		for _, p := range ports {
-			if p.Protocol != "" && p.Ignored == "" && p.Protocol != "tcp" {
+			if keep(p) {
 				declared = append(declared, p)
 			}
 		}
