@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshready/meshready/internal/resource"
 )
 
 // OOM's TLS switch as server configuration. OOM's charts serve a port with
@@ -55,49 +57,24 @@ func ParseOOMServicePorts(b []byte, file string) []OOMServicePort {
 	if !strings.Contains(string(b), "plain_port") {
 		return nil
 	}
-	var doc yaml.Node
-	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) == 0 {
+	var values map[string]any
+	if yaml.Unmarshal(b, &values) != nil {
 		return nil
 	}
-	svc := mapChild(doc.Content[0], "service")
-	ports := mapChild(svc, "ports")
-	if ports == nil || ports.Kind != yaml.SequenceNode {
-		return nil
-	}
-	both := false
-	if n := mapChild(svc, "both_tls_and_plain"); n != nil && n.Kind == yaml.ScalarNode {
-		both = n.Value == "true"
-	}
+	both, _ := field(values, "service", "both_tls_and_plain").(bool)
 	var out []OOMServicePort
-	for _, e := range ports.Content {
-		scalar := func(k string) string {
-			if n := mapChild(e, k); n != nil && n.Kind == yaml.ScalarNode {
-				return n.Value
-			}
-			return ""
-		}
-		port, ok1 := Number(scalar("port"))
-		plain, ok2 := Number(scalar("plain_port"))
-		name := scalar("name")
+	for i, e := range mapItems(field(values, "service", "ports")) {
+		port, ok1 := Number(e["port"])
+		plain, ok2 := Number(e["plain_port"])
+		name := text(e["name"])
 		if !ok1 || !ok2 || name == "" || port == plain {
 			continue
 		}
-		out = append(out, OOMServicePort{Name: name, Port: port, PlainPort: plain, Protocol: strings.ToLower(scalar("port_protocol")),
-			BothSides: both, Where: fmt.Sprintf("%s:%d", file, e.Line)})
+		line, _ := resource.Locate(string(b), fmt.Sprintf("service.ports[%d]", i))
+		out = append(out, OOMServicePort{Name: name, Port: port, PlainPort: plain, Protocol: strings.ToLower(text(e["port_protocol"])),
+			BothSides: both, Where: fmt.Sprintf("%s:%d", file, line)})
 	}
 	return out
-}
-
-func mapChild(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // oomTLSClues: the side of OOM's TLS switch the Service port p (reaching

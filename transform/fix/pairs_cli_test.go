@@ -1,7 +1,6 @@
 package fix
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshready/meshready/internal/mesh"
-	"github.com/meshready/meshready/internal/render"
-	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
 )
 
@@ -62,7 +58,11 @@ func TestPairsCLI(t *testing.T) {
 			if err != nil {
 				t.Fatalf("meshready fix: %v\n%s", err, out)
 			}
-			fb, fa, ff := intentFacts(t, before), intentFacts(t, after), intentFacts(t, filepath.Join(work, c.chart))
+			// injection intent: the label, else the annotation
+			intent := func(chart string) facts {
+				return renderFacts(t, chart, []string{"global.masterPassword=x"}, "labels", "annotations")
+			}
+			fb, fa, ff := intent(before), intent(after), intent(filepath.Join(work, c.chart))
 			n, m, report := 0, 0, []string{}
 			for _, k := range changedKeys(fb.inject, fa.inject) {
 				m++
@@ -124,39 +124,6 @@ func meshreadyBinary(t *testing.T) string {
 		t.Fatalf("go build ./cmd/meshready: %v\n%s", err, out)
 	}
 	return b
-}
-
-// intentFacts renders a chart and reads each workload's injection intent
-// and each Service port's Istio protocol.
-func intentFacts(t *testing.T, chart string) facts {
-	t.Helper()
-	o := render.DefaultOptions()
-	o.Set = []string{"global.masterPassword=x"}
-	res, err := render.NewHelm(o).Render(context.Background(), chart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := facts{inject: map[string]string{}, ports: map[string]string{}}
-	for _, r := range res.Resources {
-		if resource.IsWorkload(r.Kind) {
-			s := "<unset>"
-			for _, where := range []string{"labels", "annotations"} {
-				if v, ok := resource.Lookup(r.Object, fieldPath(podPath(r.Kind), "metadata", where, injectKey)); ok {
-					s = fmt.Sprint(v)
-					break
-				}
-			}
-			f.inject[r.Kind+"/"+r.Name] = s
-		}
-		if r.Kind == "Service" {
-			ports, _ := resource.Lookup(r.Object, "spec.ports")
-			for _, p := range asMaps(ports) {
-				pp := mesh.PortOf(p)
-				f.ports[fmt.Sprintf("%s:%d", r.Name, pp.Port)] = string(mesh.Select(pp))
-			}
-		}
-	}
-	return f
 }
 
 // changedKeys are the keys whose values differ between a and b, sorted.
