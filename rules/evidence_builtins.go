@@ -19,7 +19,16 @@ import (
 // meshready.port_mismatch(input): the same shape, for the ports whose
 // declared protocol mesh.Judged.Mismatches refutes (a binary protocol's well-known
 // port named http with no HTTP evidence).
+//
+// meshready.port_sniffed_http(input): the same shape, for the ports Istio
+// sniffs that the evidence shows carry HTTP or gRPC in the clear
+// (mesh.Judged.SniffedHTTP; "declared" is "").
 func init() {
+	rego.RegisterBuiltin1(&rego.Function{
+		Name:    "meshready.port_sniffed_http",
+		Decl:    types.NewFunction(types.Args(types.A), types.A),
+		Memoize: true,
+	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP }))
 	rego.RegisterBuiltin1(&rego.Function{
 		Name:    "meshready.port_evidence",
 		Decl:    types.NewFunction(types.Args(types.A), types.A),
@@ -51,7 +60,7 @@ func judgeTerm(cs map[int][]mesh.Contradiction) (*ast.Term, error) {
 		for _, c := range cs[si] {
 			v, err := ast.InterfaceToValue(map[string]any{
 				"index": c.Index, "field": c.Field, "value": c.Value,
-				"declared": c.Declared.Prefix(), "protocol": c.Protocol.Prefix(), "reason": c.Reason,
+				"declared": declaredName(c.Declared), "protocol": c.Protocol.Prefix(), "reason": c.Reason,
 			})
 			if err != nil {
 				return nil, err
@@ -61,4 +70,12 @@ func judgeTerm(cs map[int][]mesh.Contradiction) (*ast.Term, error) {
 		out = append(out, [2]*ast.Term{ast.IntNumberTerm(si), ast.ArrayTerm(list...)})
 	}
 	return ast.ObjectTerm(out...), nil
+}
+
+// declaredName is the declared protocol as the rules print it ("" for none).
+func declaredName(d mesh.Instance) string {
+	if d == mesh.Unsupported || d == "" {
+		return ""
+	}
+	return d.Prefix()
 }

@@ -133,6 +133,7 @@ for tree in $TREES; do
   read -r ls lk phases < <(median "$tmp/l")
   read -r rs rk rphases < <(median "$tmp/r")
   row "$tree" "$hn" "$hs" "$hk" "$ls" "$lk" "$rs" "$rk" "${phases//\~/ }" "${rphases//\~/ }"
+  [ "$tree" = master ] && master_lint=$ls
 done
 
 # (d) the master umbrella with every component enabled. authentication's
@@ -178,7 +179,14 @@ if [ -d "$master" ] && [ "${FIX:-1}" != 0 ]; then
   timed "$tmp/fix" "$MR" fix "$master" "${SET[@]}"
   read -r fs fk < "$tmp/fix"
   printf 'fix master (whole tree, no write): %.2f s, %s MiB\n' "$fs" "$(mib "$fk")"
-  go test -run '^$' -bench 'BenchmarkTreeURLs$' -benchtime 3x ./internal/mesh/ 2>/dev/null | grep -E '^Benchmark' || true
+  b=$(go test -run '^$' -bench 'BenchmarkTreeURLs$' -benchtime 3x ./internal/mesh/ 2>/dev/null | grep -E '^Benchmark')
+  echo "$b"
+  ns=$(awk '{print $3}' <<<"$b")
+  if [ -n "$ns" ] && [ -n "${master_lint:-}" ]; then
+    ev=$(echo "scale=3; $ns / 1000000000" | bc)
+    printf 'cross-chart evidence (client URLs of the whole master tree, once per fix run): %.2f s = %s of one lint of master (%.2f s)\n' \
+      "$ev" "$(pct "$ev" "$master_lint")" "$master_lint"
+  fi
 fi
 
 [ "${GOBENCH:-1}" = 0 ] && exit 0

@@ -116,18 +116,38 @@ func Load(p string) (*Config, error) {
 // Parse reads configuration text strictly and validates it.
 func Parse(b []byte) (*Config, error) {
 	c := &Config{}
-	js, err := yaml.YAMLToJSON(b)
-	if err != nil {
+	if err := decodeStrict(b, c); err != nil {
 		return nil, err
 	}
-	if string(bytes.TrimSpace(js)) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(js))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(c); err != nil {
-			return nil, err
-		}
-	}
 	return c, c.Validate()
+}
+
+// ParseWellKnown reads a well-known table alone (what `wellKnown:` holds in
+// .meshready.yaml, the same schema and checks): the KRM function's
+// functionConfig carries it under spec.wellKnown.
+func ParseWellKnown(b []byte) (*mesh.WellKnown, error) {
+	w := &mesh.WellKnown{}
+	if err := decodeStrict(b, w); err != nil {
+		return nil, fmt.Errorf("wellKnown: %w", err)
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// decodeStrict decodes YAML into v; unknown fields are errors.
+func decodeStrict(b []byte, v any) error {
+	js, err := yaml.YAMLToJSON(b)
+	if err != nil {
+		return err
+	}
+	if string(bytes.TrimSpace(js)) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // Validate checks values that have a fixed set of choices.

@@ -35,6 +35,9 @@ func (e *Exclude) UnmarshalJSON(b []byte) error {
 // Excluded returns the entry that leaves chart out (by its name relative
 // to the linted root, or its base name), or nil.
 func (c *Config) Excluded(chart string) *Exclude {
+	if c == nil {
+		return nil
+	}
 	for i, e := range c.Exclude {
 		if match(e.Chart, chart) || match(e.Chart, path.Base(chart)) {
 			return &c.Exclude[i]

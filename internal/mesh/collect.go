@@ -9,8 +9,9 @@ import (
 // each Service port and rank what it returns with Infer/Decide. It adds to
 // what PortEvidence reads from the pods (probes, TLS settings, names) the
 // tree's client URLs (evidence_urls.go), the server configuration the pods
-// mount (evidence_server.go), metrics scrapes, HTTP routes and well-known
-// software (wellknown.yaml).
+// mount (evidence_server.go), the side of OOM's TLS switch a port was
+// rendered as (evidence_oomtls.go, where the chart's values are at hand),
+// metrics scrapes, HTTP routes and well-known software (wellknown.yaml).
 
 // Backend is one workload's pod template a Service selects.
 type Backend struct {
@@ -28,6 +29,10 @@ type PortQuery struct {
 	Item   map[string]any
 	NPorts int
 	Pods   []Backend
+	// OOMPorts are the service.ports entries of the values.yaml of the
+	// chart that renders the Service, when it has both sides of OOM's TLS
+	// switch (evidence_oomtls.go); nil where no chart source is at hand.
+	OOMPorts []OOMServicePort
 }
 
 // Sources are what the collector reads beyond the Service and its pods.
@@ -84,6 +89,11 @@ func Collect(q PortQuery, src Sources) Evidence {
 			add(Clue{Protocol: pr, Kind: KindScrape, Strength: StrengthUse, What: fmt.Sprintf("Prometheus scrapes it (prometheus.io/port: %d)", n), Where: pod.Where + " pod annotations"})
 		}
 		for _, cl := range serverClues(pod, spec, target, q.Namespace, src.Objects) {
+			add(cl)
+		}
+	}
+	if _, tname, ok := IntOrName(q.Item["targetPort"]); ok && len(q.OOMPorts) > 0 {
+		for _, cl := range oomTLSClues(q.OOMPorts, p, tname) {
 			add(cl)
 		}
 	}

@@ -28,11 +28,22 @@ type Judged struct {
 	// configuration, clients' http:// URLs) shows it speaks HTTP after all —
 	// the same verdict fix and fn reach.
 	Mismatches map[int][]Contradiction
+	// SniffedHTTP: ports Istio sniffs (no protocol declared) that the
+	// evidence shows carry HTTP or gRPC in the clear: the protocol fix and
+	// fn would name them (Rank), which Istio's inbound protocol detection
+	// finds on the wire too (HTTP/1.1 and HTTP/2 are detected, TLS is not),
+	// so the sidecar handles them as HTTP (routing, retries, trace spans)
+	// before any rename. The trace-propagation rule counts them as served
+	// HTTP, so that naming such a port http- adds no finding. Declared is
+	// Unsupported.
+	SniffedHTTP map[int][]Contradiction
 }
 
 // Judge collects the evidence for every Service port of an input that
-// declares a protocol other than tcp — Collect over the input's objects and
-// client URLs, once per port — and judges it both ways.
+// declares a protocol other than tcp, or none (Istio sniffs it) — Collect
+// over the input's objects and client URLs, once per port — and judges the
+// declared ones both ways (Contradictions, Mismatches) and the sniffed ones
+// for HTTP in the clear (SniffedHTTP).
 func Judge(objects []map[string]any, s Settings, m *Model) Judged {
 	namespaceOf := func(o map[string]any) string {
 		if ns := text(field(o, "metadata", "namespace")); ns != "" {
@@ -41,11 +52,11 @@ func Judge(objects []map[string]any, s Settings, m *Model) Judged {
 		return s.Namespace
 	}
 	var src *Sources
-	out := Judged{Contradictions: map[int][]Contradiction{}, Mismatches: map[int][]Contradiction{}}
+	out := Judged{Contradictions: map[int][]Contradiction{}, Mismatches: map[int][]Contradiction{}, SniffedHTTP: map[int][]Contradiction{}}
 	for si, ports := range m.ServicePorts {
 		var declared []PortFacts
 		for _, p := range ports {
-			if p.Protocol != "" && p.Ignored == "" && p.Protocol != "tcp" {
+			if p.Ignored == "" && p.Protocol != "tcp" {
 				declared = append(declared, p)
 			}
 		}
@@ -81,8 +92,14 @@ func Judge(objects []map[string]any, s Settings, m *Model) Judged {
 		for _, p := range declared {
 			item, _ := items[p.Index].(map[string]any)
 			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: namespaceOf(svc), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
-			d := Parse(p.Protocol)
 			ev := Collect(q, *src)
+			if p.Protocol == "" {
+				if inf := Rank(ev); inf.Protocol.IsHTTP() {
+					out.SniffedHTTP[si] = append(out.SniffedHTTP[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: Parse(p.Protocol), Inference: inf})
+				}
+				continue
+			}
+			d := Parse(p.Protocol)
 			if inf, ok := Contradicts(d, ev); ok {
 				out.Contradictions[si] = append(out.Contradictions[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: d, Inference: inf})
 			}

@@ -2,6 +2,8 @@ package fix
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/mesh"
@@ -36,12 +38,49 @@ func (s *session) evidence(res *render.Result, svc *resource.Resource, item map[
 		s.evc.last = re
 	}
 	labels, _ := resource.Lookup(svc.Object, "metadata.labels")
-	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)), Pods: pods}
+	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)), Pods: pods,
+		OOMPorts: s.oomPorts(res, svc)}
 	return mesh.Collect(q, mesh.Sources{Table: s.opts.Protocols, URLs: []*mesh.URLIndex{tree, re.urls}, Objects: re.objects}), nil
+}
+
+// oomPorts are the service.ports entries with both sides of OOM's TLS
+// switch in the values.yaml of the chart whose template renders svc (read
+// once per file), placed relative to the OOM tree like the client URLs.
+func (s *session) oomPorts(res *render.Result, svc *resource.Resource) []mesh.OOMServicePort {
+	if res.Graph == nil || svc.Source == "" {
+		return nil
+	}
+	chain, _ := res.Graph.Owner(svc.Source)
+	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
+		return nil
+	}
+	file := filepath.Join(chain[len(chain)-1].Dir, "values.yaml")
+	if s.evc.oom == nil {
+		s.evc.oom = map[string][]mesh.OOMServicePort{}
+	}
+	if e, ok := s.evc.oom[file]; ok {
+		return e
+	}
+	root := charttree.TreeRoot(res.ChartDir)
+	if root == "" {
+		root = filepath.Dir(res.ChartDir)
+	}
+	rel, err := filepath.Rel(root, file)
+	if err != nil {
+		rel = file
+	}
+	var e []mesh.OOMServicePort
+	if b, err := os.ReadFile(file); err == nil { // no values.yaml: no entries
+		e = mesh.ParseOOMServicePorts(b, filepath.ToSlash(rel))
+	}
+	s.evc.oom[file] = e
+	return e
 }
 
 // evidenceCache holds the evidence sources of one run.
 type evidenceCache struct {
+	// oom: values.yaml path -> its service.ports with OOM's TLS switch
+	oom   map[string][]mesh.OOMServicePort
 	trees map[string]*mesh.URLIndex
 	// last is the render the previous port came from (ports are planned
 	// render by render).

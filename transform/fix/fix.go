@@ -10,6 +10,7 @@
 package fix
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -192,6 +193,10 @@ func Run(ctx context.Context, inputs []string, o Options) (*Result, error) {
 	var plans []*chartPlan
 	var accepted []Edit
 	for _, t := range targets {
+		if e := o.Config.Excluded(t.Name()); e != nil { // as lint: exclude: leaves charts out of every run
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: excluded by %s (exclude: %s): %s", t.Name(), o.Config.Path, e.Chart, cmp.Or(e.Reason, "no reason given")))
+			continue
+		}
 		p, err := s.plan(ctx, t, planInput{})
 		if err != nil {
 			if ctx.Err() != nil {

@@ -79,8 +79,8 @@ func TestPairs(t *testing.T) {
 			for _, ch := range res.Changes {
 				t.Logf("changed: %s", ch) // the evidence that decided each port
 			}
-			ours := renderFacts(t, filepath.Join(work, "kubernetes", c.chart))
-			theirs := renderFacts(t, filepath.Join(after, "kubernetes", c.chart))
+			ours := renderFacts(t, filepath.Join(work, "kubernetes", c.chart), nil)
+			theirs := renderFacts(t, filepath.Join(after, "kubernetes", c.chart), nil)
 			if d := compareFacts(theirs, ours); d != "" {
 				t.Errorf("rendered output differs from the human commit's:\n%s", d)
 			}
@@ -91,7 +91,7 @@ func TestPairs(t *testing.T) {
 				// what the inference finds without the engineers' table
 				alone := copyTree(t, before)
 				fixPair(t, alone, c, nil)
-				a := renderFacts(t, filepath.Join(alone, "kubernetes", c.chart))
+				a := renderFacts(t, filepath.Join(alone, "kubernetes", c.chart), nil)
 				n, m := 0, 0
 				for k, v := range theirs.ports {
 					m++
@@ -139,23 +139,34 @@ var actionSpaces = regexp.MustCompile(`\{\{-?\s*(.*?)\s*-?\}\}`)
 
 // facts are the mesh-relevant parts of a render.
 type facts struct {
-	inject map[string]string // workload -> annotation value ("<unset>")
+	inject map[string]string // workload -> injection switch value ("<unset>")
 	ports  map[string]string // service/port -> Istio protocol
 }
 
-func renderFacts(t *testing.T, chart string) facts {
+// renderFacts renders a chart (with set values) and reads each workload's
+// sidecar.istio.io/inject, from the first of the pod template's metadata
+// maps places names that has it ("annotations" when none are given), and
+// each Service port's Istio protocol.
+func renderFacts(t *testing.T, chart string, set []string, places ...string) facts {
 	t.Helper()
-	res, err := render.NewHelm(render.DefaultOptions()).Render(context.Background(), chart)
+	if len(places) == 0 {
+		places = []string{"annotations"}
+	}
+	o := render.DefaultOptions()
+	o.Set = set
+	res, err := render.NewHelm(o).Render(context.Background(), chart)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := facts{inject: map[string]string{}, ports: map[string]string{}}
 	for _, r := range res.Resources {
 		if resource.IsWorkload(r.Kind) {
-			v, ok := resource.Lookup(r.Object, fieldPath(podPath(r.Kind), "metadata", "annotations", injectKey))
 			s := "<unset>"
-			if ok {
-				s = fmt.Sprint(v)
+			for _, where := range places {
+				if v, ok := resource.Lookup(r.Object, fieldPath(podPath(r.Kind), "metadata", where, injectKey)); ok {
+					s = fmt.Sprint(v)
+					break
+				}
 			}
 			f.inject[r.Kind+"/"+r.Name] = s
 		}

@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/mesh"
 )
 
@@ -36,6 +37,11 @@ type Spec struct {
 	Istio               IstioSpec               `yaml:"istio"`
 	Generated           GeneratedSpec           `yaml:"generated"`
 	Validation          ValidationSpec          `yaml:"validation"`
+	// WellKnown extends the well-known ports and images the port evidence
+	// falls back on: the schema of `wellKnown:` in .meshready.yaml
+	// (internal/mesh/wellknown.yaml), read by the config package's parser.
+	// Its entries come before the built-in ones.
+	WellKnown *mesh.WellKnown `yaml:"-"`
 }
 
 // InjectionSpec: operation 1, sidecar injection on pod templates.
@@ -120,6 +126,48 @@ func DefaultSpec() Spec {
 	}
 }
 
+// wellKnownKey is the functionConfig field (and ConfigMap data key) of the
+// well-known table.
+const wellKnownKey = "wellKnown"
+
+// parseWellKnown reads the table with the config package's parser, the
+// one .meshready.yaml's wellKnown: goes through.
+func parseWellKnown(spec *Spec, text []byte, field string) []ConfigError {
+	w, err := config.ParseWellKnown(text)
+	if err != nil {
+		return []ConfigError{{Field: field, Message: err.Error()}}
+	}
+	spec.WellKnown = w
+	return nil
+}
+
+// takeWellKnown parses spec.wellKnown of a MeshReady spec mapping (its
+// schema is the config package's, not the Spec's) and returns the mapping
+// without it, a copy: the functionConfig itself is left as it was.
+func takeWellKnown(spec *Spec, s *yaml.Node) (*yaml.Node, []ConfigError) {
+	d := deref(s)
+	if !isMap(d) {
+		return s, nil
+	}
+	for i := 0; i+1 < len(d.Content); i += 2 {
+		if d.Content[i].Value != wellKnownKey {
+			continue
+		}
+		rest := *d
+		rest.Content = append(append([]*yaml.Node{}, d.Content[:i]...), d.Content[i+2:]...)
+		v := d.Content[i+1]
+		if isNull(deref(v)) {
+			return &rest, nil
+		}
+		text, err := yaml.NewRNode(v).String()
+		if err != nil {
+			return &rest, []ConfigError{{Field: "spec." + wellKnownKey, Message: err.Error()}}
+		}
+		return &rest, parseWellKnown(spec, []byte(text), "spec."+wellKnownKey)
+	}
+	return s, nil
+}
+
 // ConfigError is one problem with the functionConfig, at a field path.
 type ConfigError struct {
 	Field   string
@@ -149,11 +197,15 @@ func ParseConfig(fc *yaml.RNode) (Spec, []ConfigError) {
 	var errs []ConfigError
 	switch {
 	case kind == ConfigKind && apiVersion == ConfigAPIVersion:
+		var specNode *yaml.Node
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			switch k := root.Content[i].Value; k {
 			case "apiVersion", "kind", "metadata":
 			case "spec":
-				errs = append(errs, checkFields(root.Content[i+1], reflect.TypeOf(spec), "spec")...)
+				rest, werrs := takeWellKnown(&spec, root.Content[i+1])
+				errs = append(errs, werrs...)
+				errs = append(errs, checkFields(rest, reflect.TypeOf(spec), "spec")...)
+				specNode = rest
 			default:
 				errs = append(errs, ConfigError{Field: k, Message: "unknown field (MeshReady has apiVersion, kind, metadata and spec)"})
 			}
@@ -161,7 +213,7 @@ func ParseConfig(fc *yaml.RNode) (Spec, []ConfigError) {
 		if len(errs) > 0 {
 			return spec, errs
 		}
-		if s := get(root, "spec"); s != nil && !isNull(s) {
+		if s := deref(specNode); s != nil && !isNull(s) {
 			if err := s.Decode(&spec); err != nil {
 				return spec, []ConfigError{{Field: "spec", Message: err.Error()}}
 			}
@@ -252,7 +304,12 @@ func yamlName(f reflect.StructField) string {
 func tagNames(t reflect.Type) []string {
 	var out []string
 	for i := 0; i < t.NumField(); i++ {
-		out = append(out, yamlName(t.Field(i)))
+		if n := yamlName(t.Field(i)); n != "-" {
+			out = append(out, n)
+		}
+	}
+	if t == reflect.TypeOf(Spec{}) {
+		out = append(out, wellKnownKey)
 	}
 	return out
 }
@@ -274,6 +331,11 @@ func setFlat(spec *Spec, data *yaml.Node) []ConfigError {
 		field := "data." + key
 		if val == nil || val.Kind != yaml.ScalarNode {
 			errs = append(errs, ConfigError{Field: field, Message: "ConfigMap data values are strings"})
+			continue
+		}
+		if strings.TrimPrefix(key, "spec.") == wellKnownKey {
+			// the table as YAML text, the schema of .meshready.yaml's wellKnown:
+			errs = append(errs, parseWellKnown(spec, []byte(val.Value), field)...)
 			continue
 		}
 		parts := strings.Split(strings.TrimPrefix(key, "spec."), ".")

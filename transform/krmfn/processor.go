@@ -61,6 +61,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 		return &Failure{Code: ExitBadInput, Message: fmt.Sprintf("functionConfig: %d error(s): %v", len(cerrs), cerrs[0]), Results: rl.Results}
 	}
 
+	mesh.ExtendWellKnown(spec.WellKnown) // the process's one table, as .meshready.yaml sets it for lint
 	r := newRun(spec, rl.Items)
 	if dups := r.duplicateKeys(); len(dups) > 0 {
 		rl.Results = append(rl.Results, dups...)

@@ -57,13 +57,32 @@ findings contains f if {
 }
 
 # _served[i]: the HTTP or gRPC ports long-running workload i serves, named for the message.
-# A port named http on a binary port (port-protocol-mismatch) serves no HTTP.
+# A port named http on a binary port (port-protocol-mismatch) serves no HTTP. A port Istio
+# sniffs serves HTTP when the evidence shows it carries HTTP or gRPC in the clear: Istio's
+# inbound protocol detection finds HTTP/1.1 and HTTP/2 on the wire and the sidecar handles and
+# traces it as HTTP (istio.io docs, ops/configuration/traffic-management/protocol-selection),
+# so the workload splits traces whether or not the port is named; naming it http- (fix, fn)
+# adds no finding here.
 _served[wi] := ports if {
 	some wi, pod in lib.pods
 	pod.resource.kind in lib.long_running_kinds
-	ports := _service_ports(wi) | _container_ports(pod.spec)
+	ports := (_service_ports(wi) | _sniffed_ports(wi)) | _container_ports(pod.spec)
 	count(ports) > 0
 }
+
+_sniffed := meshready.port_sniffed_http(input)
+
+# _sniffed_ports(wi): the sniffed Service ports the evidence shows carry HTTP or gRPC
+# (mesh.SniffedHTTP, the decision fix and fn would name them by), with that evidence.
+_sniffed_ports(wi) := {sprintf("%s port '%s' (%s, which Istio detects: %s)", [lib.describe(svc), _port_label(c), upper(c.protocol), c.reason]) |
+	some si in object.get(lib.workload_services, wi, set())
+	some c in object.get(_sniffed, si, [])
+	svc := lib.services[si]
+}
+
+_port_label(c) := c.value if c.value != ""
+
+_port_label(c) := sprintf("spec.ports[%d]", [c.index]) if c.value == ""
 
 _service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, upper(proto)]) |
 	some si in object.get(lib.workload_services, wi, set())

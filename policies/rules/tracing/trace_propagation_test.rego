@@ -133,3 +133,51 @@ test_http_name_on_binary_port_is_not_served_http if {
 	]
 	count(run(resources, "b3")) == 0
 }
+
+# A port Istio sniffs: the evidence decides whether it carries HTTP (mesh.SniffedHTTP).
+sniffed(port, container) := [
+	fixtures.service("so", [port]),
+	fixtures.deployment("so", fixtures.pod("so", {}, container)),
+	fixtures.deployment("client", fixtures.pod("client", {}, app([{"name": "SO_URL", "value": "http://so:8080/onap/so"}]))),
+]
+
+spring := object.union(fixtures.container("so"), {"ports": [{"containerPort": 8080}]})
+
+test_sniffed_port_a_client_calls_with_http_counts_as_serving if {
+	fs := run(sniffed({"name": "so-port", "port": 8080}, spring), "b3")
+	{f.resource | some f in fs} == {1}
+	some f in fs
+	contains(f.message, "Service 'so' port 'so-port' (HTTP, which Istio detects: ")
+	contains(f.message, "http: `http://so:8080")
+}
+
+test_sniffed_unnamed_port_is_labelled_by_index if {
+	fs := run(sniffed({"port": 8080}, spring), "b3")
+	some f in fs
+	contains(f.message, "port 'spec.ports[0]' (HTTP")
+}
+
+test_sniffed_port_without_http_evidence_passes if {
+	resources := [
+		fixtures.service("so", [{"name": "so-port", "port": 8080}]),
+		fixtures.deployment("so", fixtures.pod("so", {}, spring)),
+	]
+	count(run(resources, "b3")) == 0
+}
+
+test_sniffed_tls_port_serves_no_clear_http if {
+	resources := [
+		fixtures.service("so", [{"name": "so-port", "port": 8443}]),
+		fixtures.deployment("so", fixtures.pod("so", {}, spring)),
+		fixtures.deployment("client", fixtures.pod("client", {}, app([{"name": "SO_URL", "value": "https://so:8443/onap/so"}]))),
+	]
+	count(run(resources, "b3")) == 0
+}
+
+# Naming the port as fix does keeps the same finding: same resource and field.
+test_naming_a_sniffed_http_port_adds_no_finding if {
+	before := run(sniffed({"name": "so-port", "port": 8080}, spring), "b3")
+	after := run(sniffed({"name": "http-so-port", "port": 8080}, spring), "b3")
+	{[f.resource, f.field] | some f in before} == {[f.resource, f.field] | some f in after}
+	count(after) == 1
+}
