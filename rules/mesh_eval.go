@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -24,6 +25,21 @@ type meshEval struct {
 	s       mesh.Settings
 	model   *mesh.Model
 	judged  *mesh.Judged
+	// tree: the client URLs of the chart tree the input was rendered from
+	// (WithTreeURLs), evidence beside the input's own.
+	tree []*mesh.URLIndex
+}
+
+type treeURLsKey struct{}
+
+// WithTreeURLs returns ctx carrying the client URLs of the chart tree an
+// evaluation's input comes from (mesh.URLIndex.AddTree): the model
+// built-ins then judge port evidence from the whole tree, as fix does.
+func WithTreeURLs(ctx context.Context, ix *mesh.URLIndex) context.Context {
+	if ix == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, treeURLsKey{}, ix)
 }
 
 type meshEvalKey struct{}
@@ -47,6 +63,11 @@ func evalOf(bctx rego.BuiltinContext, in *ast.Term) (*meshEval, error) {
 	}
 	analyses.Add(1)
 	e := &meshEval{in: obj, objects: objects, s: s, model: mesh.Analyze(objects, s)}
+	if bctx.Context != nil {
+		if ix, ok := bctx.Context.Value(treeURLsKey{}).(*mesh.URLIndex); ok {
+			e.tree = []*mesh.URLIndex{ix}
+		}
+	}
 	if obj != nil && bctx.Cache != nil {
 		bctx.Cache.Put(meshEvalKey{}, e)
 	}
@@ -56,7 +77,7 @@ func evalOf(bctx rego.BuiltinContext, in *ast.Term) (*meshEval, error) {
 // judge collects and judges the input's port evidence, once.
 func (e *meshEval) judge() mesh.Judged {
 	if e.judged == nil {
-		j := mesh.Judge(e.objects, e.s, e.model)
+		j := mesh.Judge(e.objects, e.s, e.model, e.tree...)
 		e.judged = &j
 	}
 	return *e.judged

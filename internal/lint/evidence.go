@@ -11,7 +11,8 @@ import (
 // mesh model's collector, decoding the render's sources once (on the first
 // port finding): its objects and the client URLs in their strings.
 type portEvidence struct {
-	src *mesh.Sources
+	src  *mesh.Sources
+	tree *mesh.URLIndex // the chart tree's client URLs (nil for manifests)
 }
 
 func (e *portEvidence) collect(rs []*resource.Resource, svc *resource.Resource, item map[string]any, nports int) mesh.Evidence {
@@ -23,6 +24,9 @@ func (e *portEvidence) collect(rs []*resource.Resource, svc *resource.Resource, 
 			objs[i] = r.Object
 		}
 		e.src = &mesh.Sources{URLs: []*mesh.URLIndex{urls}, Objects: objs}
+		if e.tree != nil {
+			e.src.URLs = append(e.src.URLs, e.tree)
+		}
 	}
 	labels, _ := lookupMap(svc.Object, "metadata", "labels")
 	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: mesh.StringMap(labels), Item: item, NPorts: nports, Pods: selectedPods(rs, svc)}

@@ -64,6 +64,9 @@ type Linter struct {
 	renderNanos, evalNanos, mapNanos atomic.Int64
 	// sources caches the chart files findings are mapped to, for the whole run.
 	sources *sourcemap.Cache
+	// trees: the client URLs of each chart tree, read once per run, so
+	// that port evidence is the whole tree's, as in fix.
+	trees mesh.TreeURLs
 }
 
 // Timings reports the time spent rendering, evaluating and mapping findings
@@ -230,6 +233,13 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 	if err != nil {
 		return nil, err
 	}
+	var tree *mesh.URLIndex
+	if res.ChartDir != "" {
+		if tree, err = l.trees.For(charttree.TreeRoot(res.ChartDir)); err != nil {
+			return nil, err
+		}
+		ctx = rules.WithTreeURLs(ctx, tree)
+	}
 	start := time.Now()
 	done := memguard.Doing("evaluating the policies on chart " + chart)
 	hits, err := eng.Evaluate(ctx, objs, s)
@@ -247,7 +257,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		return nil, err
 	}
 	var out []finding.Finding
-	var ev portEvidence
+	ev := portEvidence{tree: tree}
 	for _, h := range hits {
 		if h.Resource < 0 || h.Resource >= len(res.Resources) {
 			return nil, fmt.Errorf("rule %s returned resource index %d, but the chart has %d resources", h.Rule.ID, h.Resource, len(res.Resources))

@@ -43,8 +43,10 @@ type Judged struct {
 // declares a protocol other than tcp, or none (Istio sniffs it) — Collect
 // over the input's objects and client URLs, once per port — and judges the
 // declared ones both ways (Contradictions, Mismatches) and the sniffed ones
-// for HTTP in the clear (SniffedHTTP).
-func Judge(objects []map[string]any, s Settings, m *Model) Judged {
+// for HTTP in the clear (SniffedHTTP). tree are the client URLs of the
+// whole chart tree (URLIndex.AddTree), the cross-chart evidence fix reads
+// too, so that lint and fix judge a port from the same evidence.
+func Judge(objects []map[string]any, s Settings, m *Model, tree ...*URLIndex) Judged {
 	namespaceOf := func(o map[string]any) string {
 		if ns := text(field(o, "metadata", "namespace")); ns != "" {
 			return ns
@@ -70,7 +72,7 @@ func Judge(objects []map[string]any, s Settings, m *Model) Judged {
 					urls.AddObject(text(o["kind"]), namespaceOf(o), text(field(o, "metadata", "name")), o)
 				}
 			}
-			src = &Sources{URLs: []*URLIndex{urls}, Objects: objects, Domain: s.ClusterDomain}
+			src = &Sources{URLs: append([]*URLIndex{urls}, tree...), Objects: objects, Domain: s.ClusterDomain}
 		}
 		svc := objects[si]
 		var pods []Backend

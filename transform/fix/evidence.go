@@ -81,7 +81,7 @@ func (s *session) oomPorts(res *render.Result, svc *resource.Resource) []mesh.OO
 type evidenceCache struct {
 	// oom: values.yaml path -> its service.ports with OOM's TLS switch
 	oom   map[string][]mesh.OOMServicePort
-	trees map[string]*mesh.URLIndex
+	trees mesh.TreeURLs
 	// last is the render the previous port came from (ports are planned
 	// render by render).
 	last *renderEvidence
@@ -100,16 +100,5 @@ func (s *session) treeURLs(chartDir string) (*mesh.URLIndex, error) {
 	if root == "" {
 		root = chartDir
 	}
-	if s.evc.trees == nil {
-		s.evc.trees = map[string]*mesh.URLIndex{}
-	}
-	if ix, ok := s.evc.trees[root]; ok {
-		return ix, nil
-	}
-	ix := mesh.NewURLIndex()
-	if err := ix.AddTree(root); err != nil {
-		return nil, fmt.Errorf("%s: %w", root, err)
-	}
-	s.evc.trees[root] = ix
-	return ix, nil
+	return s.evc.trees.For(root)
 }
