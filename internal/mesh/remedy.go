@@ -196,7 +196,9 @@ type Remedy struct {
 }
 
 // Needed reports whether the remedy writes or refuses anything.
-func (r Remedy) Needed() bool { return r.Refuse != "" || len(r.Annotations) > 0 || len(r.RunAsProxy) > 0 }
+func (r Remedy) Needed() bool {
+	return r.Refuse != "" || len(r.Annotations) > 0 || len(r.RunAsProxy) > 0
+}
 
 // SidecarRemedy decides what a pod of the given kind needs once injected
 // (p is its facts before injection, from Analyze): nothing when istio-proxy
