@@ -233,7 +233,7 @@ func SidecarRemedy(kind string, p *PodFacts, s Settings) Remedy {
 			Why:         fmt.Sprintf("%s \"true\" (Istio %s on Kubernetes 1.%d runs istio-proxy as a native sidecar): %s", NativeSidecarKey, v, s.KubernetesMinor, problem),
 		}
 	}
-	cluster := "an unknown Kubernetes release (set kubernetesVersion in .meshready.yaml)"
+	cluster := "an unknown Kubernetes release (set kubernetesVersion)"
 	if s.KubernetesMinor > 0 {
 		cluster = fmt.Sprintf("Kubernetes 1.%d", s.KubernetesMinor)
 	}

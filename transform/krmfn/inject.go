@@ -2,6 +2,8 @@ package krmfn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -40,6 +42,9 @@ func (r *run) inject() {
 	if r.spec.Injection.Style == "annotation" {
 		primary, other = other, primary
 	}
+	// What the classic sidecar would break is read before injection
+	// (mesh.SidecarRemedy).
+	before := r.model()
 	for _, it := range r.items {
 		if it.template == nil {
 			continue
@@ -55,7 +60,7 @@ func (r *run) inject() {
 				fmt.Sprintf("not injected: Istio's injector rejects %s %q (%s), so the pod would never be created; fix the annotation", bad[0].Key, bad[0].Value, bad[0].Cause))
 			continue
 		}
-		md := ensureMap(it.template, "metadata")
+		md := get(it.template, "metadata")
 		var off []string
 		for _, where := range []string{"labels", "annotations"} {
 			if v := get(get(md, where), InjectKey); v != nil && r.isOff(v.Value) {
@@ -67,6 +72,10 @@ func (r *run) inject() {
 				"left the explicit opt-out "+InjectKey+`: "`+get(get(md, off[0]), InjectKey).Value+`" as it is (set injection.force to override)`)
 			continue
 		}
+		if !r.remedy(it, before.Pods[it.index]) {
+			continue
+		}
+		md = ensureMap(it.template, "metadata")
 		setString(ensureMap(md, primary), InjectKey, "true")
 		for _, where := range off {
 			if where == other {
@@ -85,4 +94,42 @@ func (r *run) inject() {
 			}
 		}
 	}
+}
+
+// remedy applies what the pod needs so that the sidecar does not break it
+// (mesh.SidecarRemedy): the native-sidecar annotation, or the proxy's UID on
+// the init containers that need the network. It reports false, with a
+// warning, when the pod must not be injected.
+func (r *run) remedy(it *item, facts *mesh.PodFacts) bool {
+	if facts == nil {
+		return true
+	}
+	tp := templatePath(it.kind)
+	rem := mesh.SidecarRemedy(it.kind, facts, r.settings())
+	switch {
+	case rem.Refuse != "":
+		r.result(it, framework.Warning, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), "not injected: "+rem.Refuse)
+		return false
+	case len(rem.Annotations) > 0:
+		ann := ensureMap(ensureMap(it.template, "metadata"), "annotations")
+		for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+			setString(ann, k, rem.Annotations[k])
+		}
+		r.result(it, framework.Info, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), rem.Why)
+	case len(rem.RunAsProxy) > 0:
+		inits := seq(it.podSpec(), "initContainers")
+		for _, n := range rem.RunAsProxy {
+			if n.Index < len(inits) {
+				setInt(ensureMap(inits[n.Index], "securityContext"), "runAsUser", mesh.ProxyUID)
+			}
+		}
+		r.result(it, framework.Info, joinPath(tp, fmt.Sprintf("spec.initContainers[%d].securityContext.runAsUser", rem.RunAsProxy[0].Index)), rem.Why)
+	}
+	return true
+}
+
+// settings are the mesh the function's output is for.
+func (r *run) settings() mesh.Settings {
+	k, _ := mesh.ParseKubernetesVersion(r.spec.Istio.KubernetesVersion)
+	return mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain, KubernetesMinor: k}
 }

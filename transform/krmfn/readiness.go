@@ -86,5 +86,5 @@ func (r *run) model() *mesh.Model {
 	for i, it := range r.items {
 		objs[i], _ = plain(it.root).(map[string]any)
 	}
-	return mesh.Analyze(objs, mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain})
+	return mesh.Analyze(objs, r.settings())
 }
