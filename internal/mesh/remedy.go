@@ -193,6 +193,9 @@ type Remedy struct {
 	Refuse string
 	// Why says what the remedy is for, as fix and fn print it.
 	Why string
+	// Problem is what a classic sidecar would break; NoNative why native
+	// sidecars are not written ("" when they are).
+	Problem, NoNative string
 }
 
 // Needed reports whether the remedy writes or refuses anything.
@@ -225,10 +228,11 @@ func SidecarRemedy(kind string, p *PodFacts, s Settings) Remedy {
 	problem := strings.Join(problems, "; ")
 	v := s.Profile.Version.orLatest()
 	if p.NativeSet {
-		return Remedy{Refuse: fmt.Sprintf("%s, and the pod template sets %s %q; set it to \"true\" by hand if Istio %s and the cluster allow native sidecars", problem, NativeSidecarKey, p.NativeValue, v)}
+		return Remedy{Problem: problem, Refuse: fmt.Sprintf("%s, and the pod template sets %s %q; set it to \"true\" by hand if Istio %s and the cluster allow native sidecars", problem, NativeSidecarKey, p.NativeValue, v)}
 	}
 	if NativeSidecarsWritable(v, s.KubernetesMinor) {
 		return Remedy{
+			Problem:     problem,
 			Annotations: map[string]string{NativeSidecarKey: "true"},
 			Why:         fmt.Sprintf("%s \"true\" (Istio %s on Kubernetes 1.%d runs istio-proxy as a native sidecar): %s", NativeSidecarKey, v, s.KubernetesMinor, problem),
 		}
@@ -239,13 +243,15 @@ func SidecarRemedy(kind string, p *PodFacts, s Settings) Remedy {
 	}
 	why := fmt.Sprintf("native sidecars need Istio >= 1.24 and Kubernetes >= 1.29; the target is Istio %s on %s", v, cluster)
 	if stuck {
-		return Remedy{Refuse: fmt.Sprintf("%s; %s, and EXIT_ON_ZERO_ACTIVE_CONNECTIONS only acts while a pod is deleted", problem, why)}
+		return Remedy{Problem: problem, NoNative: why, Refuse: fmt.Sprintf("%s; %s, and EXIT_ON_ZERO_ACTIVE_CONNECTIONS only acts while a pod is deleted", problem, why)}
 	}
 	var names []string
 	for _, n := range p.InitNetwork {
 		names = append(names, "'"+n.Name+"'")
 	}
 	return Remedy{
+		Problem:    problem,
+		NoNative:   why,
 		RunAsProxy: p.InitNetwork,
 		Why:        fmt.Sprintf("securityContext.runAsUser: %d on init container %s (istio-proxy's UID, whose traffic Istio does not capture): %s; %s", ProxyUID, strings.Join(names, ", "), problem, why),
 	}
