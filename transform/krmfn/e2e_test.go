@@ -175,6 +175,9 @@ spec:
   authorizationPolicy:
     enabled: true
     serviceAccounts: [istio-system/istio-ingressgateway-service-account]
+  istio:
+    # OOM's Jobs and readiness init containers need native sidecars.
+    kubernetesVersion: "1.30"
 `
 
 // TestE2EKustomizeOOM runs the function as a kustomize exec transformer
