@@ -42,6 +42,7 @@ type lintFlags struct {
 	nsLabels    []string
 	traceFormat string
 	istio       string
+	kubernetes  string
 	noColor     bool
 	color       string
 	compact     bool
@@ -67,6 +68,7 @@ func (f *lintFlags) bindInputs(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.nsLabels, "namespace-label", nil, "a label the target namespace carries in the cluster, key=value (repeatable), e.g. istio-injection=enabled")
 	fs.StringVar(&f.traceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
 	fs.StringVar(&f.istio, "istio-version", "", "the target Istio release, e.g. 1.24 (default: the newest release meshready models)")
+	fs.StringVar(&f.kubernetes, "kubernetes-version", "", "the cluster's Kubernetes release Istio runs on, e.g. 1.30 (default: kubernetesVersion in .meshready.yaml, else unknown: native sidecars are not assumed)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&f.workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
 	completeValues(cmd, "trace-format", "b3", "w3c")
@@ -146,6 +148,9 @@ func (f *lintFlags) loadConfig(inputs []string) (*config.Config, error) {
 	}
 	if f.istio != "" {
 		cfg.IstioVersion = f.istio
+	}
+	if f.kubernetes != "" {
+		cfg.KubernetesVersion = f.kubernetes
 	}
 	if f.failOn != "" {
 		cfg.FailOn = f.failOn
