@@ -108,7 +108,7 @@ func (r *run) remedy(it *item, facts *mesh.PodFacts) bool {
 	rem := mesh.SidecarRemedy(it.kind, facts, r.settings())
 	switch {
 	case rem.Refuse != "":
-		r.result(it, framework.Warning, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), "not injected: "+rem.Refuse)
+		r.result(it, framework.Warning, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), "no sidecar added: "+rem.Refuse)
 		return false
 	case len(rem.Annotations) > 0:
 		ann := ensureMap(ensureMap(it.template, "metadata"), "annotations")
