@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -109,7 +110,7 @@ func initNetwork(spec map[string]any, annotations map[string]string, configMap f
 		if len(reasons) == 0 {
 			continue
 		}
-		out = append(out, InitNetwork{Index: j, Name: name, Reasons: sortedSet(reasons)})
+		out = append(out, InitNetwork{Index: j, Name: name, Reasons: slices.Sorted(maps.Keys(reasons))})
 	}
 	return out
 }
@@ -160,15 +161,6 @@ func quitsSidecar(spec map[string]any) bool {
 		}
 	}
 	return false
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // NativeSidecarsWritable is whether fix and fn may write
