@@ -77,7 +77,7 @@ func TestOOMSidecarRemedy(t *testing.T) {
 					added = append(added, k)
 				}
 			}
-			t.Logf("%s (kubernetesVersion %q): %d injections written (%d with nativeSidecar), %d pods left without a sidecar by the remedy, %d refusals in all; init-container-network + job-sidecar-termination findings: %d before, %d after, %d new",
+			t.Logf("%s (kubernetesVersion %q): %d changes written (%d injections with nativeSidecar), %d pods left without a sidecar by the remedy, %d refusals in all; init-container-network + job-sidecar-termination findings: %d before, %d after, %d new",
 				c.tree, c.kubernetes, len(res.Changes), native, noSidecar, len(res.Refusals), len(before), len(after), len(added))
 			for _, k := range added {
 				t.Errorf("new after fix --write: %s", k)
