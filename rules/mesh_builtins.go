@@ -179,7 +179,17 @@ func modelTerm(m *mesh.Model) (*ast.Term, error) {
 		for _, r := range p.Rejected {
 			rejected = append(rejected, map[string]any{"key": r.Key, "value": r.Value, "cause": r.Cause})
 		}
+		initNetwork := make([]any, 0, len(p.InitNetwork))
+		for _, n := range p.InitNetwork {
+			reasons := make([]any, len(n.Reasons))
+			for k, r := range n.Reasons {
+				reasons[k] = r
+			}
+			initNetwork = append(initNetwork, map[string]any{"index": n.Index, "name": n.Name, "reasons": reasons})
+		}
 		v, err := ast.InterfaceToValue(map[string]any{
+			"initNetwork":    initNetwork,
+			"quitsSidecar":   p.QuitsSidecar,
 			"injected":       p.Injected,
 			"reason":         p.Reason,
 			"inject":         setting,

@@ -83,7 +83,7 @@ func TestLintExitCodesAndJSON(t *testing.T) {
 			t.Errorf("summary lacks %q", k)
 		}
 	}
-	if rep.Summary["charts"] != 7 || rep.Summary["error"] == 0 || len(rep.Errors) != 0 {
+	if rep.Summary["charts"] != 8 || rep.Summary["error"] == 0 || len(rep.Errors) != 0 {
 		t.Errorf("summary %v errors %v", rep.Summary, rep.Errors)
 	}
 

@@ -139,6 +139,7 @@ func bindInputs(cmd *cobra.Command, in *action.Inputs) {
 	fs.StringArrayVar(&in.NamespaceLabels, "namespace-label", nil, "a label the target namespace carries in the cluster, key=value (repeatable), e.g. istio-injection=enabled")
 	fs.StringVar(&in.TraceFormat, "trace-format", "", "the mesh's trace header format: b3 (default) or w3c")
 	fs.StringVar(&in.IstioVersion, "istio-version", "", "the target Istio release, e.g. 1.24 (default: the newest release meshready models)")
+	fs.StringVar(&in.KubernetesVersion, "kubernetes-version", "", "the cluster's Kubernetes release Istio runs on, e.g. 1.30 (default: kubernetesVersion in .meshready.yaml, else unknown: native sidecars are not assumed)")
 	fs.BoolVarP(&in.Quiet, "quiet", "q", false, "no progress line on stderr")
 	fs.IntVar(&in.Workers, "workers", 0, "charts rendered in parallel (default: number of CPUs)")
 	completeValues(cmd, "trace-format", "b3", "w3c")

@@ -81,8 +81,8 @@ func TestReportCommand(t *testing.T) {
 			if !strings.HasPrefix(page, "<!DOCTYPE html>") || !strings.HasSuffix(page, "</html>\n") {
 				t.Errorf("not a whole HTML page: %.60q … %.60q", page, page[max(0, len(page)-60):])
 			}
-			if n := strings.Count(page, `<section class="chart"`); n != 7 {
-				t.Errorf("%d chart sections, want the 7 fixture charts", n)
+			if n := strings.Count(page, `<section class="chart"`); n != 8 {
+				t.Errorf("%d chart sections, want the 8 fixture charts", n)
 			}
 			if n := strings.Count(page, `<li class="finding"`); n != all {
 				t.Errorf("%d finding rows, want %d", n, all)

@@ -27,9 +27,11 @@ type Inputs struct {
 	NamespaceLabels []string // key=value
 	TraceFormat     string
 	IstioVersion    string
-	FailOn          string
-	Quiet           bool
-	Workers         int
+	// KubernetesVersion is the cluster's Kubernetes release (native sidecars).
+	KubernetesVersion string
+	FailOn            string
+	Quiet             bool
+	Workers           int
 	// WorkDir is what finding paths are relative to ("" = the current directory).
 	WorkDir string
 }
@@ -41,17 +43,18 @@ func NewInputs() Inputs {
 
 // Overrides are the flags that override the configuration file.
 type Overrides struct {
-	ConfigFile       string
-	NamespaceLabels  []string
-	TraceFormat      string
-	IstioVersion     string
-	FailOn           string
-	AllowOutsideRoot bool
+	ConfigFile        string
+	NamespaceLabels   []string
+	TraceFormat       string
+	IstioVersion      string
+	KubernetesVersion string
+	FailOn            string
+	AllowOutsideRoot  bool
 }
 
 func (in *Inputs) overrides() Overrides {
 	return Overrides{ConfigFile: in.ConfigFile, NamespaceLabels: in.NamespaceLabels, TraceFormat: in.TraceFormat,
-		IstioVersion: in.IstioVersion, FailOn: in.FailOn, AllowOutsideRoot: in.Render.AllowOutsideRoot}
+		IstioVersion: in.IstioVersion, KubernetesVersion: in.KubernetesVersion, FailOn: in.FailOn, AllowOutsideRoot: in.Render.AllowOutsideRoot}
 }
 
 // LoadConfig finds and validates the configuration (--config, else
@@ -88,6 +91,9 @@ func LoadConfig(o Overrides, inputs []string) (*config.Config, error) {
 	}
 	if o.IstioVersion != "" {
 		cfg.IstioVersion = o.IstioVersion
+	}
+	if o.KubernetesVersion != "" {
+		cfg.KubernetesVersion = o.KubernetesVersion
 	}
 	if o.FailOn != "" {
 		cfg.FailOn = o.FailOn

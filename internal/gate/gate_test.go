@@ -314,7 +314,7 @@ func TestSelectFixtures(t *testing.T) {
 			map[string]string{"legacy": "legacy/charts/legacy-b/values.yaml changed"}},
 		{"several files: the chart's own named first, the others counted",
 			[]string{"kubernetes/bad-ports/values.yaml", "kubernetes/bad-ports/templates/service.yaml", "kubernetes/common/common/values.yaml"},
-			[]string{"bad-ports", "bad-injection", "bad-mtls", "bad-tracing", "good", "legacy", "umbrella"},
+			[]string{"bad-ports", "bad-injection", "bad-mtls", "bad-tracing", "good", "legacy", "sidecar-remedy", "umbrella"},
 			map[string]string{
 				"bad-ports": "bad-ports/templates/service.yaml changed (and 1 more file)",
 				"good":      "depends on common/common (common/common/values.yaml changed)",
@@ -341,8 +341,8 @@ func TestSelectFixtures(t *testing.T) {
 		s := selector()
 		s.Shared = []gate.Shared{{Path: filepath.Join(repo, "ci", "values.yaml"), Label: "--values ci/values.yaml"}}
 		names, reasons, ds := selectIn(t, s, root, list(t, repo, "ci/values.yaml"))
-		if len(names) != len(ds) || len(ds) != 7 {
-			t.Errorf("selected %v of %d charts, want all 7", names, len(ds))
+		if len(names) != len(ds) || len(ds) != 8 {
+			t.Errorf("selected %v of %d charts, want all 8", names, len(ds))
 		}
 		if r := reasons["good"]; r != "--values ci/values.yaml (ci/values.yaml changed)" {
 			t.Errorf("reason %q", r)

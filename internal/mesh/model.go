@@ -59,6 +59,14 @@ type PodFacts struct {
 	// refuses (ValidateInjectAnnotation); a pod with any is never created
 	// once injection applies.
 	Rejected []TrafficAnnotationError
+	// InitNetwork are the init containers that need the network before a
+	// classic istio-proxy starts (remedy.go).
+	InitNetwork []InitNetwork
+	// QuitsSidecar: a main container tells istio-proxy to exit (quitquitquit).
+	QuitsSidecar bool
+	// NativeSet and NativeValue are the pod's own NativeSidecarKey.
+	NativeSet   bool
+	NativeValue string
 }
 
 // PortFacts is one Service port as Istio reads it.
@@ -96,6 +104,20 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 		}
 		return s.Namespace
 	}
+	// configMaps merges the data of the rendered ConfigMaps by [namespace, name].
+	configMaps := map[[2]string]map[string]string{}
+	for _, o := range objects {
+		if o == nil || text(o["kind"]) != "ConfigMap" {
+			continue
+		}
+		k := [2]string{namespaceOf(o), text(field(o, "metadata", "name"))}
+		if configMaps[k] == nil {
+			configMaps[k] = map[string]string{}
+		}
+		for dk, dv := range StringMap(o["data"]) {
+			configMaps[k][dk] = dv
+		}
+	}
 	var services []int
 	for i, o := range objects {
 		if o == nil {
@@ -111,7 +133,8 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 			services = append(services, i)
 			m.ServicePorts[i] = servicePorts(m.Version, o)
 		case resource.IsWorkload(kind):
-			m.Pods[i] = s.pod(o, kind, ns, NamespaceLabels(ns, s.Namespace, s.NamespaceLabels, nsObjects))
+			m.Pods[i] = s.pod(o, kind, ns, NamespaceLabels(ns, s.Namespace, s.NamespaceLabels, nsObjects),
+				func(name string) map[string]string { return configMaps[[2]string{ns, name}] })
 		}
 	}
 	workloads := slices.Sorted(maps.Keys(m.Pods))
@@ -173,7 +196,7 @@ func Analyze(objects []map[string]any, s Settings) *Model {
 }
 
 // pod works out the facts of one workload's pod template.
-func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]string) *PodFacts {
+func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]string, configMap func(string) map[string]string) *PodFacts {
 	path := resource.PodTemplatePath(kind)
 	tmpl := PodTemplate(kind, o)
 	prefix := ""
@@ -213,11 +236,15 @@ func (s Settings) pod(o map[string]any, kind, ns string, nsLabels map[string]str
 	// with istio-init or istio-validation beside it.
 	_, status := annotations[StatusAnnotation]
 	pod.Injected = status || proxy && initC
+	nativeValue, nativeSet := annotations[NativeSidecarKey]
 	if !pod.Injected {
-		a, set := annotations[NativeSidecarKey]
-		native = NativeSidecarFor(s.Profile.Version, a, set, s.NativeSidecars, s.KubernetesMinor)
+		native = NativeSidecarFor(s.Profile.Version, nativeValue, nativeSet, s.NativeSidecars, s.KubernetesMinor)
 	}
 	return &PodFacts{
+		InitNetwork:    initNetwork(spec, annotations, configMap),
+		QuitsSidecar:   quitsSidecar(spec),
+		NativeSet:      nativeSet,
+		NativeValue:    nativeValue,
 		Decision:       s.Profile.Decide(pod),
 		Prefix:         prefix,
 		Namespace:      ns,

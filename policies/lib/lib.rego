@@ -26,7 +26,8 @@
 #   workloads[i]                  input.resources[i] when it carries a pod (Deployment ... Pod)
 #   pods[i]                       workload i's pod template and the model's injection facts:
 #                                 {resource, prefix, spec, labels, annotations, namespace, inject,
-#                                 injected, reason, opt_out, native_sidecars, rejected}
+#                                 injected, reason, opt_out, native_sidecars, rejected,
+#                                 init_network, quits_sidecar}
 #   pod_template(r), pod_spec(r)  the pod template (a Pod is its own), its spec
 #   template_prefix(kind)         field path prefix of the template: "spec.template.",
 #                                 "spec.jobTemplate.spec.template." (CronJob), "" (Pod)
@@ -45,7 +46,6 @@
 #   inject_key, native_sidecar_key
 #   injected_workloads            the indexes of the pods that are injected
 #   inject_path(prefix, setting)  field path of a pod's sidecar.istio.io/inject (labels when unset)
-#   sidecar_quit_configured(r)    a container calls quitquitquit, or EXIT_ON_ZERO_ACTIVE_CONNECTIONS is on
 # Ports (ports.rego)
 #   service_ports(svc)            {"port","index","path","name","number"} per Service port
 #   svc_ports[si]                 service_ports of Service si plus the model's "protocol", "source"

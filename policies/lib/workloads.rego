@@ -53,6 +53,10 @@ _annotations_of(template) := as_object(object.get(template, ["metadata", "annota
 #   opt_out       the pod itself turns injection off
 #   native_sidecars  istio-proxy runs (or will run) as a native sidecar
 #   rejected      [{key, value, cause}]: annotations Istio's injector of the target release refuses
+#   init_network  [{index, name, reasons}]: init containers that need the network before a classic
+#                 istio-proxy starts (internal/mesh remedy.go: OOM readiness checks, curl/wget/nc,
+#                 service URLs in env; none that run as UID 1337, none when outbound capture is excluded)
+#   quits_sidecar a main container tells istio-proxy to exit (quitquitquit)
 pods[i] := {
 	"resource": r,
 	"prefix": prefix,
@@ -66,6 +70,8 @@ pods[i] := {
 	"opt_out": facts.optOut,
 	"native_sidecars": facts.nativeSidecars,
 	"rejected": facts.rejected,
+	"init_network": facts.initNetwork,
+	"quits_sidecar": facts.quitsSidecar,
 } if {
 	some i, facts in model.pods
 	r := input.resources[i]

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/meshready/meshready/internal/charttree"
@@ -73,10 +75,15 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 	if s.opts.InjectStyle == StyleLabel {
 		where = "labels"
 	}
+	models := map[int]*mesh.Model{}
 	for _, k := range sortedKeys(targets) {
 		t := targets[k]
 		r := p.before[t.first].Resources[t.f.ResourceIndex]
-		edits, msg, err := s.injectEdits(p, t.first, r, t.f, where)
+		if models[t.first] == nil {
+			models[t.first] = mesh.Analyze(objectsOf(p.before[t.first].Resources), s.meshSettings())
+		}
+		rem := s.remedy(r, models[t.first].Pods[t.f.ResourceIndex])
+		edits, msg, err := s.injectEdits(p, t.first, r, t.f, where, rem)
 		if err != nil {
 			p.refuse(k.String(), r, t.f.Field, err.Error())
 			continue
@@ -84,14 +91,99 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 		path := fieldPath(podPath(r.Kind), "metadata", where, injectKey)
 		it := newItem(k.String(), p.name, r, path)
 		it.edits, it.message = edits, msg
+		gone := []string{ruleInjection}
+		if len(rem.Annotations) > 0 {
+			gone = append(gone, ruleInitNetwork, ruleJobSidecar)
+			it.message += "; " + rem.Why
+		}
 		for vi, res := range p.before {
 			if rr := index(res.Resources)[k]; rr != nil {
 				it.want(vi, k, path, "true")
-				it.gone[vi] = append(it.gone[vi], goneRule{key: k, rules: []string{ruleInjection}})
+				for a, v := range rem.Annotations {
+					it.want(vi, k, fieldPath(podPath(r.Kind), "metadata", "annotations", a), v)
+				}
+				it.gone[vi] = append(it.gone[vi], goneRule{key: k, rules: gone})
 			}
 		}
 		p.items = append(p.items, it)
 	}
+}
+
+// Rules whose findings the sidecar remedy (mesh.SidecarRemedy) prevents.
+const (
+	ruleInitNetwork = "init-container-network"
+	ruleJobSidecar  = "job-sidecar-termination"
+)
+
+func objectsOf(rs []*resource.Resource) []map[string]any {
+	out := make([]map[string]any, len(rs))
+	for i, r := range rs {
+		out[i] = r.Object
+	}
+	return out
+}
+
+// meshSettings is the mesh the fix is for.
+func (s *session) meshSettings() mesh.Settings {
+	set := s.opts.Settings
+	k, _ := mesh.ParseKubernetesVersion(set.KubernetesVersion)
+	return mesh.Settings{
+		Profile:         mesh.Profile{Version: s.version(), Flavor: set.IstioFlavor, Revisions: set.Revisions},
+		Namespace:       set.Namespace,
+		NamespaceLabels: set.NamespaceLabels,
+		NativeSidecars:  set.NativeSidecars,
+		KubernetesMinor: k,
+	}
+}
+
+// remedy is what r needs so that the sidecar the fix adds does not break
+// it (mesh.SidecarRemedy); fix writes only pod-template annotations, so a
+// remedy on init containers becomes a refusal.
+func (s *session) remedy(r *resource.Resource, facts *mesh.PodFacts) mesh.Remedy {
+	if facts == nil {
+		return mesh.Remedy{}
+	}
+	rem := mesh.SidecarRemedy(r.Kind, facts, s.meshSettings())
+	if len(rem.RunAsProxy) > 0 {
+		var names []string
+		for _, n := range rem.RunAsProxy {
+			names = append(names, "'"+n.Name+"'")
+		}
+		return mesh.Remedy{Refuse: fmt.Sprintf("%s; %s; fix does not edit init containers in chart sources: run %s as UID %d (securityContext.runAsUser) by hand, or set istioVersion and kubernetesVersion in .meshready.yaml if the mesh allows native sidecars",
+			rem.Problem, rem.NoNative, strings.Join(names, ", "), mesh.ProxyUID)}
+	}
+	return rem
+}
+
+// withRemedy adds the remedy's annotations beside the injection entry an
+// edit inserts (same indentation and quoting).
+func withRemedy(edits []Edit, entry, msg string, rem mesh.Remedy, file string) ([]Edit, string, error) {
+	if len(rem.Annotations) == 0 {
+		return edits, msg, nil
+	}
+	for i, e := range edits {
+		at := strings.LastIndex(e.Ins, entry)
+		if at < 0 {
+			continue
+		}
+		lineStart := strings.LastIndex(e.Ins[:at], "\n") + 1
+		indent := e.Ins[lineStart:at]
+		if strings.TrimLeft(indent, " ") != "" {
+			continue
+		}
+		quote := `"`
+		if strings.Contains(entry, ": '") {
+			quote = "'"
+		}
+		var extra strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+			extra.WriteString("\n" + indent + k + ": " + quote + rem.Annotations[k] + quote)
+		}
+		end := at + len(entry)
+		edits[i].Ins = e.Ins[:end] + extra.String() + e.Ins[end:]
+		return edits, msg, nil
+	}
+	return nil, "", refuse("%s: cannot place %s beside %s; add it by hand", file, mesh.NativeSidecarKey, injectKey)
 }
 
 var (
@@ -104,7 +196,7 @@ var (
 )
 
 // injectEdits works out where the switch goes for one workload.
-func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f finding.Finding, where string) ([]Edit, string, error) {
+func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f finding.Finding, where string, rem mesh.Remedy) ([]Edit, string, error) {
 	// The model decides whether the switch may go on (mesh.PlanInjection);
 	// an opt-out is an info finding and never gets here, and this fixer
 	// sets no value over one the author wrote (below).
@@ -115,6 +207,12 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		case mesh.SkipRejected:
 			return nil, "", refuse("Istio's injector rejects its annotation %s %q (%s), so the pod would never be created; fix the annotation first", skip.Key, skip.Value, skip.Detail)
 		}
+	}
+	if rem.Refuse != "" {
+		return nil, "", refuse("no sidecar added: %s", rem.Refuse)
+	}
+	if len(rem.Annotations) > 0 && where != "annotations" {
+		return nil, "", refuse("it needs %s; fix writes it beside an injection annotation only: use --inject-style annotation, or add both by hand", rem.Why)
 	}
 	if f.Value == "true" && where == "annotations" {
 		return nil, "", refuse("its pod template already has %s %q, which Istio's webhooks do not read to opt in: label the namespace istio-injection=enabled, or use --inject-style label", injectKey, f.Value)
@@ -157,12 +255,22 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	case err != nil:
 		return nil, "", err
 	case pt.helper != "":
-		return s.viaHelper(p, chain, file, pt.line, pt.helper, where)
+		edits, msg, err := s.viaHelper(p, chain, file, pt.line, pt.helper, where)
+		if err != nil {
+			return nil, "", err
+		}
+		return withRemedy(edits, injectEntry, msg, rem, file)
 	case pt.valueRef != "":
-		return s.viaValueRef(p, chain, file, pt.line, pt.valueRef, where)
+		edits, msg, err := s.viaValueRef(p, chain, file, pt.line, pt.valueRef, where)
+		if err != nil {
+			return nil, "", err
+		}
+		return withRemedy(edits, injectEntry, msg, rem, file)
 	}
-	edits := []Edit{pt.edit}
-	msg := fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off))
+	edits, msg, err := withRemedy([]Edit{pt.edit}, pt.entry, fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off)), rem, file)
+	if err != nil {
+		return nil, "", err
+	}
 	ve, vmsg, err := s.sidecarValue(owner)
 	if err != nil {
 		return nil, "", err

@@ -58,7 +58,10 @@ func TestOOMCharts(t *testing.T) {
 				o.Settings.IstioFlavor = mesh.FlavorIstio
 				o.Settings.NamespaceLabels = c.nsLabels
 			}
-			o.Config = &config.Config{NamespaceLabels: o.Settings.NamespaceLabels, IstioFlavor: o.Settings.IstioFlavor}
+			// A cluster where native sidecars work: OOM's Jobs and readiness
+			// init containers get sidecar.istio.io/nativeSidecar (mesh.SidecarRemedy).
+			o.Settings.KubernetesVersion = "1.30"
+			o.Config = &config.Config{NamespaceLabels: o.Settings.NamespaceLabels, IstioFlavor: o.Settings.IstioFlavor, KubernetesVersion: "1.30"}
 			res, err := Run(context.Background(), []string{root}, o)
 			if err != nil {
 				t.Fatal(err)

@@ -96,6 +96,9 @@ type IstioSpec struct {
 	// Version is the target Istio release ("1.24"); empty is the newest
 	// release internal/mesh covers.
 	Version string `yaml:"version"`
+	// KubernetesVersion is the cluster's Kubernetes release ("1.30"); empty
+	// is unknown, and native sidecars are then not assumed.
+	KubernetesVersion string `yaml:"kubernetesVersion"`
 }
 
 // GeneratedSpec says where kpt and kustomize write generated resources.
@@ -459,6 +462,9 @@ func (s *Spec) Validate() []ConfigError {
 	enum("spec.istio.apiVersion", s.Istio.APIVersion, "v1", "v1beta1")
 	if _, err := mesh.ParseVersion(s.Istio.Version); err != nil {
 		errs = append(errs, ConfigError{Field: "spec.istio.version", Message: err.Error()})
+	}
+	if _, err := mesh.ParseKubernetesVersion(s.Istio.KubernetesVersion); err != nil {
+		errs = append(errs, ConfigError{Field: "spec.istio.kubernetesVersion", Message: err.Error()})
 	}
 	if p := s.Generated.Path; p == "" || pathpkg.IsAbs(p) || strings.HasPrefix(pathpkg.Clean(p), "..") || strings.Contains(p, "\\") {
 		errs = append(errs, ConfigError{Field: "spec.generated.path", Message: fmt.Sprintf("%q must be a relative path inside the package", p)})

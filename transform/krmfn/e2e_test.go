@@ -175,6 +175,9 @@ spec:
   authorizationPolicy:
     enabled: true
     serviceAccounts: [istio-system/istio-ingressgateway-service-account]
+  istio:
+    # OOM's Jobs and readiness init containers need native sidecars.
+    kubernetesVersion: "1.30"
 `
 
 // TestE2EKustomizeOOM runs the function as a kustomize exec transformer
@@ -243,7 +246,7 @@ func TestE2EKptOOM(t *testing.T) {
 	write(t, filepath.Join(pkg, "so.yaml"), string(so))
 	eval := func() string {
 		_, stderr, code := runCmd(t, dir, nil, kpt, "fn", "eval", "pkg", "--exec", "./meshready fn", "--",
-			"peerAuthentication.mode=STRICT", "generated.path=istio.yaml")
+			"peerAuthentication.mode=STRICT", "generated.path=istio.yaml", "istio.kubernetesVersion=1.30")
 		if code != 0 {
 			t.Fatalf("kpt fn eval: exit %d\n%s", code, stderr)
 		}

@@ -2,6 +2,8 @@ package krmfn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -35,6 +37,9 @@ func (r *run) inject() {
 	if r.spec.Injection.Style == "annotation" {
 		opts.Where = "annotations"
 	}
+	// What the classic sidecar would break is read before injection
+	// (mesh.SidecarRemedy).
+	before := r.model()
 	for _, it := range r.items {
 		if it.template == nil {
 			continue
@@ -53,6 +58,9 @@ func (r *run) inject() {
 			r.result(it, framework.Info, joinPath(tp, "metadata."+skip.Where+`["`+skip.Key+`"]`),
 				"left the explicit opt-out "+skip.Key+`: "`+skip.Value+`" as it is (set injection.force to override)`)
 		}
+		if skip == nil && !r.remedy(it, before.Pods[it.index]) {
+			continue
+		}
 		for _, op := range ops {
 			r.apply(nil, op)
 		}
@@ -68,4 +76,42 @@ func (r *run) inject() {
 			}
 		}
 	}
+}
+
+// remedy applies what the pod needs so that the sidecar does not break it
+// (mesh.SidecarRemedy): the native-sidecar annotation, or the proxy's UID on
+// the init containers that need the network. It reports false, with a
+// warning, when the pod must not be injected.
+func (r *run) remedy(it *item, facts *mesh.PodFacts) bool {
+	if facts == nil {
+		return true
+	}
+	tp := templatePath(it.kind)
+	rem := mesh.SidecarRemedy(it.kind, facts, r.settings())
+	switch {
+	case rem.Refuse != "":
+		r.result(it, framework.Warning, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), "no sidecar added: "+rem.Refuse)
+		return false
+	case len(rem.Annotations) > 0:
+		ann := ensureMap(ensureMap(it.template, "metadata"), "annotations")
+		for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+			setString(ann, k, rem.Annotations[k])
+		}
+		r.result(it, framework.Info, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), rem.Why)
+	case len(rem.RunAsProxy) > 0:
+		inits := seq(it.podSpec(), "initContainers")
+		for _, n := range rem.RunAsProxy {
+			if n.Index < len(inits) {
+				setInt(ensureMap(inits[n.Index], "securityContext"), "runAsUser", mesh.ProxyUID)
+			}
+		}
+		r.result(it, framework.Info, joinPath(tp, fmt.Sprintf("spec.initContainers[%d].securityContext.runAsUser", rem.RunAsProxy[0].Index)), rem.Why)
+	}
+	return true
+}
+
+// settings are the mesh the function's output is for.
+func (r *run) settings() mesh.Settings {
+	k, _ := mesh.ParseKubernetesVersion(r.spec.Istio.KubernetesVersion)
+	return mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain, KubernetesMinor: k}
 }

@@ -125,6 +125,21 @@ func setString(n *yaml.Node, key, value string) {
 	n.Content = append(n.Content, newScalar(key), newString(value))
 }
 
+// setInt sets key to an integer scalar.
+func setInt(n *yaml.Node, key string, value int) {
+	n = deref(n)
+	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(value)}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			old := n.Content[i+1]
+			v.HeadComment, v.LineComment, v.FootComment = old.HeadComment, old.LineComment, old.FootComment
+			*old = *v
+			return
+		}
+	}
+	n.Content = append(n.Content, newScalar(key), v)
+}
+
 // newScalar is a plain scalar (a key, or a value that reads as itself).
 func newScalar(v string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}

@@ -101,7 +101,7 @@ func (r *run) model() *mesh.Model {
 	for i, it := range r.items {
 		objs[i] = it.object()
 	}
-	return mesh.Analyze(objs, mesh.Settings{Profile: mesh.Profile{Version: r.version}, Namespace: r.spec.Namespace, ClusterDomain: r.spec.ClusterDomain})
+	return mesh.Analyze(objs, r.settings())
 }
 
 // object is the item decoded into plain values, as the model reads it.

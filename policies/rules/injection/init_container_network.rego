@@ -21,58 +21,17 @@ package meshready.rules.init_container_network
 
 import data.meshready.lib
 
+# Which init containers need the network, and which bypass the proxy (runAsUser 1337, outbound
+# exclusions), is the model's test (internal/mesh remedy.go), the one fix and fn apply.
 findings contains f if {
 	some i, pod in lib.pods
 	pod.injected
-	r := pod.resource
 	not pod.native_sidecars
-	not _outbound_excluded(pod.annotations)
-	some x in lib.containers(r)
-	x.init
-	not _runs_as_proxy(x.container)
-	reasons := _reasons(r, x)
-	count(reasons) > 0
+	some x in pod.init_network
 	f := {
 		"resource": i,
-		"field": x.path,
+		"field": sprintf("%sspec.initContainers[%d]", [pod.prefix, x.index]),
 		"value": x.name,
-		"message": sprintf("%s: init container '%s' needs the network before the istio-proxy sidecar starts (%s)", [lib.describe(r), x.name, concat("; ", sort(reasons))]),
+		"message": sprintf("%s: init container '%s' needs the network before the istio-proxy sidecar starts (%s)", [lib.describe(pod.resource), x.name, concat("; ", x.reasons)]),
 	}
-}
-
-# annotations are the pod template's (lib.template_annotations).
-_outbound_excluded(annotations) if {
-	some key in ["traffic.sidecar.istio.io/excludeOutboundIPRanges", "traffic.sidecar.istio.io/excludeOutboundPorts"]
-	lib.str(object.get(annotations, key, "")) != ""
-}
-
-# The proxy's own UID is not redirected by istio-init.
-_runs_as_proxy(c) if object.get(c, ["securityContext", "runAsUser"], null) == 1337
-
-_reasons(r, x) := ({s | some s in _readiness(x.container)} | {s | some s in _network_tools(x.container)}) | {s | some s in _service_urls(r, x)}
-
-_readiness(c) := {sprintf("OOM readiness check: %s", [concat(", ", sort(signs))])} if {
-	signs := _readiness_signs(c)
-	count(signs) > 0
-} else := set()
-
-_readiness_signs(c) := {why |
-	some field in ["image", "name"]
-	contains(lower(lib.str(object.get(c, field, ""))), "readiness")
-	why := sprintf("%s %s", [field, lib.str(c[field])])
-} | {why |
-	some marker in ["ready.py", "--container-name", "--job-name"]
-	contains(lib.command_text(c), marker)
-	why := sprintf("runs %s", [marker])
-}
-
-_network_tools(c) := {sprintf("calls %s", [m[1]]) |
-	some m in regex.find_all_string_submatch_n(`(?:^|[^\w.-])(curl|wget|nc)(?:[^\w.-]|$)`, lib.command_text(c), -1)
-}
-
-_service_urls(r, x) := {sprintf("env %s=%s", [e.name, e.value]) |
-	some e in lib.env_vars(r)
-	e.init
-	e.container == x.name
-	regex.match(`(?i)(\b(https?|grpcs?|tcp|wss?|jdbc:[a-z0-9]+|mysql|postgres(ql)?|mongodb(\+srv)?|redis|amqps?|kafka)://|\.svc(\.cluster\.local)?\b)`, e.value)
 }

@@ -16,8 +16,8 @@
 #     default when every node runs Kubernetes >= 1.33 (tell meshready with kubernetesVersion in
 #     .meshready.yaml). Or end the
 #     job's command with `curl -fsS -X POST http://localhost:15020/quitquitquit` (or
-#     `pilot-agent request POST quitquitquit`), or set proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS "true"
-#     in the proxy.istio.io/config annotation.
+#     `pilot-agent request POST quitquitquit`). proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS does not
+#     help: pilot-agent reads it only while the pod is being deleted (pkg/envoy/agent.go @1.27.0).
 package meshready.rules.job_sidecar_termination
 
 import data.meshready.lib
@@ -28,11 +28,11 @@ findings contains f if {
 	r.kind in lib.job_kinds
 	pod.injected
 	not pod.native_sidecars
-	not lib.sidecar_quit_configured(r)
+	not pod.quits_sidecar
 	f := {
 		"resource": i,
 		"field": lib.metadata_path(pod.prefix, "annotations", lib.native_sidecar_key),
 		"value": "",
-		"message": sprintf("%s is injected with a classic istio-proxy sidecar that never exits: its pods never complete (no native sidecar, no quitquitquit call, no EXIT_ON_ZERO_ACTIVE_CONNECTIONS)", [lib.describe(r)]),
+		"message": sprintf("%s is injected with a classic istio-proxy sidecar that never exits: its pods never complete (no native sidecar, no quitquitquit call)", [lib.describe(r)]),
 	}
 }
