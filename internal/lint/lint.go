@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
@@ -63,7 +64,7 @@ type Linter struct {
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
 	// sources caches the chart files findings are mapped to, for the whole run.
-	sources *sourcemap.Cache
+	sources *chartsource.Cache
 }
 
 // Timings reports the time spent rendering, evaluating and mapping findings
@@ -93,7 +94,7 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
-	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: sourcemap.NewCache()}
+	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: chartsource.NewCache()}
 }
 
 func chartName(dir string) string { return filepath.Base(dir) }

@@ -1,0 +1,79 @@
+package chartsource
+
+import (
+	"os"
+	"strings"
+	"sync"
+)
+
+// MaxSourceBytes bounds the source files a run reads.
+const MaxSourceBytes = 8 << 20
+
+// Cache holds the source files a run reads, shared by every chart (a
+// tree's charts share most of their sources: common's templates and
+// values, read and parsed once) and by the report quoting them. Safe for
+// concurrent use. Paths are absolute.
+type Cache struct {
+	text sync.Map // path -> []string
+	tmpl sync.Map // path -> []Line
+	vals sync.Map // path -> *Values
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{} }
+
+// read returns a file's content; false when it cannot be read or is
+// larger than MaxSourceBytes.
+func read(p string) (string, bool) {
+	st, err := os.Stat(p)
+	if err != nil || st.Size() > MaxSourceBytes {
+		return "", false
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}
+
+// Lines returns a file's lines (without their CR LF or LF), read once; nil
+// when the file cannot be read or is larger than MaxSourceBytes.
+func (c *Cache) Lines(p string) []string {
+	if l, ok := c.text.Load(p); ok {
+		return l.([]string)
+	}
+	var l []string
+	if s, ok := read(p); ok {
+		l = strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	}
+	v, _ := c.text.LoadOrStore(p, l)
+	return v.([]string)
+}
+
+// Template returns a template's lines (ParseTemplate), read once; nil
+// when the file cannot be read.
+func (c *Cache) Template(p string) []Line {
+	if l, ok := c.tmpl.Load(p); ok {
+		return l.([]Line)
+	}
+	var l []Line
+	if s, ok := read(p); ok {
+		l = ParseTemplate(s)
+	}
+	v, _ := c.tmpl.LoadOrStore(p, l)
+	return v.([]Line)
+}
+
+// Values returns a values file, read and parsed once; nil when it cannot
+// be read or is not a values document.
+func (c *Cache) Values(p string) *Values {
+	if v, ok := c.vals.Load(p); ok {
+		return v.(*Values)
+	}
+	var vf *Values
+	if s, ok := read(p); ok {
+		vf, _ = ParseValues(p, []byte(s))
+	}
+	v, _ := c.vals.LoadOrStore(p, vf)
+	return v.(*Values)
+}
