@@ -153,7 +153,7 @@ func (s *session) markValues(pr *probe, c *chart.Chart, dir string, docs map[str
 		}
 		docs[file] = d
 	}
-	if d == nil || d.root == nil {
+	if d == nil || d.Root == nil {
 		return
 	}
 	candidate := func(v string) bool {
@@ -168,7 +168,7 @@ func (s *session) markValues(pr *probe, c *chart.Chart, dir string, docs map[str
 		return false
 	}
 	mark := func(path []any, text string) (string, bool) {
-		n := d.find(path)
+		n := d.Find(path)
 		if n == nil || n.Kind != yaml.ScalarNode {
 			return "", false
 		}
