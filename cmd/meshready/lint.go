@@ -462,7 +462,7 @@ func runGate(cmd *cobra.Command, f *lintFlags, g *gateFlags, args []string) erro
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir,
+	opts := report.Options{FailOn: cfg.FailOn, ToolVersion: version, WorkDir: l.Opts.WorkDir, Sources: l.Sources(),
 		RepoRoot: repoRoot, GerritLabel: g.gerritLabel}
 	if g.changedOnly() {
 		change, err := g.change(ctx, repoRoot, cmd.InOrStdin())

@@ -81,7 +81,7 @@ func runReport(cmd *cobra.Command, f *reportFlags, args []string) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: version, WorkDir: run.linter.Opts.WorkDir,
+	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: version, WorkDir: run.linter.Opts.WorkDir, Sources: run.linter.Sources(),
 		Charts: gate.SortedNames(run.targets)}
 	failing := rep
 	if run.base != nil {

@@ -44,7 +44,10 @@ func (c *Cache) Lines(p string) []string {
 	}
 	var l []string
 	if s, ok := read(p); ok {
-		l = strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+		l = strings.Split(s, "\n")
+		for i := range l {
+			l[i] = strings.TrimSuffix(l[i], "\r")
+		}
 	}
 	v, _ := c.text.LoadOrStore(p, l)
 	return v.([]string)

@@ -435,3 +435,7 @@ type Validator struct{ Linter *Linter }
 func (v Validator) Validate(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
 	return v.Linter.Evaluate(ctx, "", &render.Result{Resources: rs})
 }
+
+// Sources is the run's source file cache: the files findings were mapped
+// to, for the report to quote without reading them again.
+func (l *Linter) Sources() *chartsource.Cache { return l.sources }

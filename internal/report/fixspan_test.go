@@ -16,7 +16,7 @@ func TestFixLocator(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "v.yaml"), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := newFixLocator(newPathMapper(Options{WorkDir: dir}))
+	l := newFixLocator(newPathMapper(Options{WorkDir: dir}), nil)
 	tests := []struct {
 		name string
 		f    finding.Finding

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/finding"
 )
 
@@ -50,6 +51,9 @@ type Options struct {
 	BaselineSummary *BaselineSummary
 	// ToolVersion is meshready's version, for SARIF and JUnit.
 	ToolVersion string
+	// Sources is the run's source file cache (lint's): fixes and snippets
+	// quote the files through it. Nil: the report reads them itself.
+	Sources *chartsource.Cache
 	// Charts names every chart linted. A Report only names charts with
 	// findings or errors; JUnit needs the clean ones too, to give each a
 	// passing test. Nil: only the charts the report names.
