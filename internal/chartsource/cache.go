@@ -1,9 +1,13 @@
 package chartsource
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/meshready/meshready/internal/safeio"
 )
 
 // MaxSourceBytes bounds the source files a run reads.
@@ -22,18 +26,23 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{} }
 
-// read returns a file's content; false when it cannot be read or is
-// larger than MaxSourceBytes.
-func read(p string) (string, bool) {
-	st, err := os.Stat(p)
-	if err != nil || st.Size() > MaxSourceBytes {
-		return "", false
-	}
-	b, err := os.ReadFile(p)
+// ReadFile reads a chart source file under the input policy
+// (internal/safeio): a regular file, read without blocking, of at most
+// MaxSourceBytes. An error names the file; a missing file's is
+// fs.ErrNotExist (the fixer tells it from a refused one).
+func ReadFile(p string) ([]byte, error) {
+	b, err := safeio.Input{Max: MaxSourceBytes}.ReadFile(p)
 	if err != nil {
-		return "", false
+		if _, serr := os.Lstat(p); errors.Is(serr, fs.ErrNotExist) {
+			return nil, serr
+		}
 	}
-	return string(b), true
+	return b, err
+}
+
+func read(p string) (string, bool) {
+	b, err := ReadFile(p)
+	return string(b), err == nil
 }
 
 // Lines returns a file's lines (without their CR LF or LF), read once; nil

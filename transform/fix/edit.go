@@ -2,11 +2,12 @@ package fix
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // Edit is one byte-level change to a source file: Del bytes at Off are
@@ -102,7 +103,7 @@ func newFiles() *files {
 }
 
 // MaxFileBytes bounds a source file the fixer reads.
-const MaxFileBytes = 8 << 20
+const MaxFileBytes = chartsource.MaxSourceBytes
 
 // read returns the current content of an absolute path.
 func (f *files) read(p string) ([]byte, error) {
@@ -118,14 +119,7 @@ func (f *files) readOrigLocked(p string) ([]byte, error) {
 	if b, ok := f.orig[p]; ok {
 		return b, nil
 	}
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxFileBytes)
-	}
-	b, err := os.ReadFile(p)
+	b, err := chartsource.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
