@@ -1,9 +1,6 @@
 package fix
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,32 +69,22 @@ func TestMarkAt(t *testing.T) {
 // template comments, which do not render.
 func TestMarkAtOOM(t *testing.T) {
 	marked := 0
+	var roots []string
 	for _, tree := range []string{"casablanca", "jakarta", "master"} {
-		root := testutil.OOMTree(t, tree)
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.Contains(p, "/templates/") {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			for i, l := range chartsource.ParseTemplate(string(b)) {
-				at, ok := markAt(l)
-				rat, rok := regexMarkAt(l.Text)
-				if ok {
-					marked++
-				}
-				if (ok != rok || at != rat) && l.Kind != chartsource.Comment {
-					t.Errorf("%s:%d %q: markAt %d %v, the regular expression %d %v", p, i+1, l.Text, at, ok, rat, rok)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		roots = append(roots, testutil.OOMTree(t, tree))
 	}
+	testutil.Templates(t, roots, func(p, text string) {
+		for i, l := range chartsource.ParseTemplate(text) {
+			at, ok := markAt(l)
+			rat, rok := regexMarkAt(l.Text)
+			if ok {
+				marked++
+			}
+			if (ok != rok || at != rat) && l.Kind != chartsource.Comment {
+				t.Errorf("%s:%d %q: markAt %d %v, the regular expression %d %v", p, i+1, l.Text, at, ok, rat, rok)
+			}
+		}
+	})
 	if marked < 1000 {
 		t.Errorf("only %d template lines marked; the OOM trees hold far more", marked)
 	}
