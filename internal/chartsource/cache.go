@@ -18,6 +18,7 @@ const MaxSourceBytes = 8 << 20
 // values, read and parsed once) and by the report quoting them. Safe for
 // concurrent use. Paths are absolute.
 type Cache struct {
+	raw  sync.Map // path -> raw
 	text sync.Map // path -> []string
 	tmpl sync.Map // path -> []Line
 	vals sync.Map // path -> *Values
@@ -40,8 +41,24 @@ func ReadFile(p string) ([]byte, error) {
 	return b, err
 }
 
-func read(p string) (string, bool) {
+// raw is a file's content as read, or why it could not be.
+type raw struct {
+	b   []byte
+	err error
+}
+
+// Read returns a file's content (ReadFile), read once.
+func (c *Cache) Read(p string) ([]byte, error) {
+	if r, ok := c.raw.Load(p); ok {
+		return r.(raw).b, r.(raw).err
+	}
 	b, err := ReadFile(p)
+	r, _ := c.raw.LoadOrStore(p, raw{b, err})
+	return r.(raw).b, r.(raw).err
+}
+
+func (c *Cache) read(p string) (string, bool) {
+	b, err := c.Read(p)
 	return string(b), err == nil
 }
 
@@ -52,7 +69,7 @@ func (c *Cache) Lines(p string) []string {
 		return l.([]string)
 	}
 	var l []string
-	if s, ok := read(p); ok {
+	if s, ok := c.read(p); ok {
 		l = strings.Split(s, "\n")
 		for i := range l {
 			l[i] = strings.TrimSuffix(l[i], "\r")
@@ -69,7 +86,7 @@ func (c *Cache) Template(p string) []Line {
 		return l.([]Line)
 	}
 	var l []Line
-	if s, ok := read(p); ok {
+	if s, ok := c.read(p); ok {
 		l = ParseTemplate(s)
 	}
 	v, _ := c.tmpl.LoadOrStore(p, l)
@@ -83,7 +100,7 @@ func (c *Cache) Values(p string) *Values {
 		return v.(*Values)
 	}
 	var vf *Values
-	if s, ok := read(p); ok {
+	if s, ok := c.read(p); ok {
 		vf, _ = ParseValues(p, []byte(s))
 	}
 	v, _ := c.vals.LoadOrStore(p, vf)

@@ -28,8 +28,11 @@ func TestCache(t *testing.T) {
 	if err := os.WriteFile(p, []byte("b: 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if c.Values(p) != v || c.Lines(p)[0] != "a: 1" {
+	if b, err := c.Read(p); c.Values(p) != v || c.Lines(p)[0] != "a: 1" || err != nil || string(b) != "a: 1\r\nb: 2\n" {
 		t.Error("a file is read more than once per cache")
+	}
+	if _, err := c.Read(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
 	}
 	if c.Lines(filepath.Join(dir, "missing")) != nil || c.Template(filepath.Join(dir, "missing")) != nil || c.Values(filepath.Join(dir, "missing")) != nil {
 		t.Error("a missing file reads as something")

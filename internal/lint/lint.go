@@ -49,6 +49,9 @@ type Options struct {
 	// PlainRender renders exactly as `helm template` does, without lint
 	// mode's shortcuts (for the test that proves they change no finding).
 	PlainRender bool
+	// Sources is the run's source file cache, shared with whoever else
+	// reads the chart sources in the run (the fixer); nil: one of its own.
+	Sources *chartsource.Cache
 }
 
 // Linter runs the pipeline with one compiled engine.
@@ -94,7 +97,11 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
-	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: chartsource.NewCache()}
+	src := o.Sources
+	if src == nil {
+		src = chartsource.NewCache()
+	}
+	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: src}
 }
 
 func chartName(dir string) string { return filepath.Base(dir) }

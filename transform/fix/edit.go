@@ -96,10 +96,12 @@ type files struct {
 	mu      sync.Mutex
 	orig    map[string][]byte
 	overlay map[string][]byte
+	// src reads the originals: the run's cache, shared with the linter.
+	src *chartsource.Cache
 }
 
-func newFiles() *files {
-	return &files{orig: map[string][]byte{}, overlay: map[string][]byte{}}
+func newFiles(src *chartsource.Cache) *files {
+	return &files{orig: map[string][]byte{}, overlay: map[string][]byte{}, src: src}
 }
 
 // MaxFileBytes bounds a source file the fixer reads.
@@ -119,7 +121,7 @@ func (f *files) readOrigLocked(p string) ([]byte, error) {
 	if b, ok := f.orig[p]; ok {
 		return b, nil
 	}
-	b, err := chartsource.ReadFile(p)
+	b, err := f.src.Read(p)
 	if err != nil {
 		return nil, err
 	}
