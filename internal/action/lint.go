@@ -48,7 +48,7 @@ func (a *Lint) Run(ctx context.Context, s IO, args []string) error {
 		return failed(err)
 	}
 	repoRoot := run.root
-	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: run.linter.Opts.WorkDir, Source: run.linter.SourceLines,
+	opts := report.Options{FailOn: run.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: run.linter.Opts.WorkDir, Sources: run.linter.Sources(),
 		RepoRoot: repoRoot, GerritLabel: a.GerritLabel}
 	targets := run.targets
 	if a.ChangedOnly() {

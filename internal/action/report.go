@@ -52,7 +52,7 @@ func (a *Report) Run(ctx context.Context, s IO, args []string) error {
 	if err != nil {
 		return failed(err)
 	}
-	opts := report.Options{FailOn: r.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: r.linter.Opts.WorkDir, Source: r.linter.SourceLines,
+	opts := report.Options{FailOn: r.cfg.FailOn, ToolVersion: a.ToolVersion, WorkDir: r.linter.Opts.WorkDir, Sources: r.linter.Sources(),
 		Charts: gate.SortedNames(r.targets)}
 	failing := rep
 	if r.base != nil {

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/config"
 	"github.com/meshready/meshready/internal/finding"
@@ -48,6 +49,9 @@ type Options struct {
 	// PlainRender renders exactly as `helm template` does, without lint
 	// mode's shortcuts (for the test that proves they change no finding).
 	PlainRender bool
+	// Sources is the run's source file cache, shared with whoever else
+	// reads the chart sources in the run (the fixer); nil: one of its own.
+	Sources *chartsource.Cache
 }
 
 // Linter runs the pipeline with one compiled engine.
@@ -63,7 +67,7 @@ type Linter struct {
 	// Time spent per phase, summed over charts (nanoseconds).
 	renderNanos, evalNanos, mapNanos atomic.Int64
 	// sources caches the chart files findings are mapped to, for the whole run.
-	sources *sourcemap.Cache
+	sources *chartsource.Cache
 	// trees: the client URLs of each chart tree, read once per run, so
 	// that port evidence is the whole tree's, as in fix.
 	trees mesh.TreeURLs
@@ -96,16 +100,16 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
-	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: sourcemap.NewCache()}
+	src := o.Sources
+	if src == nil {
+		src = chartsource.NewCache()
+	}
+	return &Linter{engine: e, Opts: o, helm: render.NewHelm(ro), sources: src}
 }
 
 // Renderer is the run's renderer: the gate resolves dependency graphs
 // through it, so each chart is read once per run.
 func (l *Linter) Renderer() *render.Helm { return l.helm }
-
-// SourceLines are a chart file's lines from the run's file cache (nil
-// when unreadable): the report quotes what the source mapping read.
-func (l *Linter) SourceLines(abs string) []string { return l.sources.Lines(abs) }
 
 func chartName(dir string) string { return filepath.Base(dir) }
 
@@ -462,3 +466,7 @@ type Validator struct{ Linter *Linter }
 func (v Validator) Validate(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
 	return v.Linter.Evaluate(ctx, "", &render.Result{Resources: rs})
 }
+
+// Sources is the run's source file cache: the files findings were mapped
+// to, for the report to quote without reading them again.
+func (l *Linter) Sources() *chartsource.Cache { return l.sources }

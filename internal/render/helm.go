@@ -18,6 +18,7 @@ import (
 	"helm.sh/helm/v3/pkg/getter"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/resource"
 )
@@ -161,14 +162,11 @@ var templatePath = regexp.MustCompile(`([A-Za-z0-9_.\-]+(?:/charts/[A-Za-z0-9_.\
 // "charts/<name>" steps down the dependency graph; "" when it names none.
 func templateFile(g *charttree.Node, err error) string {
 	m := templatePath.FindString(err.Error())
-	if m == "" || g == nil {
+	if m == "" {
 		return ""
 	}
-	chain, rel := g.Owner(m)
-	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
-		return ""
-	}
-	return filepath.Join(chain[len(chain)-1].Dir, filepath.FromSlash(rel))
+	_, file, _ := chartsource.SourceFile(g, m)
+	return file
 }
 
 // Load assembles the chart at target with its dependencies.

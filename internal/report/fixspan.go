@@ -1,11 +1,10 @@
 package report
 
 import (
-	"bytes"
-	"os"
 	"strings"
 	"unicode/utf16"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/finding"
 )
 
@@ -20,14 +19,20 @@ type fixSpan struct {
 	exact bool // false: the whole line (the file could not be read)
 }
 
-// fixLocator finds Fix.Old on its line, reading each file once per report.
+// fixLocator finds Fix.Old on its line, reading each file through the
+// run's source cache (Options.Sources: the files lint mapped findings to
+// are not read again).
 type fixLocator struct {
 	paths pathMapper
-	files map[string][]string // absolute path -> lines; nil entry: unreadable
+	src   *chartsource.Cache
 }
 
-func newFixLocator(p pathMapper) *fixLocator {
-	return &fixLocator{paths: p, files: map[string][]string{}}
+// newFixLocator reads through src (nil: a cache of its own).
+func newFixLocator(p pathMapper, src *chartsource.Cache) *fixLocator {
+	if src == nil {
+		src = chartsource.NewCache()
+	}
+	return &fixLocator{paths: p, src: src}
 }
 
 // locate returns where f's fix applies. ok is false when there is no fix, or
@@ -67,26 +72,8 @@ func (l *fixLocator) locate(f finding.Finding) (fixSpan, bool) {
 }
 
 func (l *fixLocator) lines(file string) ([]string, bool) {
-	abs := l.paths.Abs(file)
-	if lines, seen := l.files[abs]; seen {
-		return lines, lines != nil
-	}
-	if l.paths.source != nil { // the run's file cache
-		lines := l.paths.source(abs)
-		l.files[abs] = lines
-		return lines, lines != nil
-	}
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		l.files[abs] = nil
-		return nil, false
-	}
-	var lines []string
-	for _, ln := range bytes.Split(data, []byte("\n")) {
-		lines = append(lines, strings.TrimSuffix(string(ln), "\r"))
-	}
-	l.files[abs] = lines
-	return lines, true
+	lines := l.src.Lines(l.paths.Abs(file))
+	return lines, lines != nil
 }
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/finding"
 )
 
@@ -16,7 +17,7 @@ func TestFixLocator(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "v.yaml"), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := newFixLocator(newPathMapper(Options{WorkDir: dir}))
+	l := newFixLocator(newPathMapper(Options{WorkDir: dir}), nil)
 	tests := []struct {
 		name string
 		f    finding.Finding
@@ -58,46 +59,38 @@ func TestFixLocator(t *testing.T) {
 	}
 }
 
-// TestFixLocatorRunSource: with Options.Source the report quotes the run's
-// file cache and reads nothing from disk itself.
+// TestFixLocatorRunSource: with Options.Sources the report quotes the
+// run's file cache (what the lint read) and does not read the file again:
+// a file changed on disk after the lint is still quoted as the lint saw it.
 func TestFixLocatorRunSource(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "disk.yaml"), []byte("port: api\n"), 0o644); err != nil {
+	file := filepath.Join(dir, "values.yaml")
+	if err := os.WriteFile(file, []byte("name: web\nport: api\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	reads := map[string]int{}
-	cache := func(abs string) []string {
-		reads[abs]++
-		if filepath.Base(abs) == "cached.yaml" {
-			return []string{"name: web", "port: api"}
-		}
-		return nil
+	cache := chartsource.NewCache()
+	if cache.Lines(file) == nil { // the lint reads it
+		t.Fatal("the cache cannot read the file")
+	}
+	if err := os.WriteFile(file, []byte("port: api\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	fix := &finding.Fix{Old: "api", New: "http-api"}
 	for _, c := range []struct {
-		name   string
-		source func(string) []string
-		file   string
-		want   fixSpan
+		name  string
+		cache *chartsource.Cache
+		line  int
+		want  fixSpan
 	}{
-		{"served by the cache, not on disk", cache, "cached.yaml", fixSpan{file: "cached.yaml", line: 2, start: 6, end: 9, exact: true}},
-		{"the cache cannot read it: whole line", cache, "disk.yaml", fixSpan{file: "disk.yaml", line: 2}},
-		{"no cache: read from disk", nil, "disk.yaml", fixSpan{file: "disk.yaml", line: 1, start: 6, end: 9, exact: true}},
+		{"served by the run's cache", cache, 2, fixSpan{file: "values.yaml", line: 2, start: 6, end: 9, exact: true}},
+		{"no cache: read from disk", nil, 1, fixSpan{file: "values.yaml", line: 1, start: 6, end: 9, exact: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l := newFixLocator(newPathMapper(Options{WorkDir: dir, Source: c.source}))
-			line := c.want.line
-			for range 2 {
-				got, ok := l.locate(finding.Finding{File: c.file, Line: line, Fix: fix})
-				if !ok || got != c.want {
-					t.Fatalf("locate = %+v, %v; want %+v", got, ok, c.want)
-				}
+			l := newFixLocator(newPathMapper(Options{WorkDir: dir}), c.cache)
+			got, ok := l.locate(finding.Finding{File: "values.yaml", Line: c.line, Fix: fix})
+			if !ok || got != c.want {
+				t.Fatalf("locate = %+v, %v; want %+v", got, ok, c.want)
 			}
 		})
-	}
-	for f, n := range reads {
-		if n != 1 {
-			t.Errorf("%s asked of the cache %d times in one report", f, n)
-		}
 	}
 }

@@ -65,7 +65,7 @@ type gerritReplacement struct {
 
 func (g gerritFormat) Format(w io.Writer, r *finding.Report) error {
 	paths := newPathMapper(g.opts)
-	fixes := newFixLocator(paths)
+	fixes := newFixLocator(paths, g.opts.Sources)
 	changed := normalizeFileSet(g.opts.ChangedFiles)
 	// A chart that could not be linted fails the run as it fails the
 	// command (exit 2): a +1 on a change that breaks rendering would be wrong.

@@ -370,7 +370,7 @@ func buildHTMLPage(o Options, r *finding.Report) (*htmlPage, error) {
 		c.Errors = append(c.Errors, e)
 	}
 
-	src := &snippetSource{loc: newFixLocator(newPathMapper(o)), budget: snippetBudget}
+	src := &snippetSource{loc: newFixLocator(newPathMapper(o), o.Sources), budget: snippetBudget}
 	view := func(f finding.Finding, status string) htmlFinding {
 		v := htmlFinding{
 			Finding: f, Sev: sevClass(f.Severity), Family: familyOf(f.Rule), RuleTitle: rules[f.Rule].Title,

@@ -153,7 +153,7 @@ func TestSnippets(t *testing.T) {
 	write("short.yaml", "a: 1\nb: 2\nc: 3\n")
 	write("long.yaml", long.String())
 
-	s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir})), budget: snippetBudget}
+	s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir}), nil), budget: snippetBudget}
 	tests := []struct {
 		name      string
 		file      string
@@ -193,7 +193,7 @@ func TestSnippets(t *testing.T) {
 	}
 
 	t.Run("budget", func(t *testing.T) {
-		s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir})), budget: 3 * 1200}
+		s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir}), nil), budget: 3 * 1200}
 		quoted := 0
 		for line := 3; line <= 28; line += 5 {
 			if sn, _ := s.snippet("long.yaml", line); sn != nil {
@@ -212,7 +212,7 @@ func TestFixView(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "v.yaml"), []byte("a: 1\n  portName: api # api\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir})), budget: snippetBudget}
+	s := &snippetSource{loc: newFixLocator(newPathMapper(Options{WorkDir: dir}), nil), budget: snippetBudget}
 	at := func(file string, line int, old, new string) finding.Finding {
 		return finding.Finding{File: file, Line: line, Fix: &finding.Fix{Old: old, New: new}}
 	}

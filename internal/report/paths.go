@@ -12,9 +12,8 @@ import (
 // review and code scanning systems key files by. sarif, gerrit and github
 // share it so they agree on every path.
 type pathMapper struct {
-	work   string // absolute working directory
-	root   string // absolute repository root; the working directory when unset
-	source func(abs string) []string
+	work string // absolute working directory
+	root string // absolute repository root; the working directory when unset
 }
 
 func newPathMapper(o Options) pathMapper {
@@ -23,7 +22,7 @@ func newPathMapper(o Options) pathMapper {
 	if o.RepoRoot != "" {
 		root = absDir(o.RepoRoot)
 	}
-	return pathMapper{work: work, root: root, source: o.Source}
+	return pathMapper{work: work, root: root}
 }
 
 // absDir makes a directory absolute and, where it exists, resolves symlinks

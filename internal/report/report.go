@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/finding"
 )
 
@@ -33,11 +34,6 @@ type Options struct {
 	RepoRoot string
 	// WorkDir is the directory finding paths are relative to (default: ".").
 	WorkDir string
-	// Source returns a file's lines by absolute path, nil when unreadable:
-	// the run's one file cache (lint.Linter.SourceLines), so the snippets
-	// and fix columns of html, sarif and gerrit quote the files the lint
-	// read without reading them again. Nil reads from disk.
-	Source func(abs string) []string
 	// ChangedFiles are the repository-relative files a change touches:
 	// gerrit puts inline comments only on these. Nil means every file.
 	ChangedFiles map[string]bool
@@ -56,6 +52,10 @@ type Options struct {
 	BaselineSummary *BaselineSummary
 	// ToolVersion is meshready's version, for SARIF and JUnit.
 	ToolVersion string
+	// Sources is the run's source file cache (lint.Linter.Sources), so the
+	// snippets and fix columns of html, sarif and gerrit quote the files the
+	// lint read without reading them again. Nil: the report reads them itself.
+	Sources *chartsource.Cache
 	// Charts names every chart linted. A Report only names charts with
 	// findings or errors; JUnit needs the clean ones too, to give each a
 	// passing test. Nil: only the charts the report names.

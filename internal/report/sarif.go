@@ -167,7 +167,7 @@ type sarifNotification struct {
 
 func (s sarifFormat) Format(w io.Writer, r *finding.Report) error {
 	paths := newPathMapper(s.opts)
-	fixes := newFixLocator(paths)
+	fixes := newFixLocator(paths, s.opts.Sources)
 
 	rules, index := sarifRules(r)
 	results := make([]sarifResult, 0, len(r.Findings))

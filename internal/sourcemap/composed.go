@@ -3,43 +3,35 @@ package sourcemap
 import (
 	"fmt"
 
-	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/resource"
 	yaml "go.yaml.in/yaml/v3"
 )
-
-// Part is one values.yaml scalar a rendered value was composed from.
-type Part struct {
-	File string
-	Line int
-	// Key is the scalar's key (e.g. port_protocol).
-	Key string
-}
 
 // maxGlue bounds the template text between the parts of a composed value
 // ("-" in printf "%s-%s", "s-" in printf "%ss-%s").
 const maxGlue = 3
 
-// composed finds the values.yaml mapping whose scalars, in order with a
-// little glue, make the rendered value: OOM's common chart names a Service
-// port printf "%s-%s" .port_protocol .name. The mapping must also agree
-// with the rendered object on the scalars they share (e.g. port: 8080), so
-// a chance concatenation is not taken. The parts come in the order they
-// appear in the value, so the prefix (the protocol, for a port name) leads.
-func (m *Mapper) composed(chain []*charttree.Node, r *resource.Resource, segs []resource.Segment, value string) (Location, bool) {
-	if len(segs) < 2 {
+// fromComposed finds the values.yaml mapping whose scalars, in order with
+// a little glue, make the rendered value: OOM's common chart names a
+// Service port printf "%s-%s" .port_protocol .name. The mapping must also
+// agree with the rendered object on the scalars they share (e.g. port:
+// 8080), so a chance concatenation is not taken. The parts come in the
+// order they appear in the value, so the prefix (the protocol, for a port
+// name) leads.
+func fromComposed(m *Mapper, q *query) (Location, bool) {
+	if q.value == "" || len(q.segs) < 2 {
 		return Location{}, false
 	}
-	v, ok := resource.Lookup(r.Object, resource.FormatPath(segs[:len(segs)-1]))
+	v, ok := resource.Lookup(q.r.Object, resource.FormatPath(q.segs[:len(q.segs)-1]))
 	obj, _ := v.(map[string]any)
 	if !ok || obj == nil {
 		return Location{}, false
 	}
 	var b best
 	var bestParts []Part
-	for _, ov := range m.chainValues(chain) {
-		for _, me := range ov.vf.maps {
-			parts, agree := composedFrom(me.node, obj, value)
+	for _, ov := range m.chainValues(q.chain) {
+		for _, me := range ov.vf.Maps() {
+			parts, agree := composedFrom(me.Node, obj, q.value)
 			if len(parts) < 2 || agree == 0 {
 				continue
 			}
@@ -49,11 +41,11 @@ func (m *Mapper) composed(chain []*charttree.Node, r *resource.Resource, segs []
 			}
 			if score > b.score {
 				for i := range parts {
-					parts[i].File = ov.vf.path
+					parts[i].File = ov.vf.Path
 				}
 				bestParts = parts
 			}
-			b.offer(Location{File: ov.vf.path, Line: parts[0].Line}, score)
+			b.offer(Location{File: ov.vf.Path, Line: parts[0].Line}, score)
 		}
 	}
 	if b.score == 0 {

@@ -1,8 +1,6 @@
 package sourcemap
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -62,27 +60,14 @@ func TestValuesRefsOOM(t *testing.T) {
 		roots = append(roots, testutil.OOMTree(t, tree))
 	}
 	lines := 0
-	for _, root := range roots {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.Contains(p, "/templates/") {
-				return err
+	testutil.Templates(t, roots, func(_, text string) {
+		for _, l := range strings.Split(text, "\n") {
+			if strings.Contains(l, ".Values.") {
+				lines++
+				sameRefs(t, l)
 			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			for _, l := range strings.Split(string(b), "\n") {
-				if strings.Contains(l, ".Values.") {
-					lines++
-					sameRefs(t, l)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
-	}
+	})
 	if lines < 10000 {
 		t.Errorf("only %d template lines reference values; the OOM trees hold far more", lines)
 	}

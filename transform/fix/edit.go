@@ -2,11 +2,12 @@ package fix
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // Edit is one byte-level change to a source file: Del bytes at Off are
@@ -95,14 +96,16 @@ type files struct {
 	mu      sync.Mutex
 	orig    map[string][]byte
 	overlay map[string][]byte
+	// src reads the originals: the run's cache, shared with the linter.
+	src *chartsource.Cache
 }
 
-func newFiles() *files {
-	return &files{orig: map[string][]byte{}, overlay: map[string][]byte{}}
+func newFiles(src *chartsource.Cache) *files {
+	return &files{orig: map[string][]byte{}, overlay: map[string][]byte{}, src: src}
 }
 
 // MaxFileBytes bounds a source file the fixer reads.
-const MaxFileBytes = 8 << 20
+const MaxFileBytes = chartsource.MaxSourceBytes
 
 // read returns the current content of an absolute path.
 func (f *files) read(p string) ([]byte, error) {
@@ -118,14 +121,7 @@ func (f *files) readOrigLocked(p string) ([]byte, error) {
 	if b, ok := f.orig[p]; ok {
 		return b, nil
 	}
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: %d bytes is larger than the %d byte limit", p, st.Size(), MaxFileBytes)
-	}
-	b, err := os.ReadFile(p)
+	b, err := f.src.Read(p)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,8 @@ import (
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/rules"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // Operations.
@@ -269,12 +271,15 @@ func newSession(o Options, roots []string) *session {
 	ro := o.Render
 	cfg := o.Config
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(filepath.Base(chartDir)) }
-	lo := lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: o.WorkDir}
+	// one source cache for the run: the linter maps findings and the
+	// fixer plans edits on the same reading of each file
+	src := chartsource.NewCache()
+	lo := lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: o.WorkDir, Sources: src}
 	return &session{
 		opts:   o,
 		helm:   render.NewHelm(ro),
 		linter: lint.New(o.Engine, lo),
-		fs:     newFiles(),
+		fs:     newFiles(src),
 		roots:  roots,
 		styles: map[string]*treeStyle{},
 	}

@@ -18,6 +18,8 @@ import (
 
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // The two fuzz targets drive the text cores of the injection fix
@@ -330,8 +332,8 @@ func FuzzTemplatePatch(f *testing.F) {
 			where = "labels"
 		}
 		text := string(data)
-		ls := parseLines(text)
-		for ri, reg := range regions(ls) {
+		ls := chartsource.ParseTemplate(text)
+		for ri, reg := range chartsource.Regions(ls) {
 			if ri == 8 {
 				break // enough documents; the rest behave the same
 			}
@@ -369,7 +371,7 @@ var hostileTemplates = []string{
 // holding the entry under the pod template's metadata.<where>, deeper than
 // `metadata:`, outside any template block the metadata is not in; a second
 // run on its output refuses.
-func checkPodPatch(t *testing.T, text string, ls []tline, ri int, reg [2]int, kind, where string) {
+func checkPodPatch(t *testing.T, text string, ls []chartsource.Line, ri int, reg [2]int, kind, where string) {
 	t.Helper()
 	what := kind + " " + where
 	pt, err := patchPodTemplate("templates/x.yaml", "x.yaml", text, ls, reg, kind, where, fuzzInjectValue)
@@ -382,8 +384,8 @@ func checkPodPatch(t *testing.T, text string, ls []tline, ri int, reg [2]int, ki
 		// line whose block holds it
 		action := pt.helper + pt.valueRef
 		ok := pt.edit == (Edit{}) && (pt.helper == "" || pt.valueRef == "") && pt.line >= 1 && pt.line <= len(ls)
-		if ok && !strings.Contains(ls[pt.line-1].text, action) {
-			ok = pt.valueRef != "" && ls[pt.line-1].key == where && strings.Contains(text[ls[pt.line-1].off:], action)
+		if ok && !strings.Contains(ls[pt.line-1].Text, action) {
+			ok = pt.valueRef != "" && ls[pt.line-1].Key == where && strings.Contains(text[ls[pt.line-1].Off:], action)
 		}
 		if !ok {
 			t.Fatalf("%s: a hand-over %+v that does not name its line", what, pt)
@@ -453,7 +455,7 @@ func checkPodPatch(t *testing.T, text string, ls []tline, ri int, reg [2]int, ki
 		if comments[i] {
 			continue
 		}
-		depth += len(openRE.FindAllString(lines[i], -1)) - len(endRE.FindAllString(lines[i], -1))
+		depth += len(chartsource.OpenRE.FindAllString(lines[i], -1)) - len(chartsource.EndRE.FindAllString(lines[i], -1))
 		if depth < 0 {
 			t.Fatalf("%s: the entry at line %d is outside the template block the metadata (line %d) is in\n%s", what, entryAt+1, meta.line+1, out)
 		}
@@ -462,9 +464,9 @@ func checkPodPatch(t *testing.T, text string, ls []tline, ri int, reg [2]int, ki
 		t.Fatalf("%s: the entry at line %d is inside a template block opened after the metadata (line %d)\n%s", what, entryAt+1, meta.line+1, out)
 	}
 	// a second run refuses: the entry is there
-	ls2 := parseLines(string(out))
-	regs2 := regions(ls2)
-	if len(regs2) != len(regions(ls)) {
+	ls2 := chartsource.ParseTemplate(string(out))
+	regs2 := chartsource.Regions(ls2)
+	if len(regs2) != len(chartsource.Regions(ls)) {
 		t.Fatalf("%s: the edit changed the documents of the template", what)
 	}
 	pt2, err := patchPodTemplate("templates/x.yaml", "x.yaml", string(out), ls2, regs2[ri], kind, where, fuzzInjectValue)
@@ -592,8 +594,8 @@ func TestPatchPropertiesOnOOM(t *testing.T) {
 				templates++
 				t.Run(rel, func(t *testing.T) {
 					text := string(b)
-					ls := parseLines(text)
-					for ri, reg := range regions(ls) {
+					ls := chartsource.ParseTemplate(text)
+					for ri, reg := range chartsource.Regions(ls) {
 						checkPodPatch(t, text, ls, ri, reg, k, "annotations")
 						checkPodPatch(t, text, ls, ri, reg, k, "labels")
 						// the guards against malformed text leave real charts alone

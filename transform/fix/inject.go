@@ -15,6 +15,8 @@ import (
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/resource"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 const (
@@ -225,7 +227,7 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 			return nil, "", refuse("the annotation %s \"true\" would not inject it: %s; label the namespace istio-injection=enabled, or use --inject-style label", injectKey, d.Reason)
 		}
 	}
-	chain, file, err := templateFile(p.before[vi].Graph, r)
+	chain, file, err := chartsource.TemplateFile(p.before[vi].Graph, r)
 	if err != nil {
 		return nil, "", refuse("%v", err)
 	}
@@ -238,8 +240,8 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		return nil, "", err
 	}
 	text := string(b)
-	ls := parseLines(text)
-	reg, ok := pickRegion(ls, r)
+	ls := chartsource.ParseTemplate(text)
+	reg, ok := chartsource.PickRegion(ls, r)
 	if !ok {
 		if m := includeRE.FindStringSubmatch(text); m != nil {
 			return nil, "", refuse("%s renders the whole object with helper %q, shared by other charts; add %s there by hand, or label the namespace istio-injection=enabled", s.display(file), m[1], injectKey)
@@ -390,8 +392,8 @@ func (s *session) defineBody(g *charttree.Node, name string) (string, string) {
 				}
 				rest := text[loc[1]:]
 				depth := 1
-				ends := endRE.FindAllStringIndex(rest, -1)
-				opens := openRE.FindAllStringIndex(rest, -1)
+				ends := chartsource.EndRE.FindAllStringIndex(rest, -1)
+				opens := chartsource.OpenRE.FindAllStringIndex(rest, -1)
 				oi := 0
 				for _, en := range ends {
 					for oi < len(opens) && opens[oi][0] < en[0] {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/resource"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // outside says that a file lies outside the inputs and which chart owns
@@ -24,7 +26,7 @@ func (s *session) outside(file string) string {
 // dependencyNote adds to a port refusal the chart that renders the
 // Service, when that chart's template lies outside the inputs.
 func (s *session) dependencyNote(p *chartPlan, vi int, svc *resource.Resource, err error) error {
-	_, file, terr := templateFile(p.before[vi].Graph, svc)
+	_, file, terr := chartsource.TemplateFile(p.before[vi].Graph, svc)
 	if terr != nil || within(file, s.roots) || strings.Contains(err.Error(), ", in chart ") {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/meshready/meshready/internal/resource"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // The text-transforming cores of the injection fix: text in, one edit (or
@@ -27,7 +29,7 @@ func insertSidecarValue(file, name string, content []byte, comment string) (*Edi
 	if err != nil {
 		return nil, refuse("%v", err)
 	}
-	if v, ok := d.topValue(sidecarValue); ok {
+	if v, ok := d.TopValue(sidecarValue); ok {
 		if v.Kind == yaml.ScalarNode && v.Value == "true" {
 			return nil, nil
 		}
@@ -81,9 +83,9 @@ type podPatch struct {
 
 // patchPodTemplate plans `sidecar.istio.io/inject: value` under the pod
 // template's metadata.<where> (annotations or labels) of a kind, in the
-// document reg of a template's text (ls = parseLines(text)), indented and
+// document reg of a template's text (ls = chartsource.ParseTemplate(text)), indented and
 // quoted as the file does.
-func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, where, value string) (podPatch, error) {
+func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int, kind, where, value string) (podPatch, error) {
 	if i := loneCR(text); i >= 0 {
 		return podPatch{}, refuse("%s:%d: %s", name, lineOf(text, i), loneCRMsg)
 	}
@@ -99,34 +101,34 @@ func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, whe
 		if parent >= 0 {
 			end = blockEnd(ls, parent, reg[1])
 		}
-		if j := notAMap(ls, from, end, ls[i].keyCol); j >= 0 {
-			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].text), injectKey)
+		if j := notAMap(ls, from, end, ls[i].KeyCol); j >= 0 {
+			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].Text), injectKey)
 		}
 		parent, from = i, i+1
 	}
 	m := parent
 	ml := ls[m]
-	if ml.rest != "" {
-		if strings.HasPrefix(ml.rest, "{{") {
-			return podPatch{line: m + 1, helper: ml.rest}, nil
+	if ml.Rest != "" {
+		if strings.HasPrefix(ml.Rest, "{{") {
+			return podPatch{line: m + 1, helper: ml.Rest}, nil
 		}
 		return podPatch{}, refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", name, m+1, injectKey)
 	}
 	end := blockEnd(ls, m, reg[1])
-	inside := ml.depth + ml.delta
+	inside := ml.Depth + ml.Delta
 	childCol, step := -1, 2
 	for j := m + 1; j < end; j++ {
-		if ls[j].kind == kKey {
-			childCol = ls[j].keyCol
+		if ls[j].Kind == chartsource.Key {
+			childCol = ls[j].KeyCol
 			break
 		}
 	}
 	if childCol < 0 {
-		childCol = ml.keyCol + 2
+		childCol = ml.KeyCol + 2
 	}
-	step = max(childCol-ml.keyCol, 1)
+	step = max(childCol-ml.KeyCol, 1)
 	if j := notAMap(ls, m+1, end, childCol); j >= 0 {
-		return podPatch{}, refuse("%s:%d: the pod metadata is not written as key: value lines (%s); add %s by hand", name, j+1, strings.TrimSpace(ls[j].text), injectKey)
+		return podPatch{}, refuse("%s:%d: the pod metadata is not written as key: value lines (%s); add %s by hand", name, j+1, strings.TrimSpace(ls[j].Text), injectKey)
 	}
 	// a helper that writes the metadata's content (unless the template
 	// writes the block we need itself: a helper's podAnnotations would then
@@ -134,19 +136,19 @@ func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, whe
 	a := childKey(ls, m, m+1, reg[1], where)
 	for j := m + 1; j < end && a < 0; j++ {
 		l := ls[j]
-		if l.kind != kAction || l.depth != inside || openRE.MatchString(l.text) {
+		if l.Kind != chartsource.Action || l.Depth != inside || chartsource.OpenRE.MatchString(l.Text) {
 			continue
 		}
-		mm := includeRE.FindStringSubmatch(l.text)
+		mm := includeRE.FindStringSubmatch(l.Text)
 		if mm == nil {
 			continue
 		}
-		col := l.indent
+		col := l.Indent
 		if mm[3] != "" {
 			fmt.Sscan(mm[3], &col)
 		}
 		if col == childCol {
-			return podPatch{line: j + 1, helper: strings.TrimSpace(l.text)}, nil
+			return podPatch{line: j + 1, helper: strings.TrimSpace(l.Text)}, nil
 		}
 	}
 	entry := injectKey + ": " + value
@@ -154,45 +156,45 @@ func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, whe
 	switch {
 	case a >= 0:
 		al := ls[a]
-		if al.depth != inside {
+		if al.Depth != inside {
 			return podPatch{}, refuse("%s:%d: the pod template's %s sit inside a template conditional; add %s by hand", name, a+1, where, injectKey)
 		}
-		if al.rest != "" {
-			if strings.HasPrefix(al.rest, "{{") {
-				return podPatch{line: a + 1, valueRef: al.rest}, nil
+		if al.Rest != "" {
+			if strings.HasPrefix(al.Rest, "{{") {
+				return podPatch{line: a + 1, valueRef: al.Rest}, nil
 			}
-			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.rest, injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.Rest, injectKey)
 		}
 		aEnd := blockEnd(ls, a, reg[1])
 		entryCol, tmplCol := -1, -1
 		var action string
 		for j := a + 1; j < aEnd; j++ {
 			if templated(ls[j]) && tmplCol < 0 {
-				tmplCol = ls[j].indent
+				tmplCol = ls[j].Indent
 			}
 			switch {
-			case ls[j].kind == kKey && ls[j].key == injectKey:
+			case ls[j].Kind == chartsource.Key && ls[j].Key == injectKey:
 				// written already, yet not rendered: under a condition or
 				// for another value; a second key would be a duplicate
 				return podPatch{}, refuse("%s:%d: the pod template's %s already write %s (under a template condition?); set it to \"true\" by hand", name, j+1, where, injectKey)
-			case ls[j].kind == kKey && entryCol < 0:
-				entryCol = ls[j].keyCol
-			case ls[j].kind == kAction && action == "" && !openRE.MatchString(ls[j].text) && !endRE.MatchString(ls[j].text):
-				action = strings.TrimSpace(ls[j].text)
+			case ls[j].Kind == chartsource.Key && entryCol < 0:
+				entryCol = ls[j].KeyCol
+			case ls[j].Kind == chartsource.Action && action == "" && !chartsource.OpenRE.MatchString(ls[j].Text) && !chartsource.EndRE.MatchString(ls[j].Text):
+				action = strings.TrimSpace(ls[j].Text)
 			}
 		}
 		if entryCol < 0 {
 			switch {
 			case action != "":
 				return podPatch{line: a + 1, valueRef: action}, nil
-			case tmplCol > al.keyCol:
+			case tmplCol > al.KeyCol:
 				entryCol = tmplCol // beside the templated entries ({{ $k }}: {{ $v }})
 			default:
-				entryCol = al.keyCol + step
+				entryCol = al.KeyCol + step
 			}
 		}
 		if j := notAMap(ls, a+1, aEnd, entryCol); j >= 0 {
-			return podPatch{}, refuse("%s:%d: the pod template's %s are not written as key: value lines (%s); add %s by hand", name, j+1, where, strings.TrimSpace(ls[j].text), injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s are not written as key: value lines (%s); add %s by hand", name, j+1, where, strings.TrimSpace(ls[j].Text), injectKey)
 		}
 		if singleQuoted(ls[a+1 : aEnd]) {
 			entry = injectKey + ": '" + strings.Trim(value, `"`) + "'"
@@ -206,8 +208,8 @@ func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, whe
 		if lab := childKey(ls, m, m+1, reg[1], "labels"); lab >= 0 {
 			lEnd := blockEnd(ls, lab, reg[1])
 			for j := lab + 1; j < lEnd; j++ {
-				if ls[j].kind == kKey {
-					step = max(ls[j].keyCol-ls[lab].keyCol, 1)
+				if ls[j].Kind == chartsource.Key {
+					step = max(ls[j].KeyCol-ls[lab].KeyCol, 1)
 					break
 				}
 			}
@@ -222,9 +224,9 @@ func patchPodTemplate(file, name, text string, ls []tline, reg [2]int, kind, whe
 }
 
 // lineAt is the index of the line starting at off (len(ls) at the end).
-func lineAt(ls []tline, off int) int {
+func lineAt(ls []chartsource.Line, off int) int {
 	for i, l := range ls {
-		if l.off >= off {
+		if l.Off >= off {
 			return i
 		}
 	}
@@ -234,34 +236,34 @@ func lineAt(ls []tline, off int) int {
 // sameDepth tells whether a line inserted before line at renders exactly
 // when line m does: the template blocks between them open and close
 // there, and none closes one m is in.
-func sameDepth(ls []tline, m, at int) bool {
-	base := ls[m].depth + ls[m].delta
+func sameDepth(ls []chartsource.Line, m, at int) bool {
+	base := ls[m].Depth + ls[m].Delta
 	for j := m + 1; j < at; j++ {
-		if ls[j].depth+ls[j].delta < base {
+		if ls[j].Depth+ls[j].Delta < base {
 			return false
 		}
 	}
 	if at < len(ls) {
-		return ls[at].depth == base
+		return ls[at].Depth == base
 	}
-	return ls[at-1].depth+ls[at-1].delta == base
+	return ls[at-1].Depth+ls[at-1].Delta == base
 }
 
 // notAMap returns the first line in [from, to) that keeps a block from
 // being a map with its keys at column col (a scalar, a key left of col, a
 // list item not under a key), or -1: a key line added at col would not be
 // an entry.
-func notAMap(ls []tline, from, to, col int) int {
+func notAMap(ls []chartsource.Line, from, to, col int) int {
 	open := false // the last key at col has its value on the lines below
 	for j := from; j < to; j++ {
 		l := ls[j]
 		switch {
-		case !l.content():
-		case l.indent > col: // inside an entry
-		case l.indent == col && templated(l): // an entry, as far as can be told
-		case l.dash && l.indent == col && open: // "key:\n- item" lists at the key's column
-		case l.kind == kKey && !l.dash && l.keyCol == col:
-			open = l.rest == "" || strings.HasPrefix(l.rest, "#") || strings.HasPrefix(l.rest, "&") || strings.HasPrefix(l.rest, "!")
+		case !l.Content():
+		case l.Indent > col: // inside an entry
+		case l.Indent == col && templated(l): // an entry, as far as can be told
+		case l.Dash && l.Indent == col && open: // "key:\n- item" lists at the key's column
+		case l.Kind == chartsource.Key && !l.Dash && l.KeyCol == col:
+			open = l.Rest == "" || strings.HasPrefix(l.Rest, "#") || strings.HasPrefix(l.Rest, "&") || strings.HasPrefix(l.Rest, "!")
 		default:
 			return j
 		}
@@ -271,22 +273,22 @@ func notAMap(ls []tline, from, to, col int) int {
 
 // templated tells whether a content line starts with a template action
 // (`{{ $key }}: {{ $value }}`): what it renders is not known here.
-func templated(l tline) bool {
-	return l.kind == kOther && strings.HasPrefix(strings.TrimSpace(l.text), "{{")
+func templated(l chartsource.Line) bool {
+	return l.Kind == chartsource.Other && strings.HasPrefix(strings.TrimSpace(l.Text), "{{")
 }
 
 // singleQuoted tells whether the existing entries quote their values with
 // single quotes only (the new entry then does too).
-func singleQuoted(ls []tline) bool {
+func singleQuoted(ls []chartsource.Line) bool {
 	single, double := 0, 0
 	for _, l := range ls {
-		if l.kind != kKey {
+		if l.Kind != chartsource.Key {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(l.rest, "'"):
+		case strings.HasPrefix(l.Rest, "'"):
 			single++
-		case strings.HasPrefix(l.rest, `"`):
+		case strings.HasPrefix(l.Rest, `"`):
 			double++
 		}
 	}
@@ -294,9 +296,9 @@ func singleQuoted(ls []tline) bool {
 }
 
 // insertLines inserts whole lines before line i (at the end when i is past the last).
-func insertLines(file, text string, ls []tline, i int, lines string) Edit {
+func insertLines(file, text string, ls []chartsource.Line, i int, lines string) Edit {
 	if i < len(ls) {
-		return Edit{File: file, Off: ls[i].off, Ins: lines}
+		return Edit{File: file, Off: ls[i].Off, Ins: lines}
 	}
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		lines = "\n" + lines

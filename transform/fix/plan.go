@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 
-	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
@@ -141,65 +139,6 @@ func (s *session) plan(ctx context.Context, t render.Target, in planInput) (*cha
 		}
 	}
 	return p, nil
-}
-
-// templateFile returns the owner chain and the file of the template that
-// rendered r.
-func templateFile(g *charttree.Node, r *resource.Resource) ([]*charttree.Node, string, error) {
-	chain, rel := g.Owner(r.Source)
-	if len(chain) == 0 || chain[len(chain)-1].Dir == "" {
-		return nil, "", fmt.Errorf("its template %s is not in a chart folder (a packaged subchart?)", r.Source)
-	}
-	return chain, filepath.Join(chain[len(chain)-1].Dir, filepath.FromSlash(rel)), nil
-}
-
-// pickRegion chooses the document of a template that renders r: one that
-// writes r's kind literally, then the one sharing the most literal lines
-// with the rendered text.
-func pickRegion(ls []tline, r *resource.Resource) ([2]int, bool) {
-	regs := regions(ls)
-	rendered := map[string]bool{}
-	for _, l := range strings.Split(r.Raw, "\n") {
-		if t := strings.TrimSpace(l); t != "" {
-			rendered[t] = true
-		}
-	}
-	best, bestScore := [2]int{}, -1
-	for _, rg := range regs {
-		score := 0
-		content := false
-		for _, l := range ls[rg[0]:rg[1]] {
-			if l.content() {
-				content = true
-			}
-			if l.kind == kKey && l.key == "kind" && l.indent == 0 && !strings.Contains(l.rest, "{{") {
-				if unquote(l.rest) != r.Kind {
-					score = -1 << 20
-					break
-				}
-				score += 1000
-				continue
-			}
-			if t := strings.TrimSpace(l.text); l.content() && !strings.Contains(t, "{{") && rendered[t] {
-				score++
-			}
-		}
-		if content && score > bestScore {
-			best, bestScore = rg, score
-		}
-	}
-	return best, bestScore >= 0
-}
-
-func unquote(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, " #"); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
-		return s[1 : len(s)-1]
-	}
-	return s
 }
 
 func sortedKeys[V any](m map[objKey]V) []objKey {

@@ -15,6 +15,8 @@ import (
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // portTask is one Service port a rule reports, in one variant.
@@ -468,19 +470,19 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 	if err != nil {
 		return nil, "", "", err
 	}
-	ls := parseLines(string(b))
+	ls := chartsource.ParseTemplate(string(b))
 	if ml.line >= len(ls) {
 		return nil, "", "", refuse("%s:%d: the line moved", s.display(ml.file), ml.line+1)
 	}
 	l := ls[ml.line]
-	if l.kind != kKey || l.valCol < 0 {
+	if l.Kind != chartsource.Key || l.ValCol < 0 {
 		return nil, "", "", refuse("%s:%d is not a key: value line", s.display(ml.file), ml.line+1)
 	}
-	if l.inRange {
+	if l.InRange {
 		return nil, "", "", refuse("%s:%d sits in a range loop: an edit there names every item alike; name the items in values or by hand", s.display(ml.file), ml.line+1)
 	}
 	old := refs[vi].old
-	val := l.text[l.valCol:]
+	val := l.Text[l.ValCol:]
 	quote := ""
 	if val[0] == '"' || val[0] == '\'' {
 		quote = val[:1]
@@ -494,7 +496,7 @@ func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*po
 	} else {
 		val = strings.TrimRight(val, " ")
 	}
-	start := l.off + l.valCol + len(quote)
+	start := l.Off + l.ValCol + len(quote)
 	where := fmt.Sprintf("%s:%d", s.display(ml.file), ml.line+1)
 	if !strings.Contains(val, "{{") {
 		if val != old {
@@ -590,12 +592,12 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 			if err != nil {
 				return "", nil, err
 			}
-			ls := parseLines(string(b))
+			ls := chartsource.ParseTemplate(string(b))
 			l := ls[ml.line]
-			if l.inRange {
+			if l.InRange {
 				return "", nil, refuse("the port item at %s:%d sits in a range loop: a name added there would repeat for every item; name the items in values or by hand", s.display(ml.file), ml.line+1)
 			}
-			e := insertLines(ml.file, string(b), ls, ml.line+1, strings.Repeat(" ", l.keyCol)+"name: "+name+"\n")
+			e := insertLines(ml.file, string(b), ls, ml.line+1, strings.Repeat(" ", l.KeyCol)+"name: "+name+"\n")
 			edits = append(edits, e)
 			where = append(where, fmt.Sprintf("%s:%d", s.display(ml.file), ml.line+2))
 		case d.exactVal >= 0:
@@ -641,7 +643,7 @@ func parentMapOf(v markVal) *yaml.Node {
 			walk(c)
 		}
 	}
-	walk(v.doc.root)
+	walk(v.doc.Root)
 	return found
 }
 

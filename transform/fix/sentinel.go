@@ -13,6 +13,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 
+	"github.com/meshready/meshready/internal/chartsource"
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
@@ -66,7 +67,6 @@ type probe struct {
 }
 
 var (
-	markKeyRE  = regexp.MustCompile(`^(\s*(?:-\s+)?(?:name|port|targetPort|servicePort):[ \t]+["']?)(.*)$`)
 	lineMarkRE = regexp.MustCompile(`^zt(\d+)tz`)
 	valMarkRE  = regexp.MustCompile(`zz(\d+)zz`)
 )
@@ -117,28 +117,60 @@ func (pr *probe) markTemplates(c *chart.Chart, dir string) {
 	copied := false
 	for i, t := range c.Templates {
 		file := filepath.Join(dir, filepath.FromSlash(t.Name))
-		lines := strings.SplitAfter(string(t.Data), "\n")
-		changed := false
-		for li, l := range lines {
-			body := strings.TrimRight(l, "\r\n")
-			m := markKeyRE.FindStringSubmatch(body)
-			if m == nil || strings.HasPrefix(m[2], "|") || strings.HasPrefix(m[2], ">") || strings.HasPrefix(m[2], "#") || strings.HasPrefix(m[2], "{{/*") {
+		text := string(t.Data)
+		var b strings.Builder
+		pos := 0
+		for li, l := range chartsource.ParseTemplate(text) {
+			at, ok := markAt(l)
+			if !ok {
 				continue
 			}
 			id := len(pr.lines)
 			pr.lines = append(pr.lines, markLine{file: file, line: li})
-			lines[li] = m[1] + fmt.Sprintf("zt%dtz", id) + l[len(m[1]):]
-			changed = true
+			b.WriteString(text[pos : l.Off+at])
+			fmt.Fprintf(&b, "zt%dtz", id)
+			pos = l.Off + at
 		}
-		if !changed {
+		if pos == 0 {
 			continue
 		}
+		b.WriteString(text[pos:])
 		if !copied {
 			c.Templates = append([]*chart.File(nil), c.Templates...)
 			copied = true
 		}
-		c.Templates[i] = &chart.File{Name: t.Name, Data: []byte(strings.Join(lines, ""))}
+		c.Templates[i] = &chart.File{Name: t.Name, Data: []byte(b.String())}
 	}
+}
+
+// markedKeys are the port-ish keys whose template lines get a marker.
+var markedKeys = map[string]bool{"name": true, "port": true, "targetPort": true, "servicePort": true}
+
+// markAt is the column where a template line's marker goes: after a plain
+// port-ish key, its colon, the blanks after it and an opening quote; false
+// for other lines, a key with nothing after it, and a value that is a
+// block scalar, a comment or a template comment.
+func markAt(l chartsource.Line) (int, bool) {
+	if l.Kind != chartsource.Key || !markedKeys[l.Key] || !strings.HasPrefix(l.Text[l.KeyCol:], l.Key+":") {
+		return 0, false
+	}
+	at := l.KeyCol + len(l.Key) + 1
+	blank := at
+	for at < len(l.Text) && (l.Text[at] == ' ' || l.Text[at] == '\t') {
+		at++
+	}
+	if at == blank {
+		return 0, false
+	}
+	if at < len(l.Text) && (l.Text[at] == '"' || l.Text[at] == '\'') {
+		at++
+	}
+	for _, p := range []string{"|", ">", "#", "{{/*"} {
+		if strings.HasPrefix(l.Text[at:], p) {
+			return 0, false
+		}
+	}
+	return at, true
 }
 
 func (s *session) markValues(pr *probe, c *chart.Chart, dir string, docs map[string]*vdoc, ids map[*yaml.Node]int, targets []string, nums map[int32]bool) {
@@ -153,7 +185,7 @@ func (s *session) markValues(pr *probe, c *chart.Chart, dir string, docs map[str
 		}
 		docs[file] = d
 	}
-	if d == nil || d.root == nil {
+	if d == nil || d.Root == nil {
 		return
 	}
 	candidate := func(v string) bool {
@@ -168,7 +200,7 @@ func (s *session) markValues(pr *probe, c *chart.Chart, dir string, docs map[str
 		return false
 	}
 	mark := func(path []any, text string) (string, bool) {
-		n := d.find(path)
+		n := d.Find(path)
 		if n == nil || n.Kind != yaml.ScalarNode {
 			return "", false
 		}

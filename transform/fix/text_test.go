@@ -3,6 +3,8 @@ package fix
 import (
 	"strings"
 	"testing"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 func TestHunks(t *testing.T) {
@@ -141,7 +143,7 @@ func TestAddToMappingAtTheEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := d.addToMapping(d.find([]any{"ports", 0}), "appProtocol", "http")
+	e, err := d.addToMapping(d.Find([]any{"ports", 0}), "appProtocol", "http")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestReplaceScalarKeepsQuoting(t *testing.T) {
 	}
 	var es []Edit
 	for _, k := range []string{"a", "b", "c"} {
-		e, err := d.replaceScalar(d.find([]any{"service", k}), "http-web")
+		e, err := d.replaceScalar(d.Find([]any{"service", k}), "http-web")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +196,7 @@ func TestParseLinesAndBlocks(t *testing.T) {
         - port: {{ . }}
       {{- end }}
 `
-	ls := parseLines(text)
+	ls := chartsource.ParseTemplate(text)
 	spec := childKey(ls, -1, 0, len(ls), "spec")
 	tpl := childKey(ls, spec, spec+1, len(ls), "template")
 	md := childKey(ls, tpl, tpl+1, len(ls), "metadata")
@@ -205,13 +207,13 @@ func TestParseLinesAndBlocks(t *testing.T) {
 		t.Errorf("metadata block ends before line %d, want 8 (after the {{- end }} of the if opened inside, not the comment)", end)
 	}
 	lab := childKey(ls, md, md+1, len(ls), "labels")
-	if lab != 3 || ls[lab].depth != 0 {
-		t.Errorf("labels at %d depth %d", lab, ls[lab].depth)
+	if lab != 3 || ls[lab].Depth != 0 {
+		t.Errorf("labels at %d depth %d", lab, ls[lab].Depth)
 	}
-	if !ls[12].inRange || ls[10].inRange {
-		t.Errorf("range detection: line 13 inRange=%v, line 11 inRange=%v", ls[12].inRange, ls[10].inRange)
+	if !ls[12].InRange || ls[10].InRange {
+		t.Errorf("range detection: line 13 inRange=%v, line 11 inRange=%v", ls[12].InRange, ls[10].InRange)
 	}
-	if ls[12].key != "port" || !ls[12].dash || ls[12].keyCol != 10 {
+	if ls[12].Key != "port" || !ls[12].Dash || ls[12].KeyCol != 10 {
 		t.Errorf("item line parsed as %+v", ls[12])
 	}
 }

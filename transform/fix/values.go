@@ -3,103 +3,28 @@ package fix
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshready/meshready/internal/chartsource"
 )
 
 // values.yaml is edited as bytes: a YAML round trip would drop blank lines
 // and move comments. The parsed document only says where things are.
 
-type vdoc struct {
-	path    string
-	content string
-	lineOff []int // byte offset of each line (0-based)
-	root    *yaml.Node
-	// top is the document's node as parsed, a null one included.
-	top *yaml.Node
-}
+// vdoc is a values document (the one reader, chartsource.Values) with the
+// fixer's edit planners.
+type vdoc struct{ *chartsource.Values }
 
 func parseValues(path string, content []byte) (*vdoc, error) {
-	d := &vdoc{path: path, content: string(content)}
-	d.lineOff = append(d.lineOff, 0)
-	for i, c := range d.content {
-		if c == '\n' && i+1 <= len(d.content) {
-			d.lineOff = append(d.lineOff, i+1)
-		}
+	v, err := chartsource.ParseValues(path, content)
+	if err != nil {
+		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(content, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Content) > 0 {
-		d.root = doc.Content[0]
-		d.top = d.root
-		if d.root.Kind != yaml.MappingNode {
-			if d.root.Kind == yaml.ScalarNode && d.root.Tag == "!!null" {
-				d.root = nil
-			} else {
-				return nil, fmt.Errorf("%s: not a mapping", path)
-			}
-		}
-	}
-	return d, nil
-}
-
-const bom = "\ufeff"
-
-func (d *vdoc) lines() int { return len(d.lineOff) }
-
-// line returns line i (0-based) without its newline.
-func (d *vdoc) line(i int) string {
-	if i < 0 || i >= len(d.lineOff) {
-		return ""
-	}
-	end := len(d.content)
-	if i+1 < len(d.lineOff) {
-		end = d.lineOff[i+1]
-	}
-	return strings.TrimRight(d.content[d.lineOff[i]:end], "\r\n")
-}
-
-// lineStart is the offset of line i, or the end of the content.
-func (d *vdoc) lineStart(i int) int {
-	if i >= len(d.lineOff) {
-		return len(d.content)
-	}
-	return d.lineOff[i]
-}
-
-// offset turns a node's 1-based line and column (in characters) into a byte offset.
-func (d *vdoc) offset(line, col int) int {
-	i := line - 1
-	if i < 0 || i >= len(d.lineOff) {
-		return -1
-	}
-	off := d.lineOff[i]
-	if i == 0 && strings.HasPrefix(d.content, bom) {
-		off += len(bom) // the parser does not count it as a column
-	}
-	for n := 1; n < col && off < len(d.content); n++ {
-		_, w := utf8.DecodeRuneInString(d.content[off:])
-		off += w
-	}
-	return off
+	return &vdoc{v}, nil
 }
 
 func blankLine(s string) bool { return strings.TrimSpace(s) == "" }
-
-// topKeys returns the top-level key nodes and their values.
-func (d *vdoc) topKeys() (keys, vals []*yaml.Node) {
-	if d.root == nil {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(d.root.Content); i += 2 {
-		keys = append(keys, d.root.Content[i])
-		vals = append(vals, d.root.Content[i+1])
-	}
-	return keys, vals
-}
 
 // entryEnd is the last line (0-based) of top-level entry i: the last
 // non-blank line before the next key that is not a column-0 comment, and
@@ -107,23 +32,23 @@ func (d *vdoc) topKeys() (keys, vals []*yaml.Node) {
 // with "#").
 func (d *vdoc) entryEnd(keys []*yaml.Node, i int) int {
 	from := keys[i].Line - 1
-	to := d.lines()
+	to := d.NumLines()
 	if i+1 < len(keys) {
 		to = keys[i+1].Line - 1
 	}
 	last := from
 	for j := from + 1; j < to; j++ {
-		l := d.line(j)
+		l := d.Line(j)
 		if blankLine(l) || strings.HasPrefix(l, "#") {
 			continue
 		}
 		last = j
 	}
-	if 2*i+1 < len(d.root.Content) {
-		last = max(last, d.quotedEnd(d.root.Content[2*i+1]))
+	if 2*i+1 < len(d.Root.Content) {
+		last = max(last, d.quotedEnd(d.Root.Content[2*i+1]))
 	}
 	if d.keepsBlankLines(i) {
-		for last+1 < to && blankLine(d.line(last+1)) {
+		for last+1 < to && blankLine(d.Line(last+1)) {
 			last++
 		}
 	}
@@ -133,11 +58,11 @@ func (d *vdoc) entryEnd(keys []*yaml.Node, i int) int {
 // blockHeader returns the chomping and indentation indicators of a block
 // scalar ("+", "-2", ...).
 func (d *vdoc) blockHeader(n *yaml.Node) (string, bool) {
-	off := d.offset(n.Line, n.Column)
+	off := d.Offset(n.Line, n.Column)
 	if off < 0 {
 		return "", false
 	}
-	line, _, _ := strings.Cut(d.content[off:], "\n")
+	line, _, _ := strings.Cut(d.Content[off:], "\n")
 	j := strings.IndexAny(line, "|>") // after any anchor or tag
 	if j < 0 {
 		return "", false
@@ -154,10 +79,10 @@ func (d *vdoc) blockHeader(n *yaml.Node) (string, bool) {
 // scalar that keeps the blank lines after it (`|+`, `>+`): a blank line
 // added there would change its value.
 func (d *vdoc) keepsBlankLines(i int) bool {
-	if d.root == nil || 2*i+1 >= len(d.root.Content) {
+	if d.Root == nil || 2*i+1 >= len(d.Root.Content) {
 		return false
 	}
-	n := d.root.Content[2*i+1]
+	n := d.Root.Content[2*i+1]
 	for len(n.Content) > 0 {
 		n = n.Content[len(n.Content)-1]
 	}
@@ -182,25 +107,25 @@ func (d *vdoc) quotedEnd(n *yaml.Node) int {
 	if n.Style&yaml.SingleQuotedStyle != 0 {
 		q = '\''
 	}
-	off := d.offset(n.Line, n.Column)
+	off := d.Offset(n.Line, n.Column)
 	if off < 0 {
-		return d.lines() - 1
+		return d.NumLines() - 1
 	}
-	start := strings.IndexByte(d.content[off:], q) // after any anchor or tag
+	start := strings.IndexByte(d.Content[off:], q) // after any anchor or tag
 	if start < 0 {
-		return d.lines() - 1
+		return d.NumLines() - 1
 	}
-	for i := off + start + 1; i < len(d.content); i++ {
-		switch c := d.content[i]; {
+	for i := off + start + 1; i < len(d.Content); i++ {
+		switch c := d.Content[i]; {
 		case q == '"' && c == '\\':
 			i++
-		case c == q && q == '\'' && i+1 < len(d.content) && d.content[i+1] == '\'':
+		case c == q && q == '\'' && i+1 < len(d.Content) && d.Content[i+1] == '\'':
 			i++
 		case c == q:
-			return max(last, strings.Count(d.content[:i], "\n"))
+			return max(last, strings.Count(d.Content[:i], "\n"))
 		}
 	}
-	return d.lines() - 1
+	return d.NumLines() - 1
 }
 
 // topLevelAnchors are the settings the ONAP engineers put istioSidecar
@@ -212,7 +137,7 @@ var topLevelAnchors = []string{"pullPolicy", "image", "replicaCount"}
 // paragraph holding the first anchor key: the run of top-level entries
 // not separated by a blank line. Without an anchor it goes at the end.
 func (d *vdoc) insertTopLevel(block string) Edit {
-	keys, _ := d.topKeys()
+	keys, _ := d.TopKeys()
 	if ind := d.topIndent(); ind > 0 {
 		// an indented top level: the new lines line up with it
 		pad := strings.Repeat(" ", ind)
@@ -234,36 +159,36 @@ func (d *vdoc) insertTopLevel(block string) Edit {
 		// appending would give the last value a line break: the new
 		// paragraph goes before the last entry (and its comment) instead
 		i := keys[n-1].Line - 1
-		for i > 0 && strings.HasPrefix(strings.TrimSpace(d.line(i-1)), "#") {
+		for i > 0 && strings.HasPrefix(strings.TrimSpace(d.Line(i-1)), "#") {
 			i--
 		}
 		ins := block + "\n"
-		if i > 0 && !blankLine(d.line(i-1)) && !(n > 1 && d.keepsBlankLines(n-2)) {
+		if i > 0 && !blankLine(d.Line(i-1)) && !(n > 1 && d.keepsBlankLines(n-2)) {
 			ins = "\n" + ins
 		}
-		return Edit{File: d.path, Off: d.lineStart(i), Ins: ins}
+		return Edit{File: d.Path, Off: d.LineStart(i), Ins: ins}
 	}
 	if at < 0 {
 		// a blank line first, unless a |+ value would take it in
 		sep := "\n"
-		if n := len(keys); n > 0 && d.keepsBlankLines(n-1) && d.entryEnd(keys, n-1) >= d.lines()-1 {
+		if n := len(keys); n > 0 && d.keepsBlankLines(n-1) && d.entryEnd(keys, n-1) >= d.NumLines()-1 {
 			sep = ""
 		}
 		ins := sep + block
-		if d.content != "" && !strings.HasSuffix(d.content, "\n") {
+		if d.Content != "" && !strings.HasSuffix(d.Content, "\n") {
 			ins = "\n" + ins
 		}
-		if d.content == "" {
+		if d.Content == "" {
 			ins = block
 		}
-		return Edit{File: d.path, Off: len(d.content), Ins: ins}
+		return Edit{File: d.Path, Off: len(d.Content), Ins: ins}
 	}
 	i := at
 	end := d.entryEnd(keys, i)
 	for i+1 < len(keys) {
 		gapBlank := false
 		for j := end + 1; j < keys[i+1].Line-1; j++ {
-			if blankLine(d.line(j)) {
+			if blankLine(d.Line(j)) {
 				gapBlank = true
 			}
 		}
@@ -273,42 +198,42 @@ func (d *vdoc) insertTopLevel(block string) Edit {
 		i++
 		end = d.entryEnd(keys, i)
 	}
-	off := d.lineStart(end + 1)
+	off := d.LineStart(end + 1)
 	ins := "\n" + block
 	if d.keepsBlankLines(i) {
 		ins = block
 	}
-	if end+1 >= d.lines() && !strings.HasSuffix(d.content, "\n") {
+	if end+1 >= d.NumLines() && !strings.HasSuffix(d.Content, "\n") {
 		ins = "\n" + ins
 	}
-	return Edit{File: d.path, Off: off, Ins: ins}
+	return Edit{File: d.Path, Off: off, Ins: ins}
 }
 
 // insertLinesAt inserts whole lines before line i (0-based), or at the
 // end, after a line break when the file does not end with one.
 func (d *vdoc) insertLinesAt(i int, lines string) Edit {
-	off := d.lineStart(i)
-	if off == len(d.content) && d.content != "" && !strings.HasSuffix(d.content, "\n") {
+	off := d.LineStart(i)
+	if off == len(d.Content) && d.Content != "" && !strings.HasSuffix(d.Content, "\n") {
 		lines = "\n" + lines
 	}
-	return Edit{File: d.path, Off: off, Ins: lines}
+	return Edit{File: d.Path, Off: off, Ins: lines}
 }
 
 // topIndent is how far the top-level keys are indented: the spaces
 // before the first one's line (the map node's column may be that of a
 // tag or anchor above it, a key's that of "? key").
 func (d *vdoc) topIndent() int {
-	keys, _ := d.topKeys()
+	keys, _ := d.TopKeys()
 	if len(keys) == 0 {
 		return 0
 	}
-	l := strings.TrimPrefix(d.line(keys[0].Line-1), bom)
+	l := strings.TrimPrefix(d.Line(keys[0].Line-1), chartsource.BOM)
 	return len(l) - len(strings.TrimLeft(l, " "))
 }
 
 // indentStep is how far the file indents a nested mapping (2 when unsure).
 func (d *vdoc) indentStep() int {
-	_, vals := d.topKeys()
+	_, vals := d.TopKeys()
 	for _, v := range vals {
 		if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Content[0].Column > 1 {
 			return v.Content[0].Column - 1
@@ -322,7 +247,7 @@ func (d *vdoc) indentStep() int {
 // empty `{}` or null, or as a new top-level paragraph (with comment) when
 // key is absent. It refuses a non-empty flow mapping or a non-mapping.
 func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, error) {
-	keys, vals := d.topKeys()
+	keys, vals := d.TopKeys()
 	step := strings.Repeat(" ", d.indentStep())
 	for i := len(keys) - 1; i >= 0; i-- { // the last of repeated keys is the one Helm reads
 		k := keys[i]
@@ -331,7 +256,7 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 		}
 		v := vals[i]
 		if v.Anchor != "" {
-			return Edit{}, false, fmt.Errorf("%s:%d: %s is anchored (&%s), so aliases share it; add %s by hand where it belongs", d.path, k.Line, key, v.Anchor, entry)
+			return Edit{}, false, fmt.Errorf("%s:%d: %s is anchored (&%s), so aliases share it; add %s by hand where it belongs", d.Path, k.Line, key, v.Anchor, entry)
 		}
 		switch {
 		case v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0:
@@ -344,54 +269,54 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 				if ev := v.Content[j+1]; ev.Kind == yaml.ScalarNode && ev.Value == "true" {
 					return Edit{}, false, nil
 				}
-				return Edit{}, false, fmt.Errorf("%s:%d: %s already sets %s to %q; set it to \"true\" by hand if the pods belong in the mesh", d.path, v.Content[j].Line, key, entryKey, v.Content[j+1].Value)
+				return Edit{}, false, fmt.Errorf("%s:%d: %s already sets %s to %q; set it to \"true\" by hand if the pods belong in the mesh", d.Path, v.Content[j].Line, key, entryKey, v.Content[j+1].Value)
 			}
 			end := d.entryEnd(keys, i)
 			indent := strings.Repeat(" ", v.Content[0].Column-1)
 			return d.insertLinesAt(end+1, indent+entry+"\n"), true, nil
 		case v.Kind == yaml.MappingNode && len(v.Content) == 0:
-			off := d.offset(v.Line, v.Column)
-			if off < 0 || !strings.HasPrefix(d.content[off:], "{}") {
-				return Edit{}, false, fmt.Errorf("%s:%d: cannot find the empty mapping of %s", d.path, v.Line, key)
+			off := d.Offset(v.Line, v.Column)
+			if off < 0 || !strings.HasPrefix(d.Content[off:], "{}") {
+				return Edit{}, false, fmt.Errorf("%s:%d: cannot find the empty mapping of %s", d.Path, v.Line, key)
 			}
 			// take the spaces after the colon too, so no trailing blank is left
 			start := off
-			for start > 0 && d.content[start-1] == ' ' {
+			for start > 0 && d.Content[start-1] == ' ' {
 				start--
 			}
-			return Edit{File: d.path, Off: start, Del: off + 2 - start, Ins: "\n" + step + entry}, true, nil
+			return Edit{File: d.Path, Off: start, Del: off + 2 - start, Ins: "\n" + step + entry}, true, nil
 		case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
 			// the value must be written plainly: nothing, ~ or null, then
 			// at most a comment (a tag such as "!" reads as "" to Helm)
-			off := d.offset(v.Line, v.Column)
+			off := d.Offset(v.Line, v.Column)
 			rest := ""
 			if off >= 0 {
-				rest, _, _ = strings.Cut(d.content[off:], "\n")
+				rest, _, _ = strings.Cut(d.Content[off:], "\n")
 				rest = strings.TrimSuffix(rest, "\r")
 			}
 			after := strings.TrimSpace(strings.TrimPrefix(rest, v.Value))
 			if off < 0 || !strings.HasPrefix(rest, v.Value) || after != "" && !strings.HasPrefix(after, "#") {
-				return Edit{}, false, fmt.Errorf("%s:%d: %s is written %q, not as an empty map; write it as a block or add %s by hand", d.path, k.Line, key, strings.TrimSpace(rest), entry)
+				return Edit{}, false, fmt.Errorf("%s:%d: %s is written %q, not as an empty map; write it as a block or add %s by hand", d.Path, k.Line, key, strings.TrimSpace(rest), entry)
 			}
 			if v.Value == "" {
-				lineEnd := d.lineStart(v.Line) // start of the next line
-				if lineEnd > 0 && lineEnd <= len(d.content) && d.content[lineEnd-1] == '\n' {
+				lineEnd := d.LineStart(v.Line) // start of the next line
+				if lineEnd > 0 && lineEnd <= len(d.Content) && d.Content[lineEnd-1] == '\n' {
 					lineEnd--
-					if lineEnd > 0 && d.content[lineEnd-1] == '\r' {
+					if lineEnd > 0 && d.Content[lineEnd-1] == '\r' {
 						lineEnd-- // before a CRLF, not between its two bytes
 					}
 				}
-				return Edit{File: d.path, Off: lineEnd, Ins: "\n" + step + entry}, true, nil
+				return Edit{File: d.Path, Off: lineEnd, Ins: "\n" + step + entry}, true, nil
 			}
 			start := off
-			for start > 0 && d.content[start-1] == ' ' {
+			for start > 0 && d.Content[start-1] == ' ' {
 				start--
 			}
-			return Edit{File: d.path, Off: start, Del: off + len(v.Value) - start, Ins: "\n" + step + entry}, true, nil
+			return Edit{File: d.Path, Off: start, Del: off + len(v.Value) - start, Ins: "\n" + step + entry}, true, nil
 		case v.Kind == yaml.MappingNode:
-			return Edit{}, false, fmt.Errorf("%s:%d: %s is an inline (flow) map; write it as a block and add %s by hand", d.path, k.Line, key, entry)
+			return Edit{}, false, fmt.Errorf("%s:%d: %s is an inline (flow) map; write it as a block and add %s by hand", d.Path, k.Line, key, entry)
 		default:
-			return Edit{}, false, fmt.Errorf("%s:%d: %s is not a map", d.path, k.Line, key)
+			return Edit{}, false, fmt.Errorf("%s:%d: %s is not a map", d.Path, k.Line, key)
 		}
 	}
 	block := key + ":\n" + step + entry + "\n"
@@ -401,62 +326,14 @@ func (d *vdoc) ensureEntry(key, entryKey, entry, comment string) (Edit, bool, er
 	return d.insertTopLevel(block), true, nil
 }
 
-// topValue returns the top-level value of key (the last one when the key
-// is repeated: Helm reads the last).
-func (d *vdoc) topValue(key string) (*yaml.Node, bool) {
-	keys, vals := d.topKeys()
-	for i := len(keys) - 1; i >= 0; i-- {
-		if keys[i].Value == key {
-			return vals[i], true
-		}
-	}
-	return nil, false
-}
-
-// find returns the node at a values path (string keys, int indexes),
-// following aliases; nil when a step is missing or goes through a merge key.
-func (d *vdoc) find(path []any) *yaml.Node {
-	n := d.root
-	for _, step := range path {
-		for n != nil && n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
-		if n == nil {
-			return nil
-		}
-		switch s := step.(type) {
-		case string:
-			if n.Kind != yaml.MappingNode {
-				return nil
-			}
-			var next *yaml.Node
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == s && n.Content[i].Tag != "!!merge" {
-					next = n.Content[i+1]
-				}
-			}
-			n = next
-		case int:
-			if n.Kind != yaml.SequenceNode || s >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[s]
-		}
-	}
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
 // scalarSpan locates a scalar's text (with its quotes) in the file.
 func (d *vdoc) scalarSpan(n *yaml.Node) (off, length int, quote string, err error) {
 	if n.Kind != yaml.ScalarNode {
-		return 0, 0, "", fmt.Errorf("%s:%d: not a scalar", d.path, n.Line)
+		return 0, 0, "", fmt.Errorf("%s:%d: not a scalar", d.Path, n.Line)
 	}
-	off = d.offset(n.Line, n.Column)
+	off = d.Offset(n.Line, n.Column)
 	if off < 0 {
-		return 0, 0, "", fmt.Errorf("%s:%d: cannot locate the value", d.path, n.Line)
+		return 0, 0, "", fmt.Errorf("%s:%d: cannot locate the value", d.Path, n.Line)
 	}
 	text := n.Value
 	switch {
@@ -465,11 +342,11 @@ func (d *vdoc) scalarSpan(n *yaml.Node) (off, length int, quote string, err erro
 	case n.Style&yaml.SingleQuotedStyle != 0:
 		quote = "'"
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return 0, 0, "", fmt.Errorf("%s:%d: a block scalar; edit it by hand", d.path, n.Line)
+		return 0, 0, "", fmt.Errorf("%s:%d: a block scalar; edit it by hand", d.Path, n.Line)
 	}
 	want := quote + text + quote
-	if !strings.HasPrefix(d.content[off:], want) {
-		return 0, 0, "", fmt.Errorf("%s:%d: the value is not written as %s (escapes or line breaks); edit it by hand", d.path, n.Line, want)
+	if !strings.HasPrefix(d.Content[off:], want) {
+		return 0, 0, "", fmt.Errorf("%s:%d: the value is not written as %s (escapes or line breaks); edit it by hand", d.Path, n.Line, want)
 	}
 	return off, len(want), quote, nil
 }
@@ -480,18 +357,18 @@ func (d *vdoc) replaceScalar(n *yaml.Node, text string) (Edit, error) {
 	if err != nil {
 		return Edit{}, err
 	}
-	return Edit{File: d.path, Off: off, Del: length, Ins: quote + text + quote}, nil
+	return Edit{File: d.Path, Off: off, Del: length, Ins: quote + text + quote}, nil
 }
 
 // addToMapping adds the line `key: value` as the last entry of a block
 // mapping whose entries are single-line scalars (a port item of a list).
 func (d *vdoc) addToMapping(m *yaml.Node, key, value string) (Edit, error) {
 	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0 {
-		return Edit{}, fmt.Errorf("%s:%d: not a block mapping", d.path, m.Line)
+		return Edit{}, fmt.Errorf("%s:%d: not a block mapping", d.Path, m.Line)
 	}
 	last := m.Content[len(m.Content)-1]
 	if last.Kind != yaml.ScalarNode || last.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return Edit{}, fmt.Errorf("%s:%d: the item's last entry is not a one-line value", d.path, last.Line)
+		return Edit{}, fmt.Errorf("%s:%d: the item's last entry is not a one-line value", d.Path, last.Line)
 	}
 	indent := strings.Repeat(" ", m.Content[0].Column-1)
 	return d.insertLinesAt(last.Line, indent+key+": "+value+"\n"), nil
