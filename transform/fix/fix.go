@@ -256,6 +256,9 @@ func newSession(o Options, roots []string) *session {
 	ro := o.Render
 	cfg := o.Config
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(filepath.Base(chartDir)) }
+	if ro.HelmCompat == "" { // --helm-compat over the configuration's helmCompat
+		ro.HelmCompat = cfg.HelmCompat
+	}
 	lo := lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: o.WorkDir}
 	return &session{
 		opts:   o,
