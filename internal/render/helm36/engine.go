@@ -96,7 +96,7 @@ func warnWrap(warn string) string {
 }
 
 // initFunMap creates the Engine's FuncMap and adds context-specific functions.
-func (e Engine) initFunMap(t *template.Template, referenceTpls map[string]renderable) {
+func (e Engine) initFunMap(t *template.Template, referenceTpls map[string]renderable, parsed *tplBase) {
 	funcMap := funcMap()
 	includedNames := make(map[string]int)
 
@@ -136,7 +136,15 @@ func (e Engine) initFunMap(t *template.Template, referenceTpls map[string]render
 			},
 		}
 
-		result, err := e.renderWithReferences(templates, referenceTpls)
+		var result map[string]string
+		if out, ok, err := e.tplOnBase(parsed, templateName.(string), basePath.(string), tpl, vals, referenceTpls); ok {
+			result = map[string]string{templateName.(string): out} // meshready: see tplOnBase
+			if err != nil {
+				return "", errors.Wrapf(err, "error during tpl function execution for %q", tpl)
+			}
+		} else {
+			result, err = e.renderWithReferences(templates, referenceTpls, parsed)
+		}
 		if err != nil {
 			return "", errors.Wrapf(err, "error during tpl function execution for %q", tpl)
 		}
@@ -180,12 +188,12 @@ func (e Engine) initFunMap(t *template.Template, referenceTpls map[string]render
 
 // render takes a map of templates/values and renders them.
 func (e Engine) render(tpls map[string]renderable) (map[string]string, error) {
-	return e.renderWithReferences(tpls, tpls)
+	return e.renderWithReferences(tpls, tpls, &tplBase{})
 }
 
 // renderWithReferences takes a map of templates/values to render, and a map of
 // templates which can be referenced within them.
-func (e Engine) renderWithReferences(tpls, referenceTpls map[string]renderable) (rendered map[string]string, err error) {
+func (e Engine) renderWithReferences(tpls, referenceTpls map[string]renderable, parsed *tplBase) (rendered map[string]string, err error) {
 	// Basically, what we do here is start with an empty parent template and then
 	// build up a list of templates -- one for each file. Once all of the templates
 	// have been parsed, we loop through again and execute every template.
@@ -207,7 +215,7 @@ func (e Engine) renderWithReferences(tpls, referenceTpls map[string]renderable) 
 		t.Option("missingkey=zero")
 	}
 
-	e.initFunMap(t, referenceTpls)
+	e.initFunMap(t, referenceTpls, parsed)
 
 	// We want to parse the templates in a predictable order. The order favors
 	// higher-level (in file system) templates over deeply nested templates.
@@ -230,6 +238,10 @@ func (e Engine) renderWithReferences(tpls, referenceTpls map[string]renderable) 
 				return map[string]string{}, cleanupParseError(filename, err)
 			}
 		}
+	}
+
+	if parsed.t == nil { // the render's own set: every file, none of tpl's text (meshready: see tplOnBase)
+		parsed.t = t
 	}
 
 	rendered = make(map[string]string, len(keys))
