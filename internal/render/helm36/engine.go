@@ -136,13 +136,10 @@ func (e Engine) initFunMap(t *template.Template, referenceTpls map[string]render
 			},
 		}
 
-		var result map[string]string
-		if out, ok, err := e.tplOnBase(parsed, templateName.(string), basePath.(string), tpl, vals, referenceTpls); ok {
-			result = map[string]string{templateName.(string): out} // meshready: see tplOnBase
-			if err != nil {
-				return "", errors.Wrapf(err, "error during tpl function execution for %q", tpl)
-			}
-		} else {
+		// meshready: the same on the render's parsed set when it is Helm's (tplOnBase)
+		out, ok, err := e.tplOnBase(parsed, templateName.(string), basePath.(string), tpl, vals, referenceTpls)
+		result := map[string]string{templateName.(string): out}
+		if !ok {
 			result, err = e.renderWithReferences(templates, referenceTpls, parsed)
 		}
 		if err != nil {

@@ -40,10 +40,14 @@ type tplBase struct {
 	defines map[string]bool // file name -> whether it defines a template
 }
 
+// cloneBase turns tplOnBase on; tests turn it off to compare with Helm's
+// own path.
+var cloneBase = true
+
 var defineRE = regexp.MustCompile(`\{\{-?\s*(define|block)\b`)
 
 func (b *tplBase) same(name, text string, referenceTpls map[string]renderable) bool {
-	if b.t == nil || strings.TrimSpace(text) == "" || strings.Contains(text, "/*") || defineRE.MatchString(text) {
+	if !cloneBase || b.t == nil || strings.TrimSpace(text) == "" || strings.Contains(text, "/*") || defineRE.MatchString(text) {
 		return false
 	}
 	r, ok := referenceTpls[name]
