@@ -54,7 +54,7 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 		}
 		args := []string{"template", "onap", vdir, "--namespace", "onap",
 			"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}
-		want, herr := runHelm(helm36, args)
+		want, herr := runHelm(helm36, nil, args)
 		res, err := compat.Render(context.Background(), dir)
 		switch {
 		case herr != nil && err != nil:
@@ -97,7 +97,7 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, herr := runHelm(testutil.Tool(t, "helm"), []string{"template", "onap", vdir, "--set", "global.masterPassword=x"})
+	_, herr := runHelm(testutil.Tool(t, "helm"), nil, []string{"template", "onap", vdir, "--set", "global.masterPassword=x"})
 	if herr == nil || !strings.Contains(herr.Error(), mergeOverwriteErr) {
 		t.Errorf("aaf: today's helm: %v, want the mergeOverwrite error %q", herr, mergeOverwriteErr)
 	}
@@ -109,9 +109,11 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 	}
 }
 
-// runHelm runs helm and returns its stdout, or an error with its stderr.
-func runHelm(helm string, args []string) ([]byte, error) {
+// runHelm runs helm (env nil: this process's environment) and returns its
+// stdout, or an error with its stderr.
+func runHelm(helm string, env, args []string) ([]byte, error) {
 	cmd := exec.Command(helm, args...)
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -139,7 +141,7 @@ func sameObjects(t *testing.T, helm string, args []string, want, got []byte, dum
 			continue
 		}
 		if again == nil {
-			second, err := runHelm(helm, args)
+			second, err := runHelm(helm, nil, args)
 			if err != nil {
 				t.Fatal(err)
 			}
