@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/meshready/meshready/internal/charttree"
@@ -39,48 +40,43 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 	opts.HelmCompat = "3.6"
 	compat := render.NewHelm(opts)
 	vendor := t.TempDir()
+	// one row per chart, in chart order; charts run four at a time (helm
+	// 3.6.3 parses every template again on each tpl call: so takes minutes)
+	rows := make([]helm36Row, len(charts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rows[i] = helm36Chart(t, charts[i], vendor, opts, compat, today, helm36)
+			}
+		}()
+	}
+	for i := range charts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var table strings.Builder
 	rendered, objects, onlyCompat := 0, 0, 0
-	for _, dir := range charts {
-		name := filepath.Base(dir)
-		ch, _, _, err := compat.Load(dir)
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		vdir, err := charttree.Vendor(ch, vendor)
-		if err != nil {
-			t.Fatalf("%s: vendor: %v", name, err)
-		}
-		args := []string{"template", "onap", vdir, "--namespace", "onap",
-			"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}
-		want, herr := runHelm(helm36, nil, args)
-		res, err := compat.Render(context.Background(), dir)
+	for _, r := range rows {
 		switch {
-		case herr != nil && err != nil:
-			fmt.Fprintf(&table, "| %s | fails in helm 3.6.3 and meshready | | |\n", name)
-			t.Logf("%s: fails in both: helm 3.6.3: %s; meshready: %s", name, firstLine(herr.Error()), firstLine(err.Error()))
-			continue
-		case herr != nil:
-			t.Errorf("%s: meshready --helm-compat 3.6 renders it, helm 3.6.3 fails: %v", name, herr)
-			continue
-		case err != nil:
-			t.Errorf("%s: helm 3.6.3 renders it, meshready --helm-compat 3.6 fails: %v", name, err)
+		case r.name == "":
+			continue // reported
+		case r.failedBoth:
+			fmt.Fprintf(&table, "| %s | fails in helm 3.6.3 and meshready | | |\n", r.name)
 			continue
 		}
-		n, equal := sameObjects(t, helm36, args, want, []byte(res.Manifest), "helm36-honolulu-"+name)
-		if _, terr := today.Render(context.Background(), dir); terr != nil {
+		fmt.Fprintf(&table, "| %s | %d | %d | %v |\n", r.name, r.objects, r.equal, r.objects == r.equal)
+		if r.needsCompat {
 			onlyCompat++
-			if !strings.Contains(terr.Error(), mergeOverwriteErr) {
-				t.Errorf("%s: renders with --helm-compat 3.6; without it fails, but not on mergeOverwrite: %v", name, terr)
-			}
 		}
-		fmt.Fprintf(&table, "| %s | %d | %d | %v |\n", name, n, equal, n == equal)
-		if n != equal {
-			continue
+		if r.objects == r.equal {
+			rendered++
+			objects += r.objects
 		}
-		rendered++
-		objects += n
 	}
 	fmt.Printf("helm 3.6.3 parity honolulu (--helm-compat 3.6), per chart:\n| chart | objects | byte-equal | same |\n|---|---|---|---|\n%s", table.String())
 	fmt.Printf("helm 3.6.3 parity honolulu: %d/%d charts byte-equal to helm v3.6.3 (%d objects), %d of them fail without --helm-compat\n", rendered, len(charts), objects, onlyCompat)
@@ -107,6 +103,55 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 	if _, err := compat.Render(context.Background(), filepath.Join(root, "aaf")); err != nil {
 		t.Errorf("aaf: meshready --helm-compat 3.6: %v", err)
 	}
+}
+
+// helm36Row is one chart's result in TestHonoluluAsHelm36RendersIt.
+type helm36Row struct {
+	name                    string
+	objects, equal          int
+	failedBoth, needsCompat bool
+}
+
+// helm36Chart compares one chart (TestHonoluluAsHelm36RendersIt); a row
+// with no name was reported as an error.
+func helm36Chart(t *testing.T, dir, vendor string, opts render.Options, compat, today *render.Helm, helm36 string) (r helm36Row) {
+	name := filepath.Base(dir)
+	ch, _, _, err := compat.Load(dir)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return r
+	}
+	vdir, err := charttree.Vendor(ch, vendor)
+	if err != nil {
+		t.Errorf("%s: vendor: %v", name, err)
+		return r
+	}
+	args := []string{"template", "onap", vdir, "--namespace", "onap",
+		"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}
+	want, herr := runHelm(helm36, nil, args)
+	res, err := compat.Render(context.Background(), dir)
+	switch {
+	case herr != nil && err != nil:
+		t.Logf("%s: fails in both: helm 3.6.3: %s; meshready: %s", name, firstLine(herr.Error()), firstLine(err.Error()))
+		r.name, r.failedBoth = name, true
+		return r
+	case herr != nil:
+		t.Errorf("%s: meshready --helm-compat 3.6 renders it, helm 3.6.3 fails: %v", name, herr)
+		return r
+	case err != nil:
+		t.Errorf("%s: helm 3.6.3 renders it, meshready --helm-compat 3.6 fails: %v", name, err)
+		return r
+	}
+	r.name = name
+	r.objects, r.equal = sameObjects(t, helm36, args, want, []byte(res.Manifest), "helm36-honolulu-"+name)
+	if _, terr := today.Render(context.Background(), dir); terr != nil {
+		r.needsCompat = true
+		if !strings.Contains(terr.Error(), mergeOverwriteErr) {
+			t.Errorf("%s: renders with --helm-compat 3.6; without it fails, but not on mergeOverwrite: %v", name, terr)
+		}
+	}
+	t.Logf("%s: %d objects, %d byte-equal to helm 3.6.3", name, r.objects, r.equal)
+	return r
 }
 
 // runHelm runs helm (env nil: this process's environment) and returns its
