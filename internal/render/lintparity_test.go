@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
@@ -46,6 +47,8 @@ func TestLintModeRendersWhatHelmRenders(t *testing.T) {
 			lintOpts := render.DefaultOptions()
 			lintOpts.LintMode = true
 			lintOpts.HelmCompat = tc.helmCompat
+			// a shared machine's load, not the charts, decides the wall time
+			exactOpts.Timeout, lintOpts.Timeout = 10*time.Minute, 10*time.Minute
 			lint := render.NewHelm(lintOpts)
 			rendered, failed, objects := 0, 0, 0
 			for _, dir := range charts {
