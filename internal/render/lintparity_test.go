@@ -43,12 +43,12 @@ func TestLintModeRendersWhatHelmRenders(t *testing.T) {
 			exactOpts := render.DefaultOptions()
 			exactOpts.Set = []string{"global.masterPassword=x"}
 			exactOpts.HelmCompat = tc.helmCompat
-			exact := render.NewHelm(exactOpts)
 			lintOpts := render.DefaultOptions()
 			lintOpts.LintMode = true
 			lintOpts.HelmCompat = tc.helmCompat
 			// a shared machine's load, not the charts, decides the wall time
 			exactOpts.Timeout, lintOpts.Timeout = 10*time.Minute, 10*time.Minute
+			exact := render.NewHelm(exactOpts)
 			lint := render.NewHelm(lintOpts)
 			rendered, failed, objects := 0, 0, 0
 			for _, dir := range charts {
