@@ -77,11 +77,11 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 		}
 		if r.objects == r.equal {
 			rendered++
-			objects += r.objects
 		}
+		objects += r.objects
 	}
 	fmt.Printf("helm 3.6.3 parity honolulu (--helm-compat 3.6), per chart:\n| chart | objects | byte-equal | same |\n|---|---|---|---|\n%s", table.String())
-	fmt.Printf("helm 3.6.3 parity honolulu: %d/%d charts byte-equal to helm v3.6.3 (%d objects), %d of them fail without --helm-compat\n", rendered, len(charts), objects, onlyCompat)
+	fmt.Printf("helm 3.6.3 parity honolulu: %d/%d charts byte-equal to helm v3.6.3, %d objects rendered by both, %d charts fail without --helm-compat\n", rendered, len(charts), objects, onlyCompat)
 	if onlyCompat == 0 {
 		t.Error("no chart needed --helm-compat 3.6: the comparison proves nothing about it")
 	}
@@ -106,6 +106,15 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 		t.Errorf("aaf: meshready --helm-compat 3.6: %v", err)
 	}
 }
+
+// helm36KnownDiffs are the objects --helm-compat 3.6 does not render as
+// helm 3.6.3 does, per chart (README, known differences): oof's three
+// music-cassandra PersistentVolumes, whose hostPath comes from
+// `.Values.global.persistence.mountPath | default .Values.persistence.mountPath`
+// (common.persistencePath): helm 3.6.3 finds a global mountPath
+// ("/dockerdata-nfs/onap/..."), meshready the chart's ("/dockerdata-nfs//onap/..."),
+// because value coalescing is Helm 3.22's. The test requires exactly these.
+var helm36KnownDiffs = map[string]int{"oof": 3}
 
 // helm36Row is one chart's result in TestHonoluluAsHelm36RendersIt.
 type helm36Row struct {
@@ -146,6 +155,9 @@ func helm36Chart(t *testing.T, dir, vendor string, opts render.Options, compat, 
 	}
 	r.name = name
 	r.objects, r.equal = sameObjects(t, helm36, args, want, []byte(res.Manifest), "helm36-honolulu-"+name)
+	if differ := r.objects - r.equal; differ != helm36KnownDiffs[name] {
+		t.Errorf("%s: %d of helm 3.6.3's %d objects differ, want %d", name, differ, r.objects, helm36KnownDiffs[name])
+	}
 	if _, terr := today.Render(context.Background(), dir); terr != nil {
 		r.needsCompat = true
 		if !strings.Contains(terr.Error(), mergeOverwriteErr) {
@@ -204,7 +216,10 @@ func sameObjects(t *testing.T, helm string, args []string, want, got []byte, dum
 		p := filepath.Join(os.TempDir(), "meshready-"+dump)
 		_ = os.WriteFile(p+".helm.yaml", want, 0o644)
 		_ = os.WriteFile(p+".meshready.yaml", got, 0o644)
-		t.Errorf("%s: %d of helm's %d objects byte-equal (meshready printed %d); see %s.*", dump, equal, len(w), len(g), p)
+		t.Logf("%s: %d of helm's %d objects byte-equal (meshready printed %d); see %s.*", dump, equal, len(w), len(g), p)
+	}
+	if len(g) != len(w) {
+		return len(w), -1 // not the same objects at all
 	}
 	return len(w), equal
 }
