@@ -45,5 +45,6 @@ func addRenderFlags(fs *pflag.FlagSet, o *render.Options) {
 	fs.StringVar(&o.Umbrella, "umbrella", "", "umbrella chart whose global: values are merged (e.g. kubernetes/onap)")
 	fs.DurationVar(&o.Timeout, "timeout", render.DefaultTimeout, "time limit for rendering one chart")
 	fs.BoolVar(&o.AllowOutsideRoot, "allow-outside-root", false, "allow file:// dependencies and symlinks that leave the chart's tree")
+	fs.Var(render.HelmCompatValue{P: &o.HelmCompat}, "helm-compat", "render templates as this older Helm release does, for trees built with it: 3.6 (Helm v3.6.3; OOM frankfurt to istanbul); default: today's Helm (.meshready.yaml helmCompat)")
 	fs.BoolVar(&o.Fetch, "fetch", false, "download dependencies from chart repositories that Helm's repository cache lacks into it ($HELM_REPOSITORY_CACHE, with $HELM_REPOSITORY_CONFIG), through Helm's dependency manager; without it they are served offline from that cache or a vendored charts/*.tgz")
 }

@@ -6,6 +6,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/mesh"
+	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/safeio"
 )
 
@@ -66,6 +68,10 @@ type Config struct {
 	// falls back on (internal/mesh/wellknown.yaml, same schema); these
 	// entries come first.
 	WellKnown *mesh.WellKnown `json:"wellKnown,omitempty"`
+	// HelmCompat renders charts as an older Helm release does, for trees
+	// built with it: "3.6" (Helm v3.6.3, OOM frankfurt to istanbul); empty
+	// is today's Helm. --helm-compat overrides it (render.HelmCompats).
+	HelmCompat string `json:"helmCompat,omitempty"`
 	// Exclude leaves charts out of every run (e.g. one that cannot render
 	// offline), each with the reason the run prints.
 	Exclude []Exclude `json:"exclude,omitempty"`
@@ -103,23 +109,40 @@ func Load(p string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := Parse(b)
+	c, err := decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", p, err)
 	}
 	c.raw = b
 	c.Path = p
 	c.Dir = filepath.Dir(p)
+	if err := c.Validate(); err != nil {
+		var se *settingError
+		if errors.As(err, &se) {
+			if line := c.idLines()[se.key]; line > 0 {
+				return nil, fmt.Errorf("config %s:%d: %w", p, line, err)
+			}
+		}
+		return nil, fmt.Errorf("config %s: %w", p, err)
+	}
 	return c, nil
 }
 
 // Parse reads configuration text strictly and validates it.
 func Parse(b []byte) (*Config, error) {
+	c, err := decode(b)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.Validate()
+}
+
+func decode(b []byte) (*Config, error) {
 	c := &Config{}
 	if err := decodeStrict(b, c); err != nil {
 		return nil, err
 	}
-	return c, c.Validate()
+	return c, nil
 }
 
 // ParseWellKnown reads a well-known table alone (what `wellKnown:` holds in
@@ -150,6 +173,16 @@ func decodeStrict(b []byte, v any) error {
 	return dec.Decode(v)
 }
 
+// settingError is a bad value of a top-level setting, which Load reports
+// at the setting's line.
+type settingError struct {
+	key string
+	err error
+}
+
+func (e *settingError) Error() string { return e.key + ": " + e.err.Error() }
+func (e *settingError) Unwrap() error { return e.err }
+
 // Validate checks values that have a fixed set of choices.
 func (c *Config) Validate() error {
 	for id, s := range c.Rules.Severity {
@@ -172,6 +205,9 @@ func (c *Config) Validate() error {
 	case "", mesh.FlavorIstio, mesh.FlavorOpenShift2:
 	default:
 		return fmt.Errorf("istioFlavor: %q is not %s or %s", c.IstioFlavor, mesh.FlavorIstio, mesh.FlavorOpenShift2)
+	}
+	if err := render.CheckHelmCompat(c.HelmCompat); err != nil {
+		return &settingError{key: "helmCompat", err: err}
 	}
 	switch c.FailOn {
 	case "", "error", "warning", "info", "none":

@@ -109,7 +109,9 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// idLines maps the settings that hold rule ids to their lines in the file.
+// idLines maps the settings that hold rule ids, and the top-level settings
+// whose errors are reported at their line (settingError), to their lines in
+// the file.
 func (c *Config) idLines() map[string]int {
 	out := map[string]int{}
 	var doc yaml.Node
@@ -135,6 +137,9 @@ func (c *Config) idLines() map[string]int {
 		}
 	}
 	root := doc.Content[0]
+	if n := get(root, "helmCompat"); n != nil {
+		out["helmCompat"] = n.Line
+	}
 	rules := get(root, "rules")
 	list(get(rules, "enable"), "rules.enable")
 	list(get(rules, "disable"), "rules.disable")

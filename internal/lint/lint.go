@@ -100,6 +100,9 @@ func NewPending(e *rules.Pending, o Options) *Linter {
 	cfg := o.Config
 	ro.LintMode = !o.PlainRender
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(chartName(chartDir)) }
+	if ro.HelmCompat == "" { // --helm-compat over the configuration's helmCompat
+		ro.HelmCompat = cfg.HelmCompat
+	}
 	src := o.Sources
 	if src == nil {
 		src = chartsource.NewCache()

@@ -57,6 +57,9 @@ type Options struct {
 	// LintMode renders for evaluation only (see lintmode.go): no output
 	// stream, cheap stand-ins for functions no rule reads.
 	LintMode bool
+	// HelmCompat renders templates as an older Helm release does (one of
+	// HelmCompats, e.g. "3.6"); empty is the Helm of go.mod.
+	HelmCompat string
 	// ExtraValues are merged under the user's values for one chart (from
 	// .meshready.yaml), keyed by chart directory.
 	ExtraValues func(chartDir string) []string
@@ -87,6 +90,9 @@ func NewHelm(o Options) *Helm { return &Helm{Opts: o} }
 
 // Render renders target, a chart directory or .tgz.
 func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
+	if err := CheckHelmCompat(h.Opts.HelmCompat); err != nil {
+		return nil, fmt.Errorf("helm compatibility: %w", err)
+	}
 	ch, graph, dir, err := h.Load(target)
 	if err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,17 +143,7 @@ func umbrellaGlobals(t *testing.T, umbrella string) string {
 // with both streams written under dump in the temp folder.
 func sameAsHelm(t *testing.T, helm string, env, args []string, got, dump string) (int, bool) {
 	t.Helper()
-	run := func() ([]byte, error) {
-		cmd := exec.Command(helm, args...)
-		cmd.Env = env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, fmt.Errorf("helm %s: %v\n%s", args[0], err, stderr.String())
-		}
-		return out, nil
-	}
+	run := func() ([]byte, error) { return runHelm(helm, env, args) }
 	want, err := run()
 	if err != nil {
 		t.Errorf("%s: %v", dump, err)

@@ -7,7 +7,6 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/releaseutil"
 )
 
@@ -17,7 +16,8 @@ import (
 // user's values into rendered template files, in Helm's order and with
 // Helm's errors: release name check, dependency processing (the fast port
 // in fastdeps.go), capabilities, values (toRenderValues: coalescing and
-// schema validation), the chart's kubeVersion, and Helm's own engine.
+// schema validation), the chart's kubeVersion, and Helm's own engine (or
+// an older Helm's, for Options.HelmCompat: helmcompat.go).
 // prepare, when set, edits the processed chart before it renders (lint
 // mode's shared helpers).
 func (h *Helm) renderFiles(ch *chart.Chart, vals map[string]any, prepare func(*chart.Chart)) (map[string]string, error) {
@@ -50,7 +50,7 @@ func (h *Helm) renderFiles(ch *chart.Chart, vals map[string]any, prepare func(*c
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
 		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.String())
 	}
-	return engine.Engine{}.Render(ch, rv)
+	return h.renderTemplates(ch, rv)
 }
 
 // helmTemplateStream is the stream `helm template` prints for rendered

@@ -271,6 +271,9 @@ func newSession(o Options, roots []string) *session {
 	ro := o.Render
 	cfg := o.Config
 	ro.ExtraValues = func(chartDir string) []string { return cfg.ValuesFor(filepath.Base(chartDir)) }
+	if ro.HelmCompat == "" { // --helm-compat over the configuration's helmCompat
+		ro.HelmCompat = cfg.HelmCompat
+	}
 	// one source cache for the run: the linter maps findings and the
 	// fixer plans edits on the same reading of each file
 	src := chartsource.NewCache()

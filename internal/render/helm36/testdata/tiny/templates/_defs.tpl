@@ -1,0 +1,1 @@
+{{- define "tiny.d" -}}from-defs{{- end -}}
