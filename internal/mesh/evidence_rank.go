@@ -130,7 +130,22 @@ func Rank(e Evidence) Inference {
 	if len(cs) == 0 {
 		return Inference{Protocol: TCP, Reason: "nothing shows an application protocol; tcp is the safe default"}
 	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Strength > cs[j].Strength })
+	// Stronger first; within a strength by kind and place, so that the
+	// verdict and its wording do not depend on the order a renderer emitted
+	// the objects in (lint mode and Helm-exact renders order them apart).
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.Strength != b.Strength {
+			return a.Strength > b.Strength
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Where != b.Where {
+			return a.Where < b.Where
+		}
+		return a.What < b.What
+	})
 	top := cs[0].Strength
 	var tier []Clue
 	for _, c := range cs {
@@ -155,7 +170,7 @@ func Rank(e Evidence) Inference {
 }
 
 // pick chooses within one strength: the TLS side, then the majority, then
-// the first seen.
+// the first in Rank's order (kind, then place).
 func pick(tier []Clue) Instance {
 	count := map[Instance]int{}
 	var order []Instance
