@@ -43,6 +43,26 @@ func (h *Helm) renderTemplates(ch *chart.Chart, rv chartutil.Values) (map[string
 	return nil, fmt.Errorf("--helm-compat: %w", CheckHelmCompat(h.Opts.HelmCompat))
 }
 
+// processDependenciesAs processes ch's dependencies (enabled charts, import
+// values) as the Helm release the options ask for does: today's Helm
+// (fastdeps.go), or Helm v3.6.3's ProcessDependencies (helm36), whose value
+// coalescing shares the charts' own values tables where today's copies them.
+func (h *Helm) processDependenciesAs(ch *chart.Chart, vals map[string]any) error {
+	if h.Opts.HelmCompat == "3.6" {
+		return helm36.ProcessDependencies(ch, vals)
+	}
+	return processDependencies(ch, vals)
+}
+
+// toRenderValuesAs is ToRenderValues of the Helm release the options ask
+// for: today's (fastdeps.go) or Helm v3.6.3's (helm36).
+func (h *Helm) toRenderValuesAs(ch *chart.Chart, vals map[string]any, opts chartutil.ReleaseOptions, caps *chartutil.Capabilities) (chartutil.Values, error) {
+	if h.Opts.HelmCompat == "3.6" {
+		return helm36.ToRenderValues(ch, vals, opts, caps)
+	}
+	return toRenderValues(ch, vals, opts, caps)
+}
+
 // HelmCompatValue binds --helm-compat (a pflag.Value): a release meshready
 // does not reproduce is refused when the flag is parsed, naming the known.
 type HelmCompatValue struct{ P *string }

@@ -16,8 +16,9 @@ import (
 // user's values into rendered template files, in Helm's order and with
 // Helm's errors: release name check, dependency processing (the fast port
 // in fastdeps.go), capabilities, values (toRenderValues: coalescing and
-// schema validation), the chart's kubeVersion, and Helm's own engine (or
-// an older Helm's, for Options.HelmCompat: helmcompat.go).
+// schema validation), the chart's kubeVersion, and Helm's own engine; for
+// Options.HelmCompat an older Helm's dependency processing, values and
+// engine instead (helmcompat.go).
 // prepare, when set, edits the processed chart before it renders (lint
 // mode's shared helpers).
 func (h *Helm) renderFiles(ch *chart.Chart, vals map[string]any, prepare func(*chart.Chart)) (map[string]string, error) {
@@ -27,7 +28,7 @@ func (h *Helm) renderFiles(ch *chart.Chart, vals map[string]any, prepare func(*c
 	if err := chartutil.ValidateReleaseName(h.Opts.ReleaseName); err != nil {
 		return nil, fmt.Errorf("release name %q: %w", h.Opts.ReleaseName, err)
 	}
-	if err := processDependencies(ch, vals); err != nil {
+	if err := h.processDependenciesAs(ch, vals); err != nil {
 		return nil, err
 	}
 	if prepare != nil {
@@ -43,7 +44,7 @@ func (h *Helm) renderFiles(ch *chart.Chart, vals map[string]any, prepare func(*c
 	}
 	caps.APIVersions = append(caps.APIVersions, h.Opts.APIVersions...)
 	opts := chartutil.ReleaseOptions{Name: h.Opts.ReleaseName, Namespace: h.Opts.Namespace, Revision: 1, IsInstall: true}
-	rv, err := toRenderValues(ch, vals, opts, caps)
+	rv, err := h.toRenderValuesAs(ch, vals, opts, caps)
 	if err != nil {
 		return nil, err
 	}
