@@ -102,7 +102,7 @@ func (h *Helm) Render(ctx context.Context, target string) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Chart: dir, ChartDir: dir, Graph: graph, Values: vals}
-	if err := requireEnabled(ch, graph, vals); err != nil {
+	if err := requireEnabled(ch, graph, vals, h.processDependenciesAs); err != nil {
 		return nil, err
 	}
 	err = h.withTimeout(ctx, func() error {

@@ -12,12 +12,14 @@ import (
 // enabled and so is the dependency. A missing chart in a disabled subtree
 // (montreal's platform: oauth2-proxy, off by default, needs redis from
 // charts.bitnami.com) is never needed, and Helm renders without it.
-func requireEnabled(ch *chart.Chart, graph *charttree.Node, vals map[string]any) error {
+// process is the dependency processing of the Helm release rendering
+// (Helm.processDependenciesAs).
+func requireEnabled(ch *chart.Chart, graph *charttree.Node, vals map[string]any, process func(*chart.Chart, map[string]any) error) error {
 	if !graph.HasMissing() {
 		return nil
 	}
 	c := charttree.Clone(ch)
-	if err := processDependencies(c, charttree.CopyValues(vals)); err != nil {
+	if err := process(c, charttree.CopyValues(vals)); err != nil {
 		return &charttree.ChartError{Chart: graph.Dir, Err: err}
 	}
 	return firstMissing(c, graph)

@@ -15,15 +15,23 @@ limitations under the License.
 */
 
 // Helm v3.6.3 pkg/chartutil/coalesce.go (Apache-2.0, Copyright The Helm
-// Authors), for --helm-compat 3.6: Helm 3.6.3 coalesces a chart's own
-// values into the values being built without copying them (coalesceValues
-// below assigns and merges c.Values' tables as they are), so tables of one
-// chart's values.yaml end up shared with, and written by, the coalescing of
-// others; Helm >= 3.13 deep-copies c.Values first. Honolulu's oof shows
-// the difference (TestHonoluluAsHelm36RendersIt). Changes: names
-// (CoalesceValues -> coalesceValues36, coalesceValues ->
-// coalesceChartValues, CoalesceTables -> coalesceTables), Helm's types
-// from go.mod's chartutil, and Helm's log warnings dropped (logf).
+// Authors), for --helm-compat 3.6. What today's Helm does differently:
+// coalesceGlobals below, for a global table a subchart does not set, stores
+// the copy (dg[key] = vv) and then falls through to dg[key] = val, so every
+// such subchart gets the parent's table itself, not a copy; a subchart that
+// sets keys of that table (its values.yaml's global:) then coalesces them
+// into the shared table, which the parent and all other charts of the tree
+// see. Helm 3.7 copies it (helm/helm#9756, "Fix coalesce globals to prevent
+// subchart globals to leak upstream"), and Helm >= 3.13 also deep-copies
+// each chart's values before coalescing. Honolulu's oof shows it
+// (TestHonoluluAsHelm36RendersIt): oof's `global.persistence: {}` is shared
+// by all its subcharts, mariadb-galera's `global.persistence.mountPath:
+// /dockerdata-nfs` lands in it, and music-cassandra's PersistentVolumes
+// take that global mountPath where today's Helm leaves it unset (hostPath
+// /dockerdata-nfs//onap/... from the chart's own "/dockerdata-nfs/").
+// Changes: names (CoalesceValues -> coalesceValues36, coalesceValues ->
+// coalesceChartValues, CoalesceTables -> coalesceTables), Helm's types from
+// go.mod's chartutil, and Helm's log warnings dropped (logf).
 
 package helm36
 
