@@ -95,6 +95,8 @@ _service_ports(wi) := {sprintf("%s port '%s' (%s)", [lib.describe(svc), p.name, 
 
 # _container_ports are the HTTP or gRPC ports the main containers declare, read from the raw pod
 # spec as lib.container_ports does (a name that is not a string never starts with http or grpc).
+# An https- name is TLS, which the sidecar passes through without seeing HTTP (as for a Service
+# port named https, which ConvertProtocol makes HTTPS, not IsHTTP).
 _container_ports(spec) := {sprintf("container port '%s' (%v)", [name, number]) |
 	containers := object.get(spec, "containers", [])
 	is_array(containers)
@@ -107,6 +109,7 @@ _container_ports(spec) := {sprintf("container port '%s' (%v)", [name, number]) |
 	name := object.get(cp, "name", "")
 	is_string(name)
 	regex.match(`^(?i)(http|grpc)`, name)
+	not regex.match(`^(?i)https`, name) # TLS: the sidecar sees no HTTP inside it
 	number := object.get(cp, "containerPort", 0)
 	lib.binary_port(number) == ""
 }

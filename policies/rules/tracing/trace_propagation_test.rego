@@ -36,6 +36,13 @@ test_http_container_port_counts_as_serving if {
 	contains(f.message, "container port 'grpc-api' (9090)")
 }
 
+# fix and fn rename a container port with its Service port: https-web is TLS, not served HTTP
+# (the jakarta tree bar: sdnc-web's 8443 named https-sdnc-web by the *443 convention).
+test_https_container_port_is_not_served_http if {
+	c := object.union(fixtures.container("web"), {"ports": [{"name": "https-web", "containerPort": 8443}]})
+	count(run([fixtures.deployment("web", fixtures.pod("web", {}, c))], "b3")) == 0
+}
+
 test_tcp_only_workload_passes if {
 	resources := [
 		fixtures.service("db", [{"name": "tcp-db", "port": 5432}]),
