@@ -188,6 +188,37 @@ func withRemedy(edits []Edit, entry, msg string, rem mesh.Remedy, file string) (
 	return nil, "", refuse("%s: cannot place %s beside %s; add it by hand", file, mesh.NativeSidecarKey, injectKey)
 }
 
+// remedyAnnotations adds the remedy's annotations to the pod template's
+// metadata.annotations written in the template text (the same edit
+// patchPodTemplate makes for the injection annotation), beside the
+// injection label's edits; an insertion at the same place as one of them
+// follows it. Annotations a helper or a values map renders are refused:
+// the pod would be injected without its remedy.
+func (s *session) remedyAnnotations(edits []Edit, msg, file, text string, ls []chartsource.Line, reg [2]int, kind string, rem mesh.Remedy) ([]Edit, string, error) {
+	for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+		pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, kind, "annotations", k, `"`+rem.Annotations[k]+`"`)
+		if err != nil {
+			return nil, "", err
+		}
+		if pt.helper != "" || pt.valueRef != "" {
+			return nil, "", refuse("%s:%d: the pod annotations come from %s, where fix does not write %s; add %s: %q under the pod template's annotations by hand, or use --inject-style annotation", s.display(file), pt.line, strings.TrimSpace(pt.helper+pt.valueRef), k, k, rem.Annotations[k])
+		}
+		merged := false
+		for i := range edits {
+			if edits[i].File == pt.edit.File && edits[i].Off == pt.edit.Off && edits[i].Del == 0 && pt.edit.Del == 0 {
+				edits[i].Ins += pt.edit.Ins
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			edits = append(edits, pt.edit)
+		}
+		msg += fmt.Sprintf(", %s under the pod template's annotations (%s:%d)", pt.entry, s.display(file), lineOf(text, pt.edit.Off))
+	}
+	return edits, msg, nil
+}
+
 var (
 	includeRE  = regexp.MustCompile(`include\s+"([^"]+)"\s*(.*?)\s*(?:\|\s*n?indent\s+(\d+))?\s*-?\}\}`)
 	valueRefRE = []*regexp.Regexp{
@@ -212,9 +243,6 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	}
 	if rem.Refuse != "" {
 		return nil, "", refuse("no sidecar added: %s", rem.Refuse)
-	}
-	if len(rem.Annotations) > 0 && where != "annotations" {
-		return nil, "", refuse("it needs %s; fix writes it beside an injection annotation only: use --inject-style annotation, or add both by hand", rem.Why)
 	}
 	if f.Value == "true" && where == "annotations" {
 		return nil, "", refuse("its pod template already has %s %q, which Istio's webhooks do not read to opt in: label the namespace istio-injection=enabled, or use --inject-style label", injectKey, f.Value)
@@ -252,7 +280,16 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	if err != nil {
 		return nil, "", err
 	}
-	pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, r.Kind, where, value)
+	// The remedy's annotations: beside the injection annotation (same
+	// indentation and quoting), or, with the switch as a label, under the
+	// pod template's annotations of the same template.
+	remedy := func(edits []Edit, entry, msg string) ([]Edit, string, error) {
+		if where == "annotations" {
+			return withRemedy(edits, entry, msg, rem, file)
+		}
+		return s.remedyAnnotations(edits, msg, file, text, ls, reg, r.Kind, rem)
+	}
+	pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, r.Kind, where, injectKey, value)
 	switch {
 	case err != nil:
 		return nil, "", err
@@ -261,15 +298,15 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		if err != nil {
 			return nil, "", err
 		}
-		return withRemedy(edits, injectEntry, msg, rem, file)
+		return remedy(edits, injectEntry, msg)
 	case pt.valueRef != "":
 		edits, msg, err := s.viaValueRef(p, chain, file, pt.line, pt.valueRef, where)
 		if err != nil {
 			return nil, "", err
 		}
-		return withRemedy(edits, injectEntry, msg, rem, file)
+		return remedy(edits, injectEntry, msg)
 	}
-	edits, msg, err := withRemedy([]Edit{pt.edit}, pt.entry, fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off)), rem, file)
+	edits, msg, err := remedy([]Edit{pt.edit}, pt.entry, fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off)))
 	if err != nil {
 		return nil, "", err
 	}

@@ -25,6 +25,11 @@ func TestSidecarRemedyFixture(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, istio, kubernetes string
+		// label: --inject-style label, on a copy whose pod templates write
+		// one label literally (the fixture's come from common.labels only,
+		// which fix refuses to edit); the remedy's annotation goes under
+		// the pod template's annotations.
+		label bool
 		// wantNative are the templates that must carry nativeSidecar "true".
 		wantNative []string
 		// wantRefused are the resources left without a sidecar.
@@ -32,14 +37,24 @@ func TestSidecarRemedyFixture(t *testing.T) {
 		// wantInjected are the resources whose injection was written.
 		wantInjected []string
 	}{
-		{"native", "1.26", "1.30", []string{"deployment.yaml", "job.yaml"}, nil,
+		{"native", "1.26", "1.30", false, []string{"deployment.yaml", "job.yaml"}, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
-		{"native-by-default", "1.27", "1.33", nil, nil,
+		{"native-by-default", "1.27", "1.33", false, nil, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
-		{"fallback-old-istio", "1.22", "1.30", nil,
+		{"fallback-old-istio", "1.22", "1.30", false, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
 			[]string{"Deployment/onap-sidecar-remedy-worker"}},
-		{"fallback-unknown-kubernetes", "1.30", "", nil,
+		{"fallback-unknown-kubernetes", "1.30", "", false, nil,
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+		{"label-native", "1.26", "1.30", true, []string{"deployment.yaml", "job.yaml"}, nil,
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
+		{"label-native-by-default", "1.27", "1.33", true, nil, nil,
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
+		{"label-fallback-old-istio", "1.22", "1.30", true, nil,
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+		{"label-fallback-unknown-kubernetes", "1.30", "", true, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
 			[]string{"Deployment/onap-sidecar-remedy-worker"}},
 	} {
@@ -49,7 +64,28 @@ func TestSidecarRemedyFixture(t *testing.T) {
 				copyInto(t, filepath.Join(src, d), filepath.Join(root, d))
 			}
 			chart := filepath.Join(root, "sidecar-remedy")
+			if c.label {
+				for _, name := range []string{"deployment.yaml", "job.yaml", "worker.yaml"} {
+					f := filepath.Join(chart, "templates", name)
+					b, err := os.ReadFile(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					lines := strings.Split(string(b), "\n")
+					i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, `include "common.labels"`) })
+					if i < 0 {
+						t.Fatalf("%s: no common.labels line", name)
+					}
+					lines = slices.Insert(lines, i+1, "        tier: backend")
+					if err := os.WriteFile(f, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 			o := testOptions(t, filepath.Dir(root))
+			if c.label {
+				o.InjectStyle = StyleLabel
+			}
 			o.Settings.IstioVersion, o.Settings.KubernetesVersion = c.istio, c.kubernetes
 			o.Config = &config.Config{NamespaceLabels: o.Settings.NamespaceLabels, IstioFlavor: o.Settings.IstioFlavor,
 				IstioVersion: c.istio, KubernetesVersion: c.kubernetes}
@@ -102,6 +138,9 @@ func TestSidecarRemedyFixture(t *testing.T) {
 				has := strings.Contains(string(b), `sidecar.istio.io/nativeSidecar: "true"`)
 				if want := slices.Contains(c.wantNative, name); has != want {
 					t.Errorf("%s: nativeSidecar annotation written %v, want %v", name, has, want)
+				}
+				if c.label && has && !strings.Contains(string(b), "      annotations:\n        sidecar.istio.io/nativeSidecar: \"true\"\n") {
+					t.Errorf("%s: nativeSidecar is not under the pod template's annotations:\n%s", name, b)
 				}
 			}
 			after := lintRules()
