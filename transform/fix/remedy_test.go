@@ -17,7 +17,9 @@ import (
 // whose init container stays local), then lint: no init-container-network or
 // job-sidecar-termination finding, for a mesh that allows native sidecars
 // (the annotation is written) and for one that does not (the documented
-// fallback: the two pods are left without a sidecar, with the reason).
+// fallback: the readiness init container, written in the chart's own
+// template, runs as UID 1337; the Job is left without a sidecar, with the
+// reason).
 func TestSidecarRemedyFixture(t *testing.T) {
 	src, err := filepath.Abs(filepath.Join("..", "..", "charts-fixtures"))
 	if err != nil {
@@ -42,21 +44,21 @@ func TestSidecarRemedyFixture(t *testing.T) {
 		{"native-by-default", "1.27", "1.33", false, nil, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
 		{"fallback-old-istio", "1.22", "1.30", false, nil,
-			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
-			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+			[]string{"Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker"}},
 		{"fallback-unknown-kubernetes", "1.30", "", false, nil,
-			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
-			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+			[]string{"Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker"}},
 		{"label-native", "1.26", "1.30", true, []string{"deployment.yaml", "job.yaml"}, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
 		{"label-native-by-default", "1.27", "1.33", true, nil, nil,
 			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker", "Job/onap-sidecar-remedy-migrate"}},
 		{"label-fallback-old-istio", "1.22", "1.30", true, nil,
-			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
-			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+			[]string{"Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker"}},
 		{"label-fallback-unknown-kubernetes", "1.30", "", true, nil,
-			[]string{"Deployment/onap-sidecar-remedy-waiter", "Job/onap-sidecar-remedy-migrate"},
-			[]string{"Deployment/onap-sidecar-remedy-worker"}},
+			[]string{"Job/onap-sidecar-remedy-migrate"},
+			[]string{"Deployment/onap-sidecar-remedy-waiter", "Deployment/onap-sidecar-remedy-worker"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := filepath.Join(t.TempDir(), "charts-fixtures")
@@ -138,6 +140,10 @@ func TestSidecarRemedyFixture(t *testing.T) {
 				has := strings.Contains(string(b), `sidecar.istio.io/nativeSidecar: "true"`)
 				if want := slices.Contains(c.wantNative, name); has != want {
 					t.Errorf("%s: nativeSidecar annotation written %v, want %v", name, has, want)
+				}
+				runAs := strings.Contains(string(b), "          securityContext:\n            runAsUser: 1337\n")
+				if want := name == "deployment.yaml" && c.wantNative == nil && len(c.wantRefused) > 0; runAs != want {
+					t.Errorf("%s: runAsUser 1337 on the readiness init container written %v, want %v:\n%s", name, runAs, want, b)
 				}
 				if c.label && has && !strings.Contains(string(b), "      annotations:\n        sidecar.istio.io/nativeSidecar: \"true\"\n") {
 					t.Errorf("%s: nativeSidecar is not under the pod template's annotations:\n%s", name, b)
