@@ -191,19 +191,24 @@ func runAsProxyEdits(file, name, text string, ls []chartsource.Line, reg [2]int,
 	// may sit at the key's column: "key:\n- item").
 	end, col := ic+1, ls[ic].KeyCol
 	for j := ic + 1; j < reg[1]; j++ {
-		if l := ls[j]; l.Content() {
-			if l.Indent < col || l.Indent == col && !l.Dash {
-				break
-			}
+		l := ls[j]
+		switch {
+		case l.Content() && (l.Indent < col || l.Indent == col && !l.Dash && !templated(l)):
+		case l.Content(), l.Kind == chartsource.Action && l.Indent >= col:
+			// an action among the items (refused below)
 			end = j + 1
+			continue
+		default:
+			continue
 		}
+		break
 	}
 	depth := ls[ic].Depth + ls[ic].Delta
 	var items []int
 	itemCol := -1
 	for j := ic + 1; j < end; j++ {
 		l := ls[j]
-		if l.Kind == chartsource.Action || l.Depth != depth || l.Delta != 0 || l.InRange {
+		if l.Kind == chartsource.Action || templated(l) || l.Depth != depth || l.Delta != 0 || l.InRange {
 			return nil, byHand("%s:%d: a template action renders part of the init containers (%s)", name, j+1, strings.TrimSpace(l.Text))
 		}
 		if !l.Content() {
