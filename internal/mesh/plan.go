@@ -22,6 +22,10 @@ const (
 	OpPortName OpKind = "name a Service port"
 	// OpAppProtocol sets a Service port's appProtocol.
 	OpAppProtocol OpKind = "set a Service port's appProtocol"
+	// OpInitRunAsUser sets securityContext.runAsUser of the pod template's
+	// init container Container to Value (an integer: the sidecar remedy's
+	// ProxyUID).
+	OpInitRunAsUser OpKind = "set an init container's securityContext.runAsUser"
 )
 
 // Op is one change of a plan.
@@ -33,6 +37,10 @@ type Op struct {
 	Where string
 	// Key is the label or annotation (OpPodMetadata); Value what is set.
 	Key, Value string
+	// Container is the index in spec.initContainers (OpInitRunAsUser), Name
+	// that init container's name.
+	Container int
+	Name      string
 	// Port is the index of the Service port (OpPortName, OpAppProtocol),
 	// Refs the fields set to Value (the port's own field first), and
 	// Inference why.

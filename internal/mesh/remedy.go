@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -247,4 +248,24 @@ func SidecarRemedy(kind string, p *PodFacts, s Settings) Remedy {
 		RunAsProxy: p.InitNetwork,
 		Why:        fmt.Sprintf("securityContext.runAsUser: %d on init container %s (istio-proxy's UID, whose traffic Istio does not capture): %s; %s", ProxyUID, strings.Join(names, ", "), problem, why),
 	}
+}
+
+// PlanRemedy is SidecarRemedy for the pod-bearing object of input index oi
+// as plan operations, which fn applies to its nodes: an OpPodMetadata per
+// annotation (sorted by key), an OpInitRunAsUser per init container to run
+// as ProxyUID. The Remedy says why (Why) or why the pod must not be
+// injected (Refuse, and no operations).
+func PlanRemedy(oi int, kind string, p *PodFacts, s Settings) (Remedy, []Op) {
+	rem := SidecarRemedy(kind, p, s)
+	if rem.Refuse != "" {
+		return rem, nil
+	}
+	var ops []Op
+	for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+		ops = append(ops, Op{Kind: OpPodMetadata, Object: oi, Where: "annotations", Key: k, Value: rem.Annotations[k]})
+	}
+	for _, n := range rem.RunAsProxy {
+		ops = append(ops, Op{Kind: OpInitRunAsUser, Object: oi, Container: n.Index, Name: n.Name, Value: strconv.Itoa(ProxyUID)})
+	}
+	return rem, ops
 }

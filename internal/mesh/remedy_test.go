@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,25 @@ func TestSidecarRemedy(t *testing.T) {
 			}
 			if r.Needed() && r.Refuse == "" && r.Why == "" {
 				t.Error("a remedy without a reason")
+			}
+			// The same remedy as plan operations (PlanRemedy), which fn
+			// applies: one per annotation and per init container, none
+			// when the pod is refused.
+			_, ops := PlanRemedy(7, text(tt.obj["kind"]), p, s)
+			var want []Op
+			if tt.wantAnnotation {
+				want = append(want, Op{Kind: OpPodMetadata, Object: 7, Where: "annotations", Key: NativeSidecarKey, Value: "true"})
+			}
+			for _, n := range r.RunAsProxy {
+				want = append(want, Op{Kind: OpInitRunAsUser, Object: 7, Container: n.Index, Name: n.Name, Value: "1337"})
+			}
+			if len(ops) != len(want) {
+				t.Fatalf("PlanRemedy: %+v, want %+v", ops, want)
+			}
+			for i := range ops {
+				if !reflect.DeepEqual(ops[i], want[i]) {
+					t.Errorf("PlanRemedy op %d: %+v, want %+v", i, ops[i], want[i])
+				}
 			}
 		})
 	}

@@ -374,7 +374,7 @@ var hostileTemplates = []string{
 func checkPodPatch(t *testing.T, text string, ls []chartsource.Line, ri int, reg [2]int, kind, where string) {
 	t.Helper()
 	what := kind + " " + where
-	pt, err := patchPodTemplate("templates/x.yaml", "x.yaml", text, ls, reg, kind, where, fuzzInjectValue)
+	pt, err := patchPodTemplate("templates/x.yaml", "x.yaml", text, ls, reg, kind, where, injectKey, fuzzInjectValue)
 	if err != nil {
 		checkRefusal(t, what, pt != (podPatch{}), err)
 		return
@@ -469,7 +469,7 @@ func checkPodPatch(t *testing.T, text string, ls []chartsource.Line, ri int, reg
 	if len(regs2) != len(chartsource.Regions(ls)) {
 		t.Fatalf("%s: the edit changed the documents of the template", what)
 	}
-	pt2, err := patchPodTemplate("templates/x.yaml", "x.yaml", string(out), ls2, regs2[ri], kind, where, fuzzInjectValue)
+	pt2, err := patchPodTemplate("templates/x.yaml", "x.yaml", string(out), ls2, regs2[ri], kind, where, injectKey, fuzzInjectValue)
 	if err == nil {
 		t.Fatalf("%s: a second run gives %+v; want a refusal\n%s", what, pt2, out)
 	}
@@ -599,7 +599,7 @@ func TestPatchPropertiesOnOOM(t *testing.T) {
 						checkPodPatch(t, text, ls, ri, reg, k, "annotations")
 						checkPodPatch(t, text, ls, ri, reg, k, "labels")
 						// the guards against malformed text leave real charts alone
-						_, err := patchPodTemplate(p, rel, text, ls, reg, k, "annotations", fuzzInjectValue)
+						_, err := patchPodTemplate(p, rel, text, ls, reg, k, "annotations", injectKey, fuzzInjectValue)
 						if err != nil && (strings.Contains(err.Error(), "not written as key: value lines") || strings.Contains(err.Error(), "inside a template block opened or closed")) {
 							t.Errorf("refused: %v", err)
 						}

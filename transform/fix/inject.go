@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/meshready/meshready/internal/charttree"
@@ -94,7 +95,7 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 		it := newItem(k.String(), p.name, r, path)
 		it.edits, it.message = edits, msg
 		gone := []string{ruleInjection}
-		if len(rem.Annotations) > 0 {
+		if len(rem.Annotations) > 0 || len(rem.RunAsProxy) > 0 {
 			gone = append(gone, ruleInitNetwork, ruleJobSidecar)
 			it.message += "; " + rem.Why
 		}
@@ -103,6 +104,9 @@ func (s *session) planInjection(p *chartPlan, skip map[string]bool) {
 				it.want(vi, k, path, "true")
 				for a, v := range rem.Annotations {
 					it.want(vi, k, fieldPath(podPath(r.Kind), "metadata", "annotations", a), v)
+				}
+				for _, n := range rem.RunAsProxy {
+					it.want(vi, k, runAsUserPath(r.Kind, n.Index), strconv.Itoa(mesh.ProxyUID))
 				}
 				it.gone[vi] = append(it.gone[vi], goneRule{key: k, rules: gone})
 			}
@@ -139,22 +143,125 @@ func (s *session) meshSettings() mesh.Settings {
 }
 
 // remedy is what r needs so that the sidecar the fix adds does not break
-// it (mesh.SidecarRemedy); fix writes only pod-template annotations, so a
-// remedy on init containers becomes a refusal.
+// it (mesh.SidecarRemedy): pod-template annotations, or runAsUser on init
+// containers (runAsProxyEdits; refused when the template does not write
+// them literally).
 func (s *session) remedy(r *resource.Resource, facts *mesh.PodFacts) mesh.Remedy {
 	if facts == nil {
 		return mesh.Remedy{}
 	}
-	rem := mesh.SidecarRemedy(r.Kind, facts, s.meshSettings())
-	if len(rem.RunAsProxy) > 0 {
-		var names []string
-		for _, n := range rem.RunAsProxy {
-			names = append(names, "'"+n.Name+"'")
-		}
-		return mesh.Remedy{Refuse: fmt.Sprintf("%s; %s; fix does not edit init containers in chart sources: run %s as UID %d (securityContext.runAsUser) by hand, or set istioVersion and kubernetesVersion in .meshready.yaml if the mesh allows native sidecars",
-			rem.Problem, rem.NoNative, strings.Join(names, ", "), mesh.ProxyUID)}
+	return mesh.SidecarRemedy(r.Kind, facts, s.meshSettings())
+}
+
+// runAsUserPath is the field of init container i's runAsUser.
+func runAsUserPath(kind string, i int) string {
+	segs := append(podPath(kind), resource.Segment{Key: "spec", Index: -1}, resource.Segment{Key: "initContainers", Index: -1}, resource.Segment{Index: i})
+	return fieldPath(segs, "securityContext", "runAsUser")
+}
+
+// runAsProxyEdits plans `securityContext: {runAsUser: 1337}` on the init
+// containers of rem.RunAsProxy, in the document reg of a template's text:
+// only where the template writes the pod's initContainers itself, as a
+// literal list (no helper, condition or loop inside it) with as many items
+// as the pod renders (total), and the container has no securityContext
+// yet. Anything else is refused with what to do by hand.
+func runAsProxyEdits(file, name, text string, ls []chartsource.Line, reg [2]int, kind string, rem mesh.Remedy, total int) ([]Edit, error) {
+	var names []string
+	for _, n := range rem.RunAsProxy {
+		names = append(names, "'"+n.Name+"'")
 	}
-	return rem
+	byHand := func(format string, a ...any) error {
+		return refuse("no sidecar added: %s; %s; %s: run %s as UID %d (securityContext.runAsUser) by hand, or set istioVersion and kubernetesVersion in .meshready.yaml if the mesh allows native sidecars",
+			rem.Problem, rem.NoNative, fmt.Sprintf(format, a...), strings.Join(names, ", "), mesh.ProxyUID)
+	}
+	keys := append(append([]string{}, resource.PodTemplatePath(kind)...), "spec", "initContainers")
+	parent, from := -1, reg[0]
+	for _, k := range keys {
+		i := childKey(ls, parent, from, reg[1], k)
+		if i < 0 {
+			return nil, byHand("%s does not write the pod's %s literally (a helper renders them)", name, strings.Join(keys, "."))
+		}
+		parent, from = i, i+1
+	}
+	ic := parent
+	if ls[ic].Rest != "" {
+		return nil, byHand("%s:%d: the init containers are not a literal list (%s)", name, ic+1, ls[ic].Rest)
+	}
+	// The list ends before the first content line left of its items (which
+	// may sit at the key's column: "key:\n- item").
+	end, col := ic+1, ls[ic].KeyCol
+	for j := ic + 1; j < reg[1]; j++ {
+		l := ls[j]
+		switch {
+		case l.Content() && (l.Indent < col || l.Indent == col && !l.Dash && !templated(l)):
+		case l.Content(), l.Kind == chartsource.Action && l.Indent >= col:
+			// an action among the items (refused below)
+			end = j + 1
+			continue
+		default:
+			continue
+		}
+		break
+	}
+	depth := ls[ic].Depth + ls[ic].Delta
+	var items []int
+	itemCol := -1
+	for j := ic + 1; j < end; j++ {
+		l := ls[j]
+		if l.Kind == chartsource.Action || templated(l) || l.Depth != depth || l.Delta != 0 || l.InRange {
+			return nil, byHand("%s:%d: a template action renders part of the init containers (%s)", name, j+1, strings.TrimSpace(l.Text))
+		}
+		if !l.Content() {
+			continue
+		}
+		if itemCol < 0 && l.Dash {
+			itemCol = l.Indent
+		}
+		if l.Dash && l.Indent == itemCol {
+			items = append(items, j)
+		}
+	}
+	if len(items) != total {
+		return nil, byHand("%s:%d: the template writes %d init containers, the pod has %d", name, ic+1, len(items), total)
+	}
+	var edits []Edit
+	for _, n := range rem.RunAsProxy {
+		start, stop := items[n.Index], end
+		if n.Index+1 < len(items) {
+			stop = items[n.Index+1]
+		}
+		if ls[start].Kind != chartsource.Key {
+			return nil, byHand("%s:%d: init container %s is not written as key: value lines", name, start+1, n.Name)
+		}
+		col = ls[start].KeyCol
+		for j := start; j < stop; j++ {
+			if ls[j].Kind == chartsource.Key && ls[j].KeyCol == col && ls[j].Key == "securityContext" {
+				return nil, byHand("%s:%d: init container %s has a securityContext already", name, j+1, n.Name)
+			}
+		}
+		pad := strings.Repeat(" ", col)
+		edits = append(edits, insertLines(file, text, ls, stop, fmt.Sprintf("%ssecurityContext:\n%s  runAsUser: %d\n", pad, pad, mesh.ProxyUID)))
+	}
+	return edits, nil
+}
+
+// mergeEdits adds more to edits; an insertion at the place of another
+// follows it in the same edit.
+func mergeEdits(edits, more []Edit) []Edit {
+	for _, e := range more {
+		merged := false
+		for i := range edits {
+			if edits[i].File == e.File && edits[i].Off == e.Off && edits[i].Del == 0 && e.Del == 0 {
+				edits[i].Ins += e.Ins
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			edits = append(edits, e)
+		}
+	}
+	return edits
 }
 
 // withRemedy adds the remedy's annotations beside the injection entry an
@@ -188,6 +295,27 @@ func withRemedy(edits []Edit, entry, msg string, rem mesh.Remedy, file string) (
 	return nil, "", refuse("%s: cannot place %s beside %s; add it by hand", file, mesh.NativeSidecarKey, injectKey)
 }
 
+// remedyAnnotations adds the remedy's annotations to the pod template's
+// metadata.annotations written in the template text (the same edit
+// patchPodTemplate makes for the injection annotation), beside the
+// injection label's edits; an insertion at the same place as one of them
+// follows it. Annotations a helper or a values map renders are refused:
+// the pod would be injected without its remedy.
+func (s *session) remedyAnnotations(edits []Edit, msg, file, text string, ls []chartsource.Line, reg [2]int, kind string, rem mesh.Remedy) ([]Edit, string, error) {
+	for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
+		pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, kind, "annotations", k, `"`+rem.Annotations[k]+`"`)
+		if err != nil {
+			return nil, "", err
+		}
+		if pt.helper != "" || pt.valueRef != "" {
+			return nil, "", refuse("%s:%d: the pod annotations come from %s, where fix does not write %s; add %s: %q under the pod template's annotations by hand, or use --inject-style annotation", s.display(file), pt.line, strings.TrimSpace(pt.helper+pt.valueRef), k, k, rem.Annotations[k])
+		}
+		edits = mergeEdits(edits, []Edit{pt.edit})
+		msg += fmt.Sprintf(", %s under the pod template's annotations (%s:%d)", pt.entry, s.display(file), lineOf(text, pt.edit.Off))
+	}
+	return edits, msg, nil
+}
+
 var (
 	includeRE  = regexp.MustCompile(`include\s+"([^"]+)"\s*(.*?)\s*(?:\|\s*n?indent\s+(\d+))?\s*-?\}\}`)
 	valueRefRE = []*regexp.Regexp{
@@ -212,9 +340,6 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	}
 	if rem.Refuse != "" {
 		return nil, "", refuse("no sidecar added: %s", rem.Refuse)
-	}
-	if len(rem.Annotations) > 0 && where != "annotations" {
-		return nil, "", refuse("it needs %s; fix writes it beside an injection annotation only: use --inject-style annotation, or add both by hand", rem.Why)
 	}
 	if f.Value == "true" && where == "annotations" {
 		return nil, "", refuse("its pod template already has %s %q, which Istio's webhooks do not read to opt in: label the namespace istio-injection=enabled, or use --inject-style label", injectKey, f.Value)
@@ -252,7 +377,33 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 	if err != nil {
 		return nil, "", err
 	}
-	pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, r.Kind, where, value)
+	// The remedy's annotations: beside the injection annotation (same
+	// indentation and quoting), or, with the switch as a label, under the
+	// pod template's annotations of the same template.
+	// The init containers' runAsUser: in the same template.
+	var runAs []Edit
+	if len(rem.RunAsProxy) > 0 {
+		inits, _ := resource.Lookup(r.Object, fieldPath(podPath(r.Kind), "spec", "initContainers"))
+		l, _ := inits.([]any)
+		if runAs, err = runAsProxyEdits(file, s.display(file), text, ls, reg, r.Kind, rem, len(l)); err != nil {
+			return nil, "", err
+		}
+	}
+	remedy := func(edits []Edit, entry, msg string) ([]Edit, string, error) {
+		if where == "annotations" {
+			edits, msg, err = withRemedy(edits, entry, msg, rem, file)
+		} else {
+			edits, msg, err = s.remedyAnnotations(edits, msg, file, text, ls, reg, r.Kind, rem)
+		}
+		if err != nil || len(runAs) == 0 {
+			return edits, msg, err
+		}
+		for _, e := range runAs {
+			msg += fmt.Sprintf(", securityContext.runAsUser: %d on an init container (%s:%d)", mesh.ProxyUID, s.display(file), lineOf(text, e.Off))
+		}
+		return mergeEdits(edits, runAs), msg, nil
+	}
+	pt, err := patchPodTemplate(file, s.display(file), text, ls, reg, r.Kind, where, injectKey, value)
 	switch {
 	case err != nil:
 		return nil, "", err
@@ -261,15 +412,15 @@ func (s *session) injectEdits(p *chartPlan, vi int, r *resource.Resource, f find
 		if err != nil {
 			return nil, "", err
 		}
-		return withRemedy(edits, injectEntry, msg, rem, file)
+		return remedy(edits, injectEntry, msg)
 	case pt.valueRef != "":
 		edits, msg, err := s.viaValueRef(p, chain, file, pt.line, pt.valueRef, where)
 		if err != nil {
 			return nil, "", err
 		}
-		return withRemedy(edits, injectEntry, msg, rem, file)
+		return remedy(edits, injectEntry, msg)
 	}
-	edits, msg, err := withRemedy([]Edit{pt.edit}, pt.entry, fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off)), rem, file)
+	edits, msg, err := remedy([]Edit{pt.edit}, pt.entry, fmt.Sprintf("%s under the pod template's %s (%s:%d)", pt.entry, where, s.display(file), lineOf(text, pt.edit.Off)))
 	if err != nil {
 		return nil, "", err
 	}

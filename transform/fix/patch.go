@@ -81,11 +81,12 @@ type podPatch struct {
 	helper, valueRef string
 }
 
-// patchPodTemplate plans `sidecar.istio.io/inject: value` under the pod
+// patchPodTemplate plans `key: value` (the injection switch
+// sidecar.istio.io/inject, or the sidecar remedy's annotation) under the pod
 // template's metadata.<where> (annotations or labels) of a kind, in the
 // document reg of a template's text (ls = chartsource.ParseTemplate(text)), indented and
 // quoted as the file does.
-func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int, kind, where, value string) (podPatch, error) {
+func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int, kind, where, key, value string) (podPatch, error) {
 	if i := loneCR(text); i >= 0 {
 		return podPatch{}, refuse("%s:%d: %s", name, lineOf(text, i), loneCRMsg)
 	}
@@ -94,7 +95,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 	for _, k := range keys {
 		i := childKey(ls, parent, from, reg[1], k)
 		if i < 0 {
-			return podPatch{}, refuse("%s does not write the pod template's %s literally (a helper renders it); add %s under spec.template.metadata.%s by hand", name, strings.Join(keys, "."), injectKey, where)
+			return podPatch{}, refuse("%s does not write the pod template's %s literally (a helper renders it); add %s under spec.template.metadata.%s by hand", name, strings.Join(keys, "."), key, where)
 		}
 		// each step must be a map: childKey reads past other lines
 		end := reg[1]
@@ -102,7 +103,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 			end = blockEnd(ls, parent, reg[1])
 		}
 		if j := notAMap(ls, from, end, ls[i].KeyCol); j >= 0 {
-			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].Text), injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].Text), key)
 		}
 		parent, from = i, i+1
 	}
@@ -112,7 +113,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 		if strings.HasPrefix(ml.Rest, "{{") {
 			return podPatch{line: m + 1, helper: ml.Rest}, nil
 		}
-		return podPatch{}, refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", name, m+1, injectKey)
+		return podPatch{}, refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", name, m+1, key)
 	}
 	end := blockEnd(ls, m, reg[1])
 	inside := ml.Depth + ml.Delta
@@ -128,7 +129,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 	}
 	step = max(childCol-ml.KeyCol, 1)
 	if j := notAMap(ls, m+1, end, childCol); j >= 0 {
-		return podPatch{}, refuse("%s:%d: the pod metadata is not written as key: value lines (%s); add %s by hand", name, j+1, strings.TrimSpace(ls[j].Text), injectKey)
+		return podPatch{}, refuse("%s:%d: the pod metadata is not written as key: value lines (%s); add %s by hand", name, j+1, strings.TrimSpace(ls[j].Text), key)
 	}
 	// a helper that writes the metadata's content (unless the template
 	// writes the block we need itself: a helper's podAnnotations would then
@@ -151,19 +152,19 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 			return podPatch{line: j + 1, helper: strings.TrimSpace(l.Text)}, nil
 		}
 	}
-	entry := injectKey + ": " + value
+	entry := key + ": " + value
 	var ins Edit
 	switch {
 	case a >= 0:
 		al := ls[a]
 		if al.Depth != inside {
-			return podPatch{}, refuse("%s:%d: the pod template's %s sit inside a template conditional; add %s by hand", name, a+1, where, injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s sit inside a template conditional; add %s by hand", name, a+1, where, key)
 		}
 		if al.Rest != "" {
 			if strings.HasPrefix(al.Rest, "{{") {
 				return podPatch{line: a + 1, valueRef: al.Rest}, nil
 			}
-			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.Rest, injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.Rest, key)
 		}
 		aEnd := blockEnd(ls, a, reg[1])
 		entryCol, tmplCol := -1, -1
@@ -173,10 +174,10 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 				tmplCol = ls[j].Indent
 			}
 			switch {
-			case ls[j].Kind == chartsource.Key && ls[j].Key == injectKey:
+			case ls[j].Kind == chartsource.Key && ls[j].Key == key:
 				// written already, yet not rendered: under a condition or
 				// for another value; a second key would be a duplicate
-				return podPatch{}, refuse("%s:%d: the pod template's %s already write %s (under a template condition?); set it to \"true\" by hand", name, j+1, where, injectKey)
+				return podPatch{}, refuse("%s:%d: the pod template's %s already write %s (under a template condition?); set it to \"true\" by hand", name, j+1, where, key)
 			case ls[j].Kind == chartsource.Key && entryCol < 0:
 				entryCol = ls[j].KeyCol
 			case ls[j].Kind == chartsource.Action && action == "" && !chartsource.OpenRE.MatchString(ls[j].Text) && !chartsource.EndRE.MatchString(ls[j].Text):
@@ -194,16 +195,16 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 			}
 		}
 		if j := notAMap(ls, a+1, aEnd, entryCol); j >= 0 {
-			return podPatch{}, refuse("%s:%d: the pod template's %s are not written as key: value lines (%s); add %s by hand", name, j+1, where, strings.TrimSpace(ls[j].Text), injectKey)
+			return podPatch{}, refuse("%s:%d: the pod template's %s are not written as key: value lines (%s); add %s by hand", name, j+1, where, strings.TrimSpace(ls[j].Text), key)
 		}
 		if singleQuoted(ls[a+1 : aEnd]) {
-			entry = injectKey + ": '" + strings.Trim(value, `"`) + "'"
+			entry = key + ": '" + strings.Trim(value, `"`) + "'"
 		}
 		ins = insertLines(file, text, ls, aEnd, strings.Repeat(" ", entryCol)+entry+"\n")
 	default:
 		if where == "labels" {
 			// pods always have labels: missing ones come from somewhere else
-			return podPatch{}, refuse("%s does not write the pod template's labels literally; add %s by hand", name, injectKey)
+			return podPatch{}, refuse("%s does not write the pod template's labels literally; add %s by hand", name, key)
 		}
 		if lab := childKey(ls, m, m+1, reg[1], "labels"); lab >= 0 {
 			lEnd := blockEnd(ls, lab, reg[1])
@@ -218,7 +219,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 		ins = insertLines(file, text, ls, end, pad+"annotations:\n"+pad+strings.Repeat(" ", step)+entry+"\n")
 	}
 	if at := lineAt(ls, ins.Off); !sameDepth(ls, m, at) {
-		return podPatch{}, refuse("%s:%d: the pod template's %s end inside a template block opened or closed within them; add %s by hand", name, lineOf(text, ins.Off), where, injectKey)
+		return podPatch{}, refuse("%s:%d: the pod template's %s end inside a template block opened or closed within them; add %s by hand", name, lineOf(text, ins.Off), where, key)
 	}
 	return podPatch{edit: ins, entry: entry}, nil
 }

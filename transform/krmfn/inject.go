@@ -2,8 +2,6 @@ package krmfn
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -78,34 +76,29 @@ func (r *run) inject() {
 	}
 }
 
-// remedy applies what the pod needs so that the sidecar does not break it
-// (mesh.SidecarRemedy): the native-sidecar annotation, or the proxy's UID on
-// the init containers that need the network. It reports false, with a
-// warning, when the pod must not be injected.
+// remedy applies what the pod needs so that the sidecar does not break it,
+// as the model plans it (mesh.PlanRemedy): the native-sidecar annotation,
+// or the proxy's UID on the init containers that need the network. It
+// reports false, with a warning, when the pod must not be injected.
 func (r *run) remedy(it *item, facts *mesh.PodFacts) bool {
 	if facts == nil {
 		return true
 	}
 	tp := templatePath(it.kind)
-	rem := mesh.SidecarRemedy(it.kind, facts, r.settings())
-	switch {
-	case rem.Refuse != "":
+	rem, ops := mesh.PlanRemedy(it.index, it.kind, facts, r.settings())
+	if rem.Refuse != "" {
 		r.result(it, framework.Warning, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), "no sidecar added: "+rem.Refuse)
 		return false
-	case len(rem.Annotations) > 0:
-		ann := ensureMap(ensureMap(it.template, "metadata"), "annotations")
-		for _, k := range slices.Sorted(maps.Keys(rem.Annotations)) {
-			setString(ann, k, rem.Annotations[k])
+	}
+	for _, op := range ops {
+		r.apply(nil, op)
+	}
+	if len(ops) > 0 {
+		field := `metadata.annotations["` + ops[0].Key + `"]`
+		if ops[0].Kind == mesh.OpInitRunAsUser {
+			field = fmt.Sprintf("spec.initContainers[%d].securityContext.runAsUser", ops[0].Container)
 		}
-		r.result(it, framework.Info, joinPath(tp, `metadata.annotations["`+mesh.NativeSidecarKey+`"]`), rem.Why)
-	case len(rem.RunAsProxy) > 0:
-		inits := seq(it.podSpec(), "initContainers")
-		for _, n := range rem.RunAsProxy {
-			if n.Index < len(inits) {
-				setInt(ensureMap(inits[n.Index], "securityContext"), "runAsUser", mesh.ProxyUID)
-			}
-		}
-		r.result(it, framework.Info, joinPath(tp, fmt.Sprintf("spec.initContainers[%d].securityContext.runAsUser", rem.RunAsProxy[0].Index)), rem.Why)
+		r.result(it, framework.Info, joinPath(tp, field), rem.Why)
 	}
 	return true
 }

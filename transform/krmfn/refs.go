@@ -1,6 +1,8 @@
 package krmfn
 
 import (
+	"strconv"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/meshready/meshready/internal/mesh"
@@ -23,7 +25,8 @@ func (r *run) resources() []*resource.Resource {
 
 // apply makes one change the model planned in the items' nodes, and
 // refreshes the touched objects in rs so later plans see it: every field
-// of a port's Refs, or a pod template's label or annotation.
+// of a port's Refs, a pod template's label or annotation, or an init
+// container's runAsUser.
 func (r *run) apply(rs []*resource.Resource, op mesh.Op) {
 	touched := map[int]bool{}
 	switch op.Kind {
@@ -31,6 +34,13 @@ func (r *run) apply(rs []*resource.Resource, op mesh.Op) {
 		it := r.items[op.Object]
 		setString(ensureMap(ensureMap(it.template, "metadata"), op.Where), op.Key, op.Value)
 		touched[op.Object] = true
+	case mesh.OpInitRunAsUser:
+		it := r.items[op.Object]
+		uid, err := strconv.Atoi(op.Value)
+		if inits := seq(it.podSpec(), "initContainers"); err == nil && op.Container < len(inits) {
+			setInt(ensureMap(inits[op.Container], "securityContext"), "runAsUser", uid)
+			touched[op.Object] = true
+		}
 	case mesh.OpPortName, mesh.OpAppProtocol:
 		for _, ref := range op.Refs {
 			if parent, key := fieldParent(r.items[ref.Object].root, ref.Field); parent != nil {
