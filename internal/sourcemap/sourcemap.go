@@ -91,6 +91,9 @@ var strategies = []strategy{
 func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 	q, ok := m.query(r, field, value)
 	if !ok {
+		if q != nil { // the template is on disk but empty: name it, at no line
+			return Location{File: q.tpl}
+		}
 		return rendered(r, field)
 	}
 	for _, s := range strategies {
@@ -102,7 +105,8 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 }
 
 // query reads the template that rendered r; false for manifest input or a
-// template that cannot be read.
+// template that cannot be read, and false with a query naming only the
+// template when that file is empty.
 func (m *Mapper) query(r *resource.Resource, field, value string) (*query, bool) {
 	if m.graph == nil {
 		return nil, false
@@ -113,6 +117,9 @@ func (m *Mapper) query(r *resource.Resource, field, value string) (*query, bool)
 	}
 	ls := m.cache.Template(tpl)
 	if ls == nil {
+		if b, err := m.cache.Read(tpl); err == nil && len(b) == 0 {
+			return &query{tpl: tpl}, false // FuzzLocate found it: an empty template
+		}
 		return nil, false
 	}
 	reg, ok := chartsource.PickRegion(ls, r)
