@@ -24,26 +24,16 @@ import (
 // sniffs that the evidence shows carry HTTP or gRPC in the clear
 // (mesh.Judged.SniffedHTTP; "declared" is "").
 func init() {
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_sniffed_http",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP }))
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_evidence",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions }))
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_mismatch",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches }))
+	register([]builtin{
+		{name: "meshready.port_sniffed_http", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP })},
+		{name: "meshready.port_evidence", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions })},
+		{name: "meshready.port_mismatch", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches })},
+	})
 }
 
 // judgeBuiltin answers from the evaluation's one judgement of the input
 // (meshEval.judge): both built-ins share one Collect per port.
-func judgeBuiltin(pick func(mesh.Judged) map[int][]mesh.Contradiction) func(rego.BuiltinContext, *ast.Term) (*ast.Term, error) {
+func judgeBuiltin(pick func(mesh.Judged) map[int][]mesh.Contradiction) rego.Builtin1 {
 	return func(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
 		e, err := evalOf(bctx, in)
 		if err != nil {
