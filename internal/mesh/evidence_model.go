@@ -45,7 +45,7 @@ func Judge(objects []map[string]any, s Settings, m *Model, src *RenderSources) J
 	if src == nil {
 		src = NewRenderSources(objects, s.Namespace, nil, s.ClusterDomain)
 	}
-	var workloads []Workload
+	var behind map[int][]Workload
 	out := Judged{Contradictions: map[int][]Contradiction{}, Mismatches: map[int][]Contradiction{}, SniffedHTTP: map[int][]Contradiction{}}
 	for si, ports := range m.ServicePorts {
 		var declared []PortFacts
@@ -57,11 +57,19 @@ func Judge(objects []map[string]any, s Settings, m *Model, src *RenderSources) J
 		if len(declared) == 0 {
 			continue
 		}
-		if workloads == nil {
-			workloads = Workloads(objects, s.Namespace)
+		if behind == nil {
+			// the workloads the model found behind each Service (Analyze
+			// selected them, leaving Istio's own out): BackendsOf reads
+			// their pod templates without matching every workload again
+			behind = map[int][]Workload{}
+			for _, p := range m.ServiceWorkloads {
+				if w, ok := workloadOf(p[1], objects[p[1]], s.Namespace); ok {
+					behind[p[0]] = append(behind[p[0]], w)
+				}
+			}
 		}
 		svc := objects[si]
-		pods := BackendsOf(svc, s.Namespace, workloads)
+		pods := BackendsOf(svc, s.Namespace, behind[si])
 		items, _ := field(svc, "spec", "ports").([]any)
 		for _, p := range declared {
 			item, _ := items[p.Index].(map[string]any)

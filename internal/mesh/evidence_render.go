@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -66,6 +68,8 @@ func (r *RenderSources) Tree() []*URLIndex { return r.tree }
 
 // Workload is a pod-bearing object a Service may select.
 type Workload struct {
+	// Index is its position in the input.
+	Index                 int
 	Kind, Namespace, Name string
 	// Labels are its pod template's labels.
 	Labels map[string]string
@@ -79,16 +83,23 @@ type Workload struct {
 // NewRenderSources.
 func Workloads(objects []map[string]any, namespace string) []Workload {
 	var out []Workload
-	for _, o := range objects {
-		kind := text(o["kind"])
-		if o == nil || !resource.IsWorkload(kind) {
-			continue
+	for i, o := range objects {
+		if w, ok := workloadOf(i, o, namespace); ok {
+			out = append(out, w)
 		}
-		t := PodTemplate(kind, o)
-		out = append(out, Workload{Kind: kind, Namespace: objNS(o, namespace), Name: text(field(o, "metadata", "name")),
-			Labels: StringMap(field(t, "metadata", "labels")), Template: func() map[string]any { return t }})
 	}
 	return out
+}
+
+// workloadOf is object o at index i as a Workload, if it bears pods.
+func workloadOf(i int, o map[string]any, namespace string) (Workload, bool) {
+	kind := text(o["kind"])
+	if o == nil || !resource.IsWorkload(kind) {
+		return Workload{}, false
+	}
+	t := PodTemplate(kind, o)
+	return Workload{Index: i, Kind: kind, Namespace: objNS(o, namespace), Name: text(field(o, "metadata", "name")),
+		Labels: StringMap(field(t, "metadata", "labels")), Template: func() map[string]any { return t }}, true
 }
 
 // BackendsOf are the pod templates behind the Service svc: the workloads
@@ -102,13 +113,14 @@ func BackendsOf(svc map[string]any, namespace string, ws []Workload) []Backend {
 		return nil
 	}
 	ns := objNS(svc, namespace)
+	matches := labels.SelectorFromValidatedSet(sel) // parsed once, as Selects would
 	var out []Backend
 	for _, w := range ws {
-		if w.Namespace != ns || !Selects(sel, w.Labels) {
+		if w.Namespace != ns || !matches.Matches(labels.Set(w.Labels)) {
 			continue
 		}
 		if t := w.Template(); t != nil {
-			out = append(out, Backend{Where: fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name), Template: t})
+			out = append(out, Backend{Index: w.Index, Where: fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name), Template: t})
 		}
 	}
 	return out

@@ -29,7 +29,7 @@ func (r *run) workloads() []mesh.Workload {
 		if w.template == nil {
 			continue
 		}
-		out = append(out, mesh.Workload{Kind: w.kind, Namespace: w.ns, Name: w.name, Labels: w.podLabels(),
+		out = append(out, mesh.Workload{Index: w.index, Kind: w.kind, Namespace: w.ns, Name: w.name, Labels: w.podLabels(),
 			Template: func() map[string]any { t, _ := plain(w.template).(map[string]any); return t }})
 	}
 	return out
