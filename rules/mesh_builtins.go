@@ -25,6 +25,19 @@ import (
 //	meshready.inject_reading(value, settings)  how the injector reads a sidecar.istio.io/inject value: "inject", "do not inject" or "default"
 //	meshready.proxy_port(number)               what istio-proxy itself uses a port for, or ""
 //	meshready.port_list(value)                 a traffic annotation's port list as the injector reads it, or null when it rejects it
+//
+// meshready.port_evidence(input): per Service (by input index), the ports
+// whose declared protocol strong evidence in the input contradicts
+// (mesh.Judged.Contradictions): [{"index", "field", "value", "declared",
+// "protocol", "reason"}].
+//
+// meshready.port_mismatch(input): the same shape, for the ports whose
+// declared protocol mesh.Judged.Mismatches refutes (a binary protocol's well-known
+// port named http with no HTTP evidence).
+//
+// meshready.port_sniffed_http(input): the same shape, for the ports Istio
+// sniffs that the evidence shows carry HTTP or gRPC in the clear
+// (mesh.Judged.SniffedHTTP; "declared" is "").
 func init() {
 	register([]builtin{
 		{name: "meshready.proxy_port", decl: decl(types.S, types.A), fn1: proxyPortBuiltin},
@@ -36,6 +49,9 @@ func init() {
 		{name: "meshready.model", decl: decl(types.A, types.A), fn1: modelBuiltin},
 		{name: "meshready.port_protocol", decl: decl(types.S, types.A, types.A), fn2: portProtocolBuiltin},
 		{name: "meshready.host_matches", decl: decl(types.B, types.S, types.S, types.S, types.S), fn4: hostMatchesBuiltin},
+		{name: "meshready.port_sniffed_http", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP })},
+		{name: "meshready.port_evidence", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions })},
+		{name: "meshready.port_mismatch", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches })},
 	})
 }
 
