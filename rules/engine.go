@@ -109,7 +109,7 @@ func (e *Engine) Evaluate(ctx context.Context, objects []map[string]any, s Setti
 	if err != nil {
 		return nil, e.explain(err)
 	}
-	pairs, err := e.evalPairs(ctx, in)
+	pairs, err := e.evalPairs(bindSources(ctx, in), in)
 	if err != nil {
 		return nil, err
 	}

@@ -6,44 +6,14 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/meshready/meshready/internal/mesh"
 )
 
-// meshready.port_evidence(input): per Service (by input index), the ports
-// whose declared protocol strong evidence in the input contradicts
-// (mesh.Judged.Contradictions): [{"index", "field", "value", "declared",
-// "protocol", "reason"}].
-//
-// meshready.port_mismatch(input): the same shape, for the ports whose
-// declared protocol mesh.Judged.Mismatches refutes (a binary protocol's well-known
-// port named http with no HTTP evidence).
-//
-// meshready.port_sniffed_http(input): the same shape, for the ports Istio
-// sniffs that the evidence shows carry HTTP or gRPC in the clear
-// (mesh.Judged.SniffedHTTP; "declared" is "").
-func init() {
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_sniffed_http",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP }))
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_evidence",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions }))
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_mismatch",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches }))
-}
-
-// judgeBuiltin answers from the evaluation's one judgement of the input
-// (meshEval.judge): both built-ins share one Collect per port.
-func judgeBuiltin(pick func(mesh.Judged) map[int][]mesh.Contradiction) func(rego.BuiltinContext, *ast.Term) (*ast.Term, error) {
+// judgeBuiltin answers a port evidence built-in (registered with the
+// others in mesh_builtins.go) from the evaluation's one judgement of the
+// input (meshEval.judge): the three share one Collect per port.
+func judgeBuiltin(pick func(mesh.Judged) map[int][]mesh.Contradiction) rego.Builtin1 {
 	return func(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {
 		e, err := evalOf(bctx, in)
 		if err != nil {

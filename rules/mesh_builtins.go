@@ -25,86 +25,107 @@ import (
 //	meshready.inject_reading(value, settings)  how the injector reads a sidecar.istio.io/inject value: "inject", "do not inject" or "default"
 //	meshready.proxy_port(number)               what istio-proxy itself uses a port for, or ""
 //	meshready.port_list(value)                 a traffic annotation's port list as the injector reads it, or null when it rejects it
+//
+// meshready.port_evidence(input): per Service (by input index), the ports
+// whose declared protocol strong evidence in the input contradicts
+// (mesh.Judged.Contradictions): [{"index", "field", "value", "declared",
+// "protocol", "reason"}].
+//
+// meshready.port_mismatch(input): the same shape, for the ports whose
+// declared protocol mesh.Judged.Mismatches refutes (a binary protocol's well-known
+// port named http with no HTTP evidence).
+//
+// meshready.port_sniffed_http(input): the same shape, for the ports Istio
+// sniffs that the evidence shows carry HTTP or gRPC in the clear
+// (mesh.Judged.SniffedHTTP; "declared" is "").
 func init() {
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.proxy_port",
-		Decl:    types.NewFunction(types.Args(types.A), types.S),
-		Memoize: true,
-	}, func(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
-		num, ok := n.Value.(ast.Number)
-		if !ok {
-			return ast.StringTerm(""), nil
-		}
-		i, ok := num.Int()
-		if !ok {
-			return ast.StringTerm(""), nil
-		}
-		return ast.StringTerm(mesh.ProxyPorts[i]), nil
+	register([]builtin{
+		{name: "meshready.proxy_port", decl: decl(types.S, types.A), fn1: proxyPortBuiltin},
+		{name: "meshready.port_list", decl: decl(types.A, types.A), fn1: portListBuiltin},
+		{name: "meshready.inject_reading", decl: decl(types.S, types.A, types.A), fn2: injectReadingBuiltin},
+		{name: "meshready.istio_container", decl: decl(types.B, types.A), fn1: istioContainerBuiltin},
+		{name: "meshready.selector_matches", decl: decl(types.B, types.A, types.A), fn2: selectorBuiltin},
+		{name: "meshready.binary_port", decl: decl(types.S, types.A), fn1: binaryPortBuiltin},
+		{name: "meshready.model", decl: decl(types.A, types.A), fn1: modelBuiltin},
+		{name: "meshready.port_protocol", decl: decl(types.S, types.A, types.A), fn2: portProtocolBuiltin},
+		{name: "meshready.host_matches", decl: decl(types.B, types.S, types.S, types.S, types.S), fn4: hostMatchesBuiltin},
+		{name: "meshready.port_sniffed_http", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.SniffedHTTP })},
+		{name: "meshready.port_evidence", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Contradictions })},
+		{name: "meshready.port_mismatch", decl: decl(types.A, types.A), fn1: judgeBuiltin(func(j mesh.Judged) map[int][]mesh.Contradiction { return j.Mismatches })},
 	})
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.port_list",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, func(_ rego.BuiltinContext, v *ast.Term) (*ast.Term, error) {
-		s, _ := v.Value.(ast.String)
-		ports, err := mesh.ParsePortList(string(s))
-		if err != nil {
-			return ast.NullTerm(), nil
+}
+
+// builtin is one of meshready's built-ins: its name, its declaration and
+// its implementation, of one, two or four arguments (one of fn1, fn2, fn4).
+type builtin struct {
+	name string
+	decl *types.Function
+	fn1  rego.Builtin1
+	fn2  rego.Builtin2
+	fn4  rego.Builtin4
+}
+
+// decl declares a built-in of the given arguments and result.
+func decl(result types.Type, args ...types.Type) *types.Function {
+	return types.NewFunction(types.Args(args...), result)
+}
+
+// register registers built-ins, each memoized by its arguments within an
+// evaluation.
+func register(bs []builtin) {
+	for _, b := range bs {
+		f := &rego.Function{Name: b.name, Decl: b.decl, Memoize: true}
+		switch {
+		case b.fn1 != nil:
+			rego.RegisterBuiltin1(f, b.fn1)
+		case b.fn2 != nil:
+			rego.RegisterBuiltin2(f, b.fn2)
+		case b.fn4 != nil:
+			rego.RegisterBuiltin4(f, b.fn4)
 		}
-		out := make([]*ast.Term, len(ports))
-		for i, p := range ports {
-			out[i] = ast.IntNumberTerm(p)
-		}
-		return ast.ArrayTerm(out...), nil
-	})
-	rego.RegisterBuiltin2(&rego.Function{
-		Name:    "meshready.inject_reading",
-		Decl:    types.NewFunction(types.Args(types.A, types.A), types.S),
-		Memoize: true,
-	}, injectReadingBuiltin)
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.istio_container",
-		Decl:    types.NewFunction(types.Args(types.A), types.B),
-		Memoize: true,
-	}, func(_ rego.BuiltinContext, name *ast.Term) (*ast.Term, error) {
-		s, _ := name.Value.(ast.String)
-		return ast.BooleanTerm(mesh.IstioContainer(string(s))), nil
-	})
-	rego.RegisterBuiltin2(&rego.Function{
-		Name:    "meshready.selector_matches",
-		Decl:    types.NewFunction(types.Args(types.A, types.A), types.B),
-		Memoize: true,
-	}, selectorBuiltin)
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.binary_port",
-		Decl:    types.NewFunction(types.Args(types.A), types.S),
-		Memoize: true,
-	}, func(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
-		x, err := ast.JSON(n.Value)
-		if err != nil {
-			return nil, err
-		}
-		num, ok := mesh.Number(x)
-		if _, isString := x.(string); isString || !ok {
-			return ast.StringTerm(""), nil
-		}
-		return ast.StringTerm(mesh.WellKnownTCP[num]), nil
-	})
-	rego.RegisterBuiltin1(&rego.Function{
-		Name:    "meshready.model",
-		Decl:    types.NewFunction(types.Args(types.A), types.A),
-		Memoize: true,
-	}, modelBuiltin)
-	rego.RegisterBuiltin2(&rego.Function{
-		Name:    "meshready.port_protocol",
-		Decl:    types.NewFunction(types.Args(types.A, types.A), types.S),
-		Memoize: true,
-	}, portProtocolBuiltin)
-	rego.RegisterBuiltin4(&rego.Function{
-		Name:    "meshready.host_matches",
-		Decl:    types.NewFunction(types.Args(types.S, types.S, types.S, types.S), types.B),
-		Memoize: true,
-	}, hostMatchesBuiltin)
+	}
+}
+
+func proxyPortBuiltin(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
+	num, ok := n.Value.(ast.Number)
+	if !ok {
+		return ast.StringTerm(""), nil
+	}
+	i, ok := num.Int()
+	if !ok {
+		return ast.StringTerm(""), nil
+	}
+	return ast.StringTerm(mesh.ProxyPorts[i]), nil
+}
+
+func portListBuiltin(_ rego.BuiltinContext, v *ast.Term) (*ast.Term, error) {
+	s, _ := v.Value.(ast.String)
+	ports, err := mesh.ParsePortList(string(s))
+	if err != nil {
+		return ast.NullTerm(), nil
+	}
+	out := make([]*ast.Term, len(ports))
+	for i, p := range ports {
+		out[i] = ast.IntNumberTerm(p)
+	}
+	return ast.ArrayTerm(out...), nil
+}
+
+func istioContainerBuiltin(_ rego.BuiltinContext, name *ast.Term) (*ast.Term, error) {
+	s, _ := name.Value.(ast.String)
+	return ast.BooleanTerm(mesh.IstioContainer(string(s))), nil
+}
+
+func binaryPortBuiltin(_ rego.BuiltinContext, n *ast.Term) (*ast.Term, error) {
+	x, err := ast.JSON(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	num, ok := mesh.Number(x)
+	if _, isString := x.(string); isString || !ok {
+		return ast.StringTerm(""), nil
+	}
+	return ast.StringTerm(mesh.WellKnownTCP[num]), nil
 }
 
 func modelBuiltin(bctx rego.BuiltinContext, in *ast.Term) (*ast.Term, error) {

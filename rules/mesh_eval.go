@@ -25,21 +25,44 @@ type meshEval struct {
 	s       mesh.Settings
 	model   *mesh.Model
 	judged  *mesh.Judged
-	// tree: the client URLs of the chart tree the input was rendered from
-	// (WithTreeURLs), evidence beside the input's own.
-	tree []*mesh.URLIndex
+	// src: the evidence sources of the input (WithSources), or made from
+	// its objects on first use by judge.
+	src *mesh.RenderSources
 }
 
-type treeURLsKey struct{}
+type (
+	sourcesKey struct{}
+	boundKey   struct{}
+)
 
-// WithTreeURLs returns ctx carrying the client URLs of the chart tree an
-// evaluation's input comes from (mesh.URLIndex.AddTree): the model
-// built-ins then judge port evidence from the whole tree, as fix does.
-func WithTreeURLs(ctx context.Context, ix *mesh.URLIndex) context.Context {
-	if ix == nil {
+// boundSources are the caller's sources (WithSources) bound by
+// Engine.Evaluate to the input value it evaluates.
+type boundSources struct {
+	in  ast.Value
+	src *mesh.RenderSources
+}
+
+// WithSources returns ctx carrying the evidence sources of the render an
+// evaluation's objects are (mesh.NewRenderSources, with the chart tree's
+// client URLs): the evidence built-ins judge the engine's input from them,
+// and the caller reads the same sources for its own use (lint's
+// suggestions), so that the render's URLs are indexed once. Another input
+// (`with input as`, a literal argument) gets sources of its own, with the
+// same tree.
+func WithSources(ctx context.Context, src *mesh.RenderSources) context.Context {
+	if src == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, treeURLsKey{}, ix)
+	return context.WithValue(ctx, sourcesKey{}, src)
+}
+
+// bindSources binds the sources in ctx (WithSources) to the input value in.
+func bindSources(ctx context.Context, in ast.Value) context.Context {
+	src, ok := ctx.Value(sourcesKey{}).(*mesh.RenderSources)
+	if !ok {
+		return ctx
+	}
+	return context.WithValue(ctx, boundKey{}, boundSources{in: in, src: src})
 }
 
 type meshEvalKey struct{}
@@ -64,8 +87,12 @@ func evalOf(bctx rego.BuiltinContext, in *ast.Term) (*meshEval, error) {
 	analyses.Add(1)
 	e := &meshEval{in: obj, objects: objects, s: s, model: mesh.Analyze(objects, s)}
 	if bctx.Context != nil {
-		if ix, ok := bctx.Context.Value(treeURLsKey{}).(*mesh.URLIndex); ok {
-			e.tree = []*mesh.URLIndex{ix}
+		if b, ok := bctx.Context.Value(boundKey{}).(boundSources); ok {
+			if obj != nil && b.in == ast.Value(obj) {
+				e.src = b.src
+			} else {
+				e.src = mesh.NewRenderSources(objects, s.Namespace, nil, s.ClusterDomain, b.src.Tree()...)
+			}
 		}
 	}
 	if obj != nil && bctx.Cache != nil {
@@ -77,7 +104,7 @@ func evalOf(bctx rego.BuiltinContext, in *ast.Term) (*meshEval, error) {
 // judge collects and judges the input's port evidence, once.
 func (e *meshEval) judge() mesh.Judged {
 	if e.judged == nil {
-		j := mesh.Judge(e.objects, e.s, e.model, e.tree...)
+		j := mesh.Judge(e.objects, e.s, e.model, e.src)
 		e.judged = &j
 	}
 	return *e.judged

@@ -6,6 +6,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/meshready/meshready/internal/mesh"
 )
 
 // One evaluation works out the model of its input once, however many
@@ -60,5 +62,54 @@ func TestJudgeBuiltinsShareOneCollect(t *testing.T) {
 	}
 	if got := list[0].(map[string]any)["protocol"]; got != "tcp" {
 		t.Errorf("mismatch protocol = %v, want tcp", got)
+	}
+}
+
+// The evidence built-ins judge the engine's input from the caller's
+// sources (WithSources) rather than indexing its URLs again; without them
+// they index the input's own.
+func TestEvaluateReadsCallersSources(t *testing.T) {
+	eng, err := NewDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects := []map[string]any{
+		{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "db", "namespace": "onap"},
+			"spec": map[string]any{"selector": map[string]any{"app": "db"}, "ports": []any{map[string]any{"name": "http", "port": 3306}}}},
+		{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "db", "namespace": "onap"},
+			"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "db"}},
+				"spec": map[string]any{"containers": []any{map[string]any{"name": "db", "image": "mariadb"}}}}}},
+	}
+	for _, c := range []struct {
+		name    string
+		callers bool
+		want    int64
+	}{
+		{"the caller's sources", true, 0},
+		{"none given", false, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			if c.callers {
+				src := mesh.NewRenderSources(objects, "onap", nil, "")
+				src.Sources() // the caller's own use, before the evaluation
+				ctx = WithSources(ctx, src)
+			}
+			before := mesh.RenderIndexes()
+			hits, err := eng.Evaluate(ctx, objects, Settings{Namespace: "onap"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mismatch := false
+			for _, h := range hits {
+				mismatch = mismatch || h.Rule.ID == "port-protocol-mismatch"
+			}
+			if !mismatch {
+				t.Errorf("no port-protocol-mismatch on MySQL's port named http: %+v", hits)
+			}
+			if got := mesh.RenderIndexes() - before; got != c.want {
+				t.Errorf("the evaluation indexed the input's URLs %d times, want %d", got, c.want)
+			}
+		})
 	}
 }

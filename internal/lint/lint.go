@@ -245,8 +245,11 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		if tree, err = l.trees.For(charttree.TreeRoot(res.ChartDir)); err != nil {
 			return nil, err
 		}
-		ctx = rules.WithTreeURLs(ctx, tree)
 	}
+	// The evaluation's rules and the suggestions below read one set of
+	// evidence sources (the lint input names no cluster domain).
+	ev := portEvidence{src: mesh.NewRenderSources(objs, s.Namespace, nil, "", tree), namespace: s.Namespace, objects: objs}
+	ctx = rules.WithSources(ctx, ev.src)
 	start := time.Now()
 	done := memguard.Doing("evaluating the policies on chart " + chart)
 	hits, err := eng.Evaluate(ctx, objs, s)
@@ -264,7 +267,6 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		return nil, err
 	}
 	var out []finding.Finding
-	ev := portEvidence{tree: tree}
 	for _, h := range hits {
 		if h.Resource < 0 || h.Resource >= len(res.Resources) {
 			return nil, fmt.Errorf("rule %s returned resource index %d, but the chart has %d resources", h.Rule.ID, h.Resource, len(res.Resources))
@@ -290,7 +292,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Source:        r.Source,
 			ResourceIndex: r.Index,
 		}
-		f.Fix = suggestFix(version, &ev, res.Resources, r, f, loc.File, l.sources.Lines)
+		f.Fix = suggestFix(version, &ev, r, f, loc.File, l.sources.Lines)
 		red.finding(r, &f)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace

@@ -17,7 +17,7 @@ var portName = regexp.MustCompile(`^spec\.ports\[(\d+)\]\.name$`)
 // name is written literally on the located line: the same protocol
 // inference and evidence as the KRM function and the fixer (mesh.Collect). Other
 // findings get no suggestion: their fixes are insertions or judgement calls.
-func suggestFix(v mesh.Version, ev *portEvidence, rs []*resource.Resource, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
+func suggestFix(v mesh.Version, ev *portEvidence, r *resource.Resource, f finding.Finding, absFile string, lines func(string) []string) *finding.Fix {
 	if f.Rule != "port-protocol-name" && f.Rule != "port-protocol-mismatch" && f.Rule != "port-protocol-evidence" || f.Value == "" || r.Kind != "Service" || absFile == "" || f.Line <= 0 {
 		return nil
 	}
@@ -35,7 +35,7 @@ func suggestFix(v mesh.Version, ev *portEvidence, rs []*resource.Resource, r *re
 	if item == nil {
 		return nil
 	}
-	inf, ok := mesh.Decide(v, mesh.PortOf(item), ev.collect(rs, r, item, len(ports)))
+	inf, ok := mesh.Decide(v, mesh.PortOf(item), ev.collect(r, item, len(ports)))
 	if !ok {
 		return nil
 	}

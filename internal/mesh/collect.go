@@ -15,6 +15,8 @@ import (
 
 // Backend is one workload's pod template a Service selects.
 type Backend struct {
+	// Index is the workload's position in the input (Workload.Index).
+	Index int
 	// Where names the workload ("Deployment onap/msb-eag").
 	Where string
 	// Template is the pod template: metadata and spec.

@@ -1,11 +1,5 @@
 package mesh
 
-import (
-	"fmt"
-
-	"github.com/meshready/meshready/internal/resource"
-)
-
 // Contradiction is a Service port whose declared protocol strong evidence
 // contradicts (the port-protocol-evidence rule).
 type Contradiction struct {
@@ -41,19 +35,17 @@ type Judged struct {
 
 // Judge collects the evidence for every Service port of an input that
 // declares a protocol other than tcp, or none (Istio sniffs it) — Collect
-// over the input's objects and client URLs, once per port — and judges the
+// over src, the input's evidence sources, once per port — and judges the
 // declared ones both ways (Contradictions, Mismatches) and the sniffed ones
-// for HTTP in the clear (SniffedHTTP). tree are the client URLs of the
+// for HTTP in the clear (SniffedHTTP). src carries the client URLs of the
 // whole chart tree (URLIndex.AddTree), the cross-chart evidence fix reads
-// too, so that lint and fix judge a port from the same evidence.
-func Judge(objects []map[string]any, s Settings, m *Model, tree ...*URLIndex) Judged {
-	namespaceOf := func(o map[string]any) string {
-		if ns := text(field(o, "metadata", "namespace")); ns != "" {
-			return ns
-		}
-		return s.Namespace
+// too, so that lint and fix judge a port from the same evidence; nil reads
+// the input's objects alone.
+func Judge(objects []map[string]any, s Settings, m *Model, src *RenderSources) Judged {
+	if src == nil {
+		src = NewRenderSources(objects, s.Namespace, nil, s.ClusterDomain)
 	}
-	var src *Sources
+	var behind map[int][]Workload
 	out := Judged{Contradictions: map[int][]Contradiction{}, Mismatches: map[int][]Contradiction{}, SniffedHTTP: map[int][]Contradiction{}}
 	for si, ports := range m.ServicePorts {
 		var declared []PortFacts
@@ -65,36 +57,24 @@ func Judge(objects []map[string]any, s Settings, m *Model, tree ...*URLIndex) Ju
 		if len(declared) == 0 {
 			continue
 		}
-		if src == nil {
-			urls := NewURLIndex()
-			for _, o := range objects {
-				if o != nil {
-					urls.AddObject(text(o["kind"]), namespaceOf(o), text(field(o, "metadata", "name")), o)
+		if behind == nil {
+			// the workloads the model found behind each Service (Analyze
+			// selected them, leaving Istio's own out): BackendsOf reads
+			// their pod templates without matching every workload again
+			behind = map[int][]Workload{}
+			for _, p := range m.ServiceWorkloads {
+				if w, ok := workloadOf(p[1], objects[p[1]], s.Namespace); ok {
+					behind[p[0]] = append(behind[p[0]], w)
 				}
 			}
-			src = &Sources{URLs: append([]*URLIndex{urls}, tree...), Objects: objects, Domain: s.ClusterDomain}
 		}
 		svc := objects[si]
-		var pods []Backend
-		for _, pair := range m.ServiceWorkloads {
-			if pair[0] != si {
-				continue
-			}
-			w := objects[pair[1]]
-			kind := text(w["kind"])
-			var t any = w
-			for _, k := range resource.PodTemplatePath(kind) {
-				t = field(t, k)
-			}
-			if tm, _ := t.(map[string]any); tm != nil {
-				pods = append(pods, Backend{Where: fmt.Sprintf("%s %s/%s", kind, namespaceOf(w), text(field(w, "metadata", "name"))), Template: tm})
-			}
-		}
+		pods := BackendsOf(svc, s.Namespace, behind[si])
 		items, _ := field(svc, "spec", "ports").([]any)
 		for _, p := range declared {
 			item, _ := items[p.Index].(map[string]any)
-			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: namespaceOf(svc), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
-			ev := Collect(q, *src)
+			q := PortQuery{Service: text(field(svc, "metadata", "name")), Namespace: objNS(svc, s.Namespace), Labels: StringMap(field(svc, "metadata", "labels")), Item: item, NPorts: len(items), Pods: pods}
+			ev := Collect(q, src.Sources())
 			if p.Protocol == "" {
 				if inf := Rank(ev); inf.Protocol.IsHTTP() {
 					out.SniffedHTTP[si] = append(out.SniffedHTTP[si], Contradiction{Index: p.Index, Field: p.Field, Value: p.Value, Declared: Parse(p.Protocol), Inference: inf})

@@ -54,20 +54,17 @@ func (s LabelSelector) Matches(lbls map[string]string) bool {
 	return sel.Matches(labels.Set(lbls))
 }
 
-// Backends are the workloads among rs that Service svc selects: the
-// pod-bearing objects in its namespace whose pod template labels its
-// selector matches (Selects: no selector, no pods). lint's suggestions, the
-// chart fixer and Analyze answer "which pods sit behind this Service" here.
+// Backends are the workloads among rs that Service svc selects
+// (BackendsOf, reading each object's namespace as it is written): the
+// objects PlanPort and Generate edit.
 func Backends(rs []*resource.Resource, svc *resource.Resource) []*resource.Resource {
-	sel := StringMap(field(svc.Object, "spec", "selector"))
-	if len(sel) == 0 {
-		return nil
+	objects := make([]map[string]any, len(rs))
+	for i, r := range rs {
+		objects[i] = r.Object
 	}
 	var out []*resource.Resource
-	for _, r := range rs {
-		if r.Namespace == svc.Namespace && resource.IsWorkload(r.Kind) && Selects(sel, StringMap(field(PodTemplate(r.Kind, r.Object), "metadata", "labels"))) {
-			out = append(out, r)
-		}
+	for _, b := range BackendsOf(svc.Object, "", Workloads(objects, "")) {
+		out = append(out, rs[b.Index])
 	}
 	return out
 }

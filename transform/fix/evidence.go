@@ -1,7 +1,6 @@
 package fix
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -12,35 +11,31 @@ import (
 )
 
 // evidence collects what is known about a Service port with the mesh
-// model's collector: the pods behind it, the chart's rendered objects, and
-// the client URLs of the whole OOM tree the chart lives in (read once per
-// run, cached per tree) and of the chart's render.
+// model's collector: the pods behind it (mesh.BackendsOf), and the
+// render's evidence sources (mesh.RenderSources: its objects, the client
+// URLs in them and those of the whole OOM tree the chart lives in, read
+// once per run, cached per tree). Namespaces are the rendered objects' own
+// ("": an object that names none stays unnamed), as fix has always read
+// them.
 func (s *session) evidence(res *render.Result, svc *resource.Resource, item map[string]any) (mesh.Evidence, error) {
-	ports, _ := resource.Lookup(svc.Object, "spec.ports")
-	var pods []mesh.Backend
-	for _, w := range backends(res, svc) {
-		t, _ := resource.Lookup(w.Object, resource.FormatPath(podPath(w.Kind)))
-		if m := asMap(t); m != nil {
-			pods = append(pods, mesh.Backend{Where: fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name), Template: m})
-		}
-	}
-	tree, err := s.treeURLs(res.ChartDir)
-	if err != nil {
-		return mesh.Evidence{}, err
-	}
 	re := s.evc.last
 	if re == nil || re.res != res {
-		re = &renderEvidence{res: res, urls: mesh.NewURLIndex()}
-		for _, r := range res.Resources {
-			re.urls.AddObject(r.Kind, r.Namespace, r.Name, r.Object)
-			re.objects = append(re.objects, r.Object)
+		tree, err := s.treeURLs(res.ChartDir)
+		if err != nil {
+			return mesh.Evidence{}, err
 		}
+		objects := make([]map[string]any, len(res.Resources))
+		for i, r := range res.Resources {
+			objects[i] = r.Object
+		}
+		re = &renderEvidence{res: res, workloads: mesh.Workloads(objects, ""), src: mesh.NewRenderSources(objects, "", s.opts.Protocols, "", tree)}
 		s.evc.last = re
 	}
+	ports, _ := resource.Lookup(svc.Object, "spec.ports")
 	labels, _ := resource.Lookup(svc.Object, "metadata.labels")
-	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)), Pods: pods,
-		OOMPorts: s.oomPorts(res, svc)}
-	return mesh.Collect(q, mesh.Sources{Table: s.opts.Protocols, URLs: []*mesh.URLIndex{tree, re.urls}, Objects: re.objects}), nil
+	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)),
+		Pods: mesh.BackendsOf(svc.Object, "", re.workloads), OOMPorts: s.oomPorts(res, svc)}
+	return mesh.Collect(q, re.src.Sources()), nil
 }
 
 // oomPorts are the service.ports entries with both sides of OOM's TLS
@@ -89,9 +84,9 @@ type evidenceCache struct {
 
 // renderEvidence is what one render gives every port of it.
 type renderEvidence struct {
-	res     *render.Result
-	urls    *mesh.URLIndex
-	objects []map[string]any
+	res       *render.Result
+	workloads []mesh.Workload
+	src       *mesh.RenderSources
 }
 
 // treeURLs indexes the client URLs of the OOM tree holding chartDir, once.

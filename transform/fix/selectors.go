@@ -3,8 +3,6 @@ package fix
 import (
 	"fmt"
 
-	"github.com/meshready/meshready/internal/mesh"
-	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -44,20 +42,4 @@ func text(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
-}
-
-// backends are the workloads a Service selects, in its namespace (internal/mesh Backends).
-func backends(res *render.Result, svc *resource.Resource) []*resource.Resource {
-	return mesh.Backends(res.Resources, svc)
-}
-
-func podSpecs(ws []*resource.Resource) []map[string]any {
-	var out []map[string]any
-	for _, w := range ws {
-		v, _ := resource.Lookup(w.Object, fieldPath(podPath(w.Kind), "spec"))
-		if m := asMap(v); m != nil {
-			out = append(out, m)
-		}
-	}
-	return out
 }

@@ -15,21 +15,21 @@ import (
 // every field that follows it); this applies it (refs.go) and says so.
 func (r *run) ports() {
 	rs := r.resources()
-	src := r.portSources()
+	src, ws := r.portSources(), r.workloads()
 	opts := mesh.PortOptions{AppProtocol: r.spec.Ports.Mode == "appProtocol", Domain: r.spec.ClusterDomain}
 	for _, svc := range r.items {
 		if svc.kind != "Service" || svc.apiVersion != "v1" {
 			continue
 		}
-		backends := r.backends(svc)
 		list := seq(svc.root, "spec", "ports")
+		sm, _ := plain(svc.root).(map[string]any) // its selector and namespace, which renames leave alone
 		for i, pn := range list {
 			if !isMap(pn) {
 				continue
 			}
 			name := str(pn, "name")
 			num, _ := intValue(get(pn, "port"))
-			op, ok := mesh.PlanPort(r.version, rs, svc.index, i, r.collect(svc, pn, len(list), backends, src), opts)
+			op, ok := mesh.PlanPort(r.version, rs, svc.index, i, r.collect(svc, sm, pn, len(list), ws, src), opts)
 			if !ok {
 				continue // UDP/SCTP, the user's appProtocol, or a declared protocol nothing contradicts
 			}
@@ -57,19 +57,4 @@ func (r *run) ports() {
 			r.result(svc, framework.Info, field+".name", msg)
 		}
 	}
-}
-
-// backends are the workloads a Service selects, in its namespace.
-func (r *run) backends(svc *item) []*item {
-	sel := stringMap(path(svc.root, "spec", "selector"))
-	if len(sel) == 0 {
-		return nil
-	}
-	var out []*item
-	for _, w := range r.items {
-		if w.template != nil && w.ns == svc.ns && mesh.Selects(sel, w.podLabels()) {
-			out = append(out, w)
-		}
-	}
-	return out
 }
