@@ -9,7 +9,7 @@ import (
 // portSources are the evidence sources of the input for the mesh model's
 // collector (mesh.NewRenderSources): every object (routes, monitors, the
 // ConfigMaps pods mount) and the client URLs in their strings, decoded
-// once.
+// once; a URL reaches a Service under spec.clusterDomain.
 func (r *run) portSources() *mesh.RenderSources {
 	objs := make([]map[string]any, 0, len(r.items))
 	for _, it := range r.items {
@@ -17,7 +17,7 @@ func (r *run) portSources() *mesh.RenderSources {
 			objs = append(objs, m)
 		}
 	}
-	return mesh.NewRenderSources(objs, r.spec.Namespace, r.spec.Ports.Protocols, "")
+	return mesh.NewRenderSources(objs, r.spec.Namespace, r.spec.Ports.Protocols, r.spec.ClusterDomain)
 }
 
 // workloads are the input's pod-bearing objects for mesh.BackendsOf: the

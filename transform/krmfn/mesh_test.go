@@ -90,3 +90,22 @@ func TestAnnotationStyleWarnsWithoutNamespaceLabel(t *testing.T) {
 		}
 	}
 }
+
+// A client URL names a Service under the cluster domain the function is
+// configured with (spec.clusterDomain), as lint reads it under its own:
+// http://web.onap.svc.example.org:9000 is HTTP evidence for port 9000 of
+// web in a cluster whose domain is example.org, and names nothing in a
+// cluster.local one.
+func TestClientURLsUnderClusterDomain(t *testing.T) {
+	in := deploymentWith("Deployment", "apps/v1", "") + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: onap}\nspec:\n  selector: {app: web}\n" +
+		"  ports:\n  - {name: svc9000, port: 9000}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: caller, namespace: onap}\ndata:\n  url: http://web.onap.svc.example.org:9000/v1\n"
+	for _, c := range []struct{ spec, want string }{
+		{"  clusterDomain: example.org\n", "name: http-svc9000"},
+		{"", "name: tcp-svc9000"},
+	} {
+		out, results := process(t, in, c.spec)
+		if !strings.Contains(out, c.want) {
+			t.Errorf("spec %q: want %q; results: %v\n%s", c.spec, c.want, results, out)
+		}
+	}
+}
