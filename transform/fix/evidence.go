@@ -14,9 +14,9 @@ import (
 // model's collector: the pods behind it (mesh.BackendsOf), and the
 // render's evidence sources (mesh.RenderSources: its objects, the client
 // URLs in them and those of the whole OOM tree the chart lives in, read
-// once per run, cached per tree). Namespaces are the rendered objects' own
-// ("": an object that names none stays unnamed), as fix has always read
-// them.
+// once per run, cached per tree). An object the chart renders without a
+// namespace lives in the release namespace, as lint reads it (Helm
+// installs it there), so that a client URL reaches it for both.
 func (s *session) evidence(res *render.Result, svc *resource.Resource, item map[string]any) (mesh.Evidence, error) {
 	re := s.evc.last
 	if re == nil || re.res != res {
@@ -28,13 +28,17 @@ func (s *session) evidence(res *render.Result, svc *resource.Resource, item map[
 		for i, r := range res.Resources {
 			objects[i] = r.Object
 		}
-		re = &renderEvidence{res: res, workloads: mesh.Workloads(objects, ""), src: mesh.NewRenderSources(objects, "", s.opts.Protocols, "", tree)}
+		re = &renderEvidence{res: res, workloads: mesh.Workloads(objects, s.namespace()), src: mesh.NewRenderSources(objects, s.namespace(), s.opts.Protocols, "", tree)}
 		s.evc.last = re
 	}
 	ports, _ := resource.Lookup(svc.Object, "spec.ports")
 	labels, _ := resource.Lookup(svc.Object, "metadata.labels")
-	q := mesh.PortQuery{Service: svc.Name, Namespace: svc.Namespace, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)),
-		Pods: mesh.BackendsOf(svc.Object, "", re.workloads), OOMPorts: s.oomPorts(res, svc)}
+	ns := svc.Namespace
+	if ns == "" {
+		ns = s.namespace()
+	}
+	q := mesh.PortQuery{Service: svc.Name, Namespace: ns, Labels: labelSet(labels), Item: item, NPorts: len(asList(ports)),
+		Pods: mesh.BackendsOf(svc.Object, ns, re.workloads), OOMPorts: s.oomPorts(res, svc)}
 	return mesh.Collect(q, re.src.Sources()), nil
 }
 
@@ -96,4 +100,13 @@ func (s *session) treeURLs(chartDir string) (*mesh.URLIndex, error) {
 		root = chartDir
 	}
 	return s.evc.trees.For(root)
+}
+
+// namespace is the release namespace: the settings' namespace, else the
+// render's (lint.Linter.Evaluate reads the same).
+func (s *session) namespace() string {
+	if s.opts.Settings.Namespace != "" {
+		return s.opts.Settings.Namespace
+	}
+	return s.opts.Render.Namespace
 }

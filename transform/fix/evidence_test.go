@@ -78,3 +78,62 @@ spec:
 		})
 	}
 }
+
+// TestUnnamespacedRenderEvidence: objects a chart renders without
+// metadata.namespace live in the release namespace (Helm installs them
+// there), so a client URL http://app.onap:9000 reaches port 9000 of Service
+// app when the release namespace is onap — for fix as for lint, which reads
+// the same render in the same namespace (lint.Evaluate's s.Namespace).
+func TestUnnamespacedRenderEvidence(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"app/Chart.yaml":  "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+		"app/values.yaml": "caller: http://app.onap:9000/v1\n",
+		"app/templates/all.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  name: app
+spec:
+  selector: {app: app}
+  ports:
+    - name: svc9000
+      port: 9000
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - {name: app, image: example/app:1}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: caller
+data:
+  url: {{ .Values.caller | quote }}
+`,
+	})
+	o := testOptions(t, dir)
+	o.Only = []string{OpPorts}
+	res, err := Run(context.Background(), []string{filepath.Join(dir, "app")}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, ch := range res.Changes {
+		msgs = append(msgs, ch.String())
+	}
+	for _, r := range res.Refusals {
+		msgs = append(msgs, "refused: "+r.String())
+	}
+	if all := strings.Join(msgs, "\n"); !strings.Contains(all, "named http-svc9000") {
+		t.Errorf("want port 9000 named http-svc9000 by the client URL, got:\n%s", all)
+	}
+}
