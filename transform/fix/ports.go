@@ -313,22 +313,11 @@ func lineFoot(file string, line int) func(pr *probe) ([]fieldRef, bool) {
 // renamePort renames a named port where its name is written, with every
 // reference, and returns the new name and where the edits go.
 func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
-	var first *portRefs
-	taken := map[string]bool{}
-	for _, r := range refs {
-		if first == nil || r.vi < first.vi {
-			first = r
-		}
-		for n := range r.taken {
-			taken[n] = true
-		}
-	}
-	old := first.old
+	plainName := newPortName(refs, proto)
 	cport := false
 	for _, r := range refs {
 		cport = cport || r.cport
 	}
-	plainName := mesh.NewName(proto, old, first.portNum, func(n string) bool { return taken[n] })
 	// covered: per variant, the fields an edit already renames
 	type vfield struct {
 		vi int
@@ -441,6 +430,27 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	}
 	it.edits = dedupe(edits)
 	return newName, uniq(where), nil
+}
+
+// newPortName is the name a port gets for its protocol (mesh.NewName):
+// from its name in the first variant, or its number when it has none,
+// clear of the names every variant's Services and pods already use.
+func newPortName(refs map[int]*portRefs, proto mesh.Instance) string {
+	var first *portRefs
+	taken := map[string]bool{}
+	for _, r := range refs {
+		if first == nil || r.vi < first.vi {
+			first = r
+		}
+		for n := range r.taken {
+			taken[n] = true
+		}
+	}
+	base := first.old
+	if base == "" {
+		base = strconv.Itoa(int(first.portNum))
+	}
+	return mesh.NewName(proto, base, first.portNum, func(n string) bool { return taken[n] })
 }
 
 func (r *portRefs) objName(k objKey) string { return k.Kind + "/" + k.Name }
@@ -556,17 +566,7 @@ func dnsLabel(s string) bool { return len(s) <= 63 && dnsLabelRE.MatchString(s) 
 // nameUnnamed gives a port without a name `<proto>-<port>`, on a new line
 // of the literal port item in the template or in the values item.
 func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
-	var first *portRefs
-	taken := map[string]bool{}
-	for _, r := range refs {
-		if first == nil || r.vi < first.vi {
-			first = r
-		}
-		for n := range r.taken {
-			taken[n] = true
-		}
-	}
-	name := mesh.NewName(proto, strconv.Itoa(int(first.portNum)), first.portNum, func(n string) bool { return taken[n] })
+	name := newPortName(refs, proto)
 	var edits []Edit
 	var where []string
 	for vi, r := range refs {
