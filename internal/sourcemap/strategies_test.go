@@ -210,7 +210,7 @@ func TestStrategyOrder(t *testing.T) {
 	for _, s := range strategies {
 		got = append(got, s.name)
 	}
-	want := []string{"values-ref", "template-literal", "text", "values-by-value", "composed", "parent-in-values", "template-structure"}
+	want := []string{"sentinel-trace", "values-ref", "template-literal", "text", "values-by-value", "composed", "parent-in-values", "template-structure"}
 	if !slices.Equal(got, want) {
 		t.Errorf("strategies %v, want %v", got, want)
 	}
