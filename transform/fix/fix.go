@@ -5,7 +5,8 @@
 // istioSidecar value, and names Service ports for their protocol where the
 // name is written: a template literal, a values.yaml value, or the
 // expression in the template. It finds what to fix with the lint rules,
-// where a rendered field comes from by rendering with sentinel markers,
+// where a rendered field comes from by asking the provenance engine
+// (internal/sourcemap) with a render carrying sentinel markers plugged in,
 // and checks itself by rendering again before anything is written.
 package fix
 

@@ -15,6 +15,7 @@ import (
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/sourcemap"
 
 	"github.com/meshready/meshready/internal/chartsource"
 )
@@ -122,6 +123,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			return err
 		}
 		probes[vi] = s.probeFor(ctx, p, vi, targets, nums)
+		probes[vi].ask(sourcemap.New(p.before[vi].Graph, s.fs.src), p.before[vi])
 	}
 	for _, k := range order {
 		if refused[k] {
@@ -341,7 +343,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	// 1. the Service port's name field: a values entry that feeds nothing else
 	site, sv, why := "", markVal{}, ""
 	for vi, r := range refs {
-		d := probes[vi].decompose(r.name)
+		d := probes[vi].origin(r.name)
 		if !d.found {
 			why = "its name could not be traced (" + probes[vi].degraded + ")"
 			continue
@@ -401,7 +403,7 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 			if covered[vfield{vi, f}] {
 				continue
 			}
-			d := probes[vi].decompose(f)
+			d := probes[vi].origin(f)
 			if d.exactVal >= 0 {
 				v := probes[vi].vals[d.exactVal]
 				if within(v.file, s.roots) && inRefs(refs, probes, valueFoot(v.site())) {
@@ -461,7 +463,7 @@ func (r *portRefs) objName(k objKey) string { return k.Kind + "/" + k.Name }
 // when set, is the name the result must render.
 func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*portRefs, proto mesh.Instance, plainName, want string) ([]Edit, string, string, error) {
 	pr := probes[vi]
-	d := pr.decompose(f)
+	d := pr.origin(f)
 	if !d.found || d.line < 0 {
 		if len(d.vals) > 0 {
 			v := pr.vals[d.vals[0]]
@@ -572,12 +574,12 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 	for vi, r := range refs {
 		// a name line that renders empty (its value is unset) is the
 		// author's to fill: a second name key would lose to it, or win
-		if nd := probes[vi].decompose(r.name); nd.found && nd.line >= 0 {
+		if nd := probes[vi].origin(r.name); nd.found && nd.line >= 0 {
 			ml := probes[vi].lines[nd.line]
 			return "", nil, refuse("%s:%d writes the port's name, but it renders empty (its value is not set); set that value by hand", s.display(ml.file), ml.line+1)
 		}
 		pf := fieldRef{r.name.key, fmt.Sprintf("spec.ports[%d].port", r.idx)}
-		d := probes[vi].decompose(pf)
+		d := probes[vi].origin(pf)
 		switch {
 		case d.line >= 0:
 			ml := probes[vi].lines[d.line]
