@@ -2,11 +2,9 @@ package sourcemap
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/resource"
 )
 
@@ -43,26 +41,10 @@ func TestFromTracer(t *testing.T) {
 		{name: "a template that cannot be read, no tracer: the rendered object's own line", source: "app/charts/svc/templates/gone.yaml", want: "app/charts/svc/templates/gone.yaml:7 <nil>"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			root := t.TempDir()
-			for name, text := range map[string]string{
+			root, app, r := appChart(t, map[string]string{
 				svcTemplate:       portTemplate,
 				"svc/values.yaml": "replicas: 1\nservice:\n  portName: api\n",
-			} {
-				p := filepath.Join(root, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			svc := &charttree.Node{Name: "svc", Dir: filepath.Join(root, "svc")}
-			app := &charttree.Node{Name: "app", Dir: filepath.Join(root, "app"), Deps: []*charttree.Node{svc}}
-			rs, err := resource.Parse("rendered", []byte(service("name: api\nport: 8080")))
-			if err != nil || len(rs) != 1 {
-				t.Fatalf("rendered object: %v", err)
-			}
-			r := rs[0]
+			}, service("name: api\nport: 8080"))
 			r.Source = "app/charts/svc/templates/x.yaml"
 			if c.source != "" {
 				r.Source = c.source
