@@ -148,7 +148,7 @@ func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
 	return Location{File: q.tpl} // not reached: template-structure always answers
 }
 
-// query is a query with the template read (see read).
+// query builds the query for field of r and reads its template (see read).
 func (m *Mapper) query(r *resource.Resource, field, value string) (*query, bool) {
 	q := &query{r: r, field: field, value: value}
 	return q, m.read(q)
