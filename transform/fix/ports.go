@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -342,7 +343,8 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 
 	// 1. the Service port's name field: a values entry that feeds nothing else
 	site, sv, why := "", markVal{}, ""
-	for vi, r := range refs {
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
 		d := probes[vi].origin(r.name)
 		if !d.found {
 			why = "its name could not be traced (" + probes[vi].degraded + ")"
@@ -375,7 +377,8 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	}
 	// 2. else the template line that writes it, in each variant
 	if newName == "" {
-		for vi, r := range refs {
+		for _, vi := range inOrder(refs) {
+			r := refs[vi]
 			if covered[vfield{vi, r.name}] {
 				continue
 			}
@@ -398,7 +401,8 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 		}
 	}
 	// 3. every reference follows, where it is written
-	for vi, r := range refs {
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
 		for _, f := range r.fields[1:] {
 			if covered[vfield{vi, f}] {
 				continue
@@ -432,6 +436,13 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	}
 	it.edits = dedupe(edits)
 	return newName, uniq(where), nil
+}
+
+// inOrder lists the variants refs has in order, the values as given
+// first: where the first answer or refusal wins, a map's order would make
+// the message change from run to run (the line of the variant asked first).
+func inOrder(refs map[int]*portRefs) []int {
+	return slices.Sorted(maps.Keys(refs))
 }
 
 // newPortName is the name a port gets for its protocol (mesh.NewName):
@@ -571,7 +582,8 @@ func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mes
 	name := newPortName(refs, proto)
 	var edits []Edit
 	var where []string
-	for vi, r := range refs {
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
 		// a name line that renders empty (its value is unset) is the
 		// author's to fill: a second name key would lose to it, or win
 		if nd := probes[vi].origin(r.name); nd.found && nd.line >= 0 {
