@@ -52,6 +52,11 @@ type Options struct {
 	// Sources is the run's source file cache, shared with whoever else
 	// reads the chart sources in the run (the fixer); nil: one of its own.
 	Sources *chartsource.Cache
+	// Unlocated leaves findings' File, Line, Also and Fix empty: for a
+	// caller that asks where each field comes from itself (the fixer,
+	// through sourcemap with its sentinel renders), so that lint does not
+	// map and suggest what that caller would throw away.
+	Unlocated bool
 }
 
 // Linter runs the pipeline with one compiled engine.
@@ -275,7 +280,10 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		if ignoredByAnnotation(r, h.Rule.ID) {
 			continue
 		}
-		loc := mapper.Locate(r, h.Field, h.Value)
+		var loc sourcemap.Location
+		if !l.Opts.Unlocated {
+			loc = mapper.Locate(r, h.Field, h.Value)
+		}
 		f := finding.Finding{
 			Rule:          h.Rule.ID,
 			Severity:      h.Severity,
@@ -292,7 +300,9 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 			Source:        r.Source,
 			ResourceIndex: r.Index,
 		}
-		f.Fix = suggestFix(version, &ev, r, f, loc.File, l.sources.Lines)
+		if !l.Opts.Unlocated {
+			f.Fix = suggestFix(version, &ev, r, f, loc.File, l.sources.Lines)
+		}
 		red.finding(r, &f)
 		if f.Resource.Namespace == "" && res.ChartDir != "" {
 			f.Resource.Namespace = s.Namespace

@@ -4,8 +4,10 @@
 // literally, or the template line where the missing field belongs). It
 // asks an ordered list of small strategies (strategies below, one file
 // each) over the chart-source model (internal/chartsource); the first that
-// answers wins. It works on text and the dependency graph only (no second
-// render), so mapping costs little next to rendering.
+// answers wins. Its own strategies work on text and the dependency graph
+// only (no second render), so mapping costs little next to rendering; a
+// caller that has rendered the chart again with markers in it (the
+// fixer's sentinel renders) plugs that in as a Tracer, asked first.
 package sourcemap
 
 import (
@@ -23,6 +25,20 @@ type Location struct {
 	// Parts, for a value composed from several values.yaml scalars, are
 	// all of them, the one at File:Line first; nil otherwise.
 	Parts []Part
+	// Trace is what a Tracer knows beyond the place (the fixer's
+	// footprint of it); nil from the text strategies.
+	Trace any
+}
+
+// Tracer answers from a render of the chart with markers in it: where a
+// rendered field of r comes from, as the markers that reach it say. A
+// Tracer's answer stands even without a place (File ""): the render shows
+// that no marked template line or values entry writes the field, and a
+// guess from the text would name a line that does not. It says false
+// when its render does not have the field. transform/fix implements it
+// with its sentinel renders (sentinel.go); this package does not import it.
+type Tracer interface {
+	Trace(r *resource.Resource, field string) (Location, bool)
 }
 
 // Part is one values.yaml scalar a rendered value was composed from.
@@ -36,8 +52,9 @@ type Part struct {
 // Mapper locates findings for the charts of one dependency graph; safe for
 // concurrent use.
 type Mapper struct {
-	graph *charttree.Node
-	cache *chartsource.Cache
+	graph  *charttree.Node
+	cache  *chartsource.Cache
+	tracer Tracer // nil: the text strategies only
 }
 
 // New returns a mapper for a rendered chart's dependency graph (nil for
@@ -50,10 +67,17 @@ func New(graph *charttree.Node, cache *chartsource.Cache) *Mapper {
 	return &Mapper{graph: graph, cache: cache}
 }
 
+// WithTracer returns a mapper over the same graph and cache that asks t
+// first (see strategies).
+func (m *Mapper) WithTracer(t Tracer) *Mapper {
+	return &Mapper{graph: m.graph, cache: m.cache, tracer: t}
+}
+
 // query is what a strategy is asked: where does field of r, rendered as
 // value ("" when missing or empty), come from?
 type query struct {
 	r     *resource.Resource
+	field string
 	segs  []resource.Segment
 	key   string // the field's last mapping key
 	value string
@@ -71,63 +95,91 @@ func (q *query) region() []chartsource.Line { return q.ls[q.reg[0]:q.reg[1]] }
 type strategy struct {
 	name string
 	find func(m *Mapper, q *query) (Location, bool)
+	// rendered: the strategy reads a render, not the template's text, so
+	// it is asked even when the template cannot be read (manifest input,
+	// a chart packed in a .tgz).
+	rendered bool
 }
 
 // strategies, in the order they are asked: the specific before the
 // general, values.yaml (what the author edits) before the template that
 // prints it. The last always answers.
+//
+// The tracer comes first: where it is present (only when the caller
+// plugged one in, the fixer; lint's order is the rest, unchanged), it has
+// rendered the chart with a marker on each template line and values
+// entry, so it names the line and entry that did write the field and
+// everything else they write, where the text strategies below match keys
+// and values and can be fooled by a coincidence (two values entries that
+// read "api"). It costs a render, which is why lint has none.
 var strategies = []strategy{
-	{"values-ref", fromValuesRef},       // valuesref.go
-	{"template-literal", fromLiteral},   // literal.go
-	{"text", fromText},                  // text.go
-	{"values-by-value", fromValueMatch}, // byvalue.go
-	{"composed", fromComposed},          // composed.go
-	{"parent-in-values", fromParent},    // parent.go
-	{"template-structure", fromStructure},
+	{"sentinel-trace", fromTracer, true},       // tracer.go
+	{"values-ref", fromValuesRef, false},       // valuesref.go
+	{"template-literal", fromLiteral, false},   // literal.go
+	{"text", fromText, false},                  // text.go
+	{"values-by-value", fromValueMatch, false}, // byvalue.go
+	{"composed", fromComposed, false},          // composed.go
+	{"parent-in-values", fromParent, false},    // parent.go
+	{"template-structure", fromStructure, false},
 }
 
 // Locate finds where to edit field (a path such as spec.ports[2].name) of r,
 // whose rendered value is value ("" when missing or empty).
 func (m *Mapper) Locate(r *resource.Resource, field, value string) Location {
-	q, ok := m.query(r, field, value)
-	if !ok {
-		if q != nil { // the template is on disk but empty: name it, at no line
-			return Location{File: q.tpl}
-		}
-		return rendered(r, field)
-	}
+	q := &query{r: r, field: field, value: value}
+	read, readable := false, false
 	for _, s := range strategies {
+		if !s.rendered && !read {
+			read, readable = true, m.read(q)
+		}
+		if !s.rendered && !readable {
+			continue
+		}
 		if loc, ok := s.find(m, q); ok {
 			return loc
 		}
 	}
+	if !readable && q.tpl != "" { // the template is on disk but empty: name it, at no line
+		return Location{File: q.tpl}
+	}
+	if !readable {
+		return rendered(r, field)
+	}
 	return Location{File: q.tpl} // not reached: template-structure always answers
 }
 
-// query reads the template that rendered r; false for manifest input or a
-// template that cannot be read, and false with a query naming only the
-// template when that file is empty.
+// query builds the query for field of r and reads its template (see read).
 func (m *Mapper) query(r *resource.Resource, field, value string) (*query, bool) {
+	q := &query{r: r, field: field, value: value}
+	return q, m.read(q)
+}
+
+// read fills in the template that rendered q.r; false for manifest input
+// or a template that cannot be read, and false with q.tpl set when that
+// file is empty.
+func (m *Mapper) read(q *query) bool {
 	if m.graph == nil {
-		return nil, false
+		return false
 	}
-	chain, tpl, err := chartsource.TemplateFile(m.graph, r)
+	chain, tpl, err := chartsource.TemplateFile(m.graph, q.r)
 	if err != nil {
-		return nil, false
+		return false
 	}
 	ls := m.cache.Template(tpl)
 	if ls == nil {
 		if b, err := m.cache.Read(tpl); err == nil && len(b) == 0 {
-			return &query{tpl: tpl}, false // FuzzLocate found it: an empty template
+			q.tpl = tpl // FuzzLocate found it: an empty template
 		}
-		return nil, false
+		return false
 	}
-	reg, ok := chartsource.PickRegion(ls, r)
+	reg, ok := chartsource.PickRegion(ls, q.r)
 	if !ok {
 		reg = chartsource.Regions(ls)[0]
 	}
-	segs, _ := resource.ParsePath(field)
-	return &query{r: r, segs: segs, key: lastKey(segs), value: value, chain: chain, tpl: tpl, ls: ls, reg: reg}, true
+	q.segs, _ = resource.ParsePath(q.field)
+	q.key = lastKey(q.segs)
+	q.chain, q.tpl, q.ls, q.reg = chain, tpl, ls, reg
+	return true
 }
 
 // rendered locates a field in the rendered document itself (manifest input).

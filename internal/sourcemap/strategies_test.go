@@ -2,7 +2,6 @@ package sourcemap
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 // Each strategy is asked directly, on a chart "app" whose subchart "svc"
@@ -32,23 +32,7 @@ func runStrategy(t *testing.T, find func(*Mapper, *query) (Location, bool), case
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			root := t.TempDir()
-			for name, text := range c.files {
-				p := filepath.Join(root, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			svc := &charttree.Node{Name: "svc", Dir: filepath.Join(root, "svc")}
-			app := &charttree.Node{Name: "app", Dir: filepath.Join(root, "app"), Deps: []*charttree.Node{svc}}
-			rs, err := resource.Parse("rendered", []byte(c.raw))
-			if err != nil || len(rs) != 1 {
-				t.Fatalf("rendered object: %v (%d documents)", err, len(rs))
-			}
-			r := rs[0]
+			root, app, r := appChart(t, c.files, c.raw)
 			r.Source = "app/charts/svc/templates/x.yaml"
 			if _, ok := c.files[svcTemplate]; !ok {
 				r.Source = "app/templates/x.yaml"
@@ -71,6 +55,21 @@ func runStrategy(t *testing.T, find func(*Mapper, *query) (Location, bool), case
 			}
 		})
 	}
+}
+
+// appChart writes files under a new folder and returns it, the graph of
+// "app" with its subchart "svc" there, and raw parsed as one rendered object.
+func appChart(t *testing.T, files map[string]string, raw string) (string, *charttree.Node, *resource.Resource) {
+	t.Helper()
+	root := t.TempDir()
+	testutil.WriteFiles(t, root, files)
+	svc := &charttree.Node{Name: "svc", Dir: filepath.Join(root, "svc")}
+	app := &charttree.Node{Name: "app", Dir: filepath.Join(root, "app"), Deps: []*charttree.Node{svc}}
+	rs, err := resource.Parse("rendered", []byte(raw))
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("rendered object: %v (%d documents)", err, len(rs))
+	}
+	return root, app, rs[0]
 }
 
 // service is a rendered Service with one port.
@@ -210,7 +209,7 @@ func TestStrategyOrder(t *testing.T) {
 	for _, s := range strategies {
 		got = append(got, s.name)
 	}
-	want := []string{"values-ref", "template-literal", "text", "values-by-value", "composed", "parent-in-values", "template-structure"}
+	want := []string{"sentinel-trace", "values-ref", "template-literal", "text", "values-by-value", "composed", "parent-in-values", "template-structure"}
 	if !slices.Equal(got, want) {
 		t.Errorf("strategies %v, want %v", got, want)
 	}

@@ -5,7 +5,8 @@
 // istioSidecar value, and names Service ports for their protocol where the
 // name is written: a template literal, a values.yaml value, or the
 // expression in the template. It finds what to fix with the lint rules,
-// where a rendered field comes from by rendering with sentinel markers,
+// where a rendered field comes from by asking the provenance engine
+// (internal/sourcemap) with a render carrying sentinel markers plugged in,
 // and checks itself by rendering again before anything is written.
 package fix
 
@@ -274,10 +275,13 @@ func newSession(o Options, roots []string) *session {
 	if ro.HelmCompat == "" { // --helm-compat over the configuration's helmCompat
 		ro.HelmCompat = cfg.HelmCompat
 	}
-	// one source cache for the run: the linter maps findings and the
-	// fixer plans edits on the same reading of each file
+	// one source cache for the run: the fixer plans edits and the
+	// provenance engine reads templates on the same reading of each file.
+	// The fixer reads only the findings' rules, resources, fields, values
+	// and messages; where each field comes from it asks sourcemap with its
+	// sentinel renders (sentinel.go), so lint leaves findings unlocated.
 	src := chartsource.NewCache()
-	lo := lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: o.WorkDir, Sources: src}
+	lo := lint.Options{Render: o.Render, Config: o.Config, Settings: o.Settings, WorkDir: o.WorkDir, Sources: src, Unlocated: true}
 	return &session{
 		opts:   o,
 		helm:   render.NewHelm(ro),

@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -15,6 +16,7 @@ import (
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/sourcemap"
 
 	"github.com/meshready/meshready/internal/chartsource"
 )
@@ -122,6 +124,7 @@ func (s *session) planPorts(ctx context.Context, p *chartPlan, skip map[string]b
 			return err
 		}
 		probes[vi] = s.probeFor(ctx, p, vi, targets, nums)
+		probes[vi].ask(sourcemap.New(p.before[vi].Graph, s.fs.src), p.before[vi])
 	}
 	for _, k := range order {
 		if refused[k] {
@@ -313,22 +316,11 @@ func lineFoot(file string, line int) func(pr *probe) ([]fieldRef, bool) {
 // renamePort renames a named port where its name is written, with every
 // reference, and returns the new name and where the edits go.
 func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
-	var first *portRefs
-	taken := map[string]bool{}
-	for _, r := range refs {
-		if first == nil || r.vi < first.vi {
-			first = r
-		}
-		for n := range r.taken {
-			taken[n] = true
-		}
-	}
-	old := first.old
+	plainName := newPortName(refs, proto)
 	cport := false
 	for _, r := range refs {
 		cport = cport || r.cport
 	}
-	plainName := mesh.NewName(proto, old, first.portNum, func(n string) bool { return taken[n] })
 	// covered: per variant, the fields an edit already renames
 	type vfield struct {
 		vi int
@@ -351,8 +343,9 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 
 	// 1. the Service port's name field: a values entry that feeds nothing else
 	site, sv, why := "", markVal{}, ""
-	for vi, r := range refs {
-		d := probes[vi].decompose(r.name)
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
+		d := probes[vi].origin(r.name)
 		if !d.found {
 			why = "its name could not be traced (" + probes[vi].degraded + ")"
 			continue
@@ -384,7 +377,8 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	}
 	// 2. else the template line that writes it, in each variant
 	if newName == "" {
-		for vi, r := range refs {
+		for _, vi := range inOrder(refs) {
+			r := refs[vi]
 			if covered[vfield{vi, r.name}] {
 				continue
 			}
@@ -407,12 +401,13 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 		}
 	}
 	// 3. every reference follows, where it is written
-	for vi, r := range refs {
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
 		for _, f := range r.fields[1:] {
 			if covered[vfield{vi, f}] {
 				continue
 			}
-			d := probes[vi].decompose(f)
+			d := probes[vi].origin(f)
 			if d.exactVal >= 0 {
 				v := probes[vi].vals[d.exactVal]
 				if within(v.file, s.roots) && inRefs(refs, probes, valueFoot(v.site())) {
@@ -443,6 +438,34 @@ func (s *session) renamePort(p *chartPlan, probes []*probe, refs map[int]*portRe
 	return newName, uniq(where), nil
 }
 
+// inOrder lists the variants refs has in order, the values as given
+// first: where the first answer or refusal wins, a map's order would make
+// the message change from run to run (the line of the variant asked first).
+func inOrder(refs map[int]*portRefs) []int {
+	return slices.Sorted(maps.Keys(refs))
+}
+
+// newPortName is the name a port gets for its protocol (mesh.NewName):
+// from its name in the first variant, or its number when it has none,
+// clear of the names every variant's Services and pods already use.
+func newPortName(refs map[int]*portRefs, proto mesh.Instance) string {
+	var first *portRefs
+	taken := map[string]bool{}
+	for _, r := range refs {
+		if first == nil || r.vi < first.vi {
+			first = r
+		}
+		for n := range r.taken {
+			taken[n] = true
+		}
+	}
+	base := first.old
+	if base == "" {
+		base = strconv.Itoa(int(first.portNum))
+	}
+	return mesh.NewName(proto, base, first.portNum, func(n string) bool { return taken[n] })
+}
+
 func (r *portRefs) objName(k objKey) string { return k.Kind + "/" + k.Name }
 
 // lineEdit renames a field at the template line that writes it: a literal
@@ -451,7 +474,7 @@ func (r *portRefs) objName(k objKey) string { return k.Kind + "/" + k.Name }
 // when set, is the name the result must render.
 func (s *session) lineEdit(probes []*probe, vi int, f fieldRef, refs map[int]*portRefs, proto mesh.Instance, plainName, want string) ([]Edit, string, string, error) {
 	pr := probes[vi]
-	d := pr.decompose(f)
+	d := pr.origin(f)
 	if !d.found || d.line < 0 {
 		if len(d.vals) > 0 {
 			v := pr.vals[d.vals[0]]
@@ -556,28 +579,19 @@ func dnsLabel(s string) bool { return len(s) <= 63 && dnsLabelRE.MatchString(s) 
 // nameUnnamed gives a port without a name `<proto>-<port>`, on a new line
 // of the literal port item in the template or in the values item.
 func (s *session) nameUnnamed(probes []*probe, refs map[int]*portRefs, proto mesh.Instance, it *item) (string, []string, error) {
-	var first *portRefs
-	taken := map[string]bool{}
-	for _, r := range refs {
-		if first == nil || r.vi < first.vi {
-			first = r
-		}
-		for n := range r.taken {
-			taken[n] = true
-		}
-	}
-	name := mesh.NewName(proto, strconv.Itoa(int(first.portNum)), first.portNum, func(n string) bool { return taken[n] })
+	name := newPortName(refs, proto)
 	var edits []Edit
 	var where []string
-	for vi, r := range refs {
+	for _, vi := range inOrder(refs) {
+		r := refs[vi]
 		// a name line that renders empty (its value is unset) is the
 		// author's to fill: a second name key would lose to it, or win
-		if nd := probes[vi].decompose(r.name); nd.found && nd.line >= 0 {
+		if nd := probes[vi].origin(r.name); nd.found && nd.line >= 0 {
 			ml := probes[vi].lines[nd.line]
 			return "", nil, refuse("%s:%d writes the port's name, but it renders empty (its value is not set); set that value by hand", s.display(ml.file), ml.line+1)
 		}
 		pf := fieldRef{r.name.key, fmt.Sprintf("spec.ports[%d].port", r.idx)}
-		d := probes[vi].decompose(pf)
+		d := probes[vi].origin(pf)
 		switch {
 		case d.line >= 0:
 			ml := probes[vi].lines[d.line]

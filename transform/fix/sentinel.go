@@ -17,6 +17,7 @@ import (
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
+	"github.com/meshready/meshready/internal/sourcemap"
 )
 
 // Where does a rendered field come from? The fixer renders the chart once
@@ -28,6 +29,12 @@ import (
 // inside it names the values.yaml entry; all the fields a marker reaches
 // are that source's footprint, so an edit there is safe only when its
 // footprint is exactly the fields meant to change.
+//
+// The question itself goes to the provenance engine (internal/sourcemap),
+// as lint's does: a probe is plugged into it as its first strategy (a
+// sourcemap.Tracer, see tracer below), and its answer carries the probe's
+// decomposition of the field in Location.Trace. The footprints are what
+// the probe adds for the fixer's safety checks (ports.go).
 
 type markLine struct {
 	file string
@@ -64,6 +71,10 @@ type probe struct {
 	valFoot  map[int][]valHit
 	// degraded says what could not be marked (the marked chart did not render).
 	degraded string
+	// before is the unmarked render the probe answers for, by key, and
+	// mapper the provenance engine with the probe plugged in (ask).
+	before map[objKey]*resource.Resource
+	mapper *sourcemap.Mapper
 }
 
 var (
@@ -331,4 +342,66 @@ func (pr *probe) decompose(ref fieldRef) decomp {
 		}
 	}
 	return d
+}
+
+// tracer is a probe as the provenance engine asks it (sourcemap.Tracer).
+type tracer struct {
+	pr   *probe
+	keys map[*resource.Resource]objKey // the unmarked render's objects
+}
+
+// Trace answers for a field of the unmarked render that the marked render
+// has: at the values entry the field is exactly, else the template line
+// that writes it, else the first values entry inside it, else at no place
+// (no marker reaches it: a helper outside the roots computes it), with
+// the probe's decomposition in Location.Trace.
+func (t tracer) Trace(r *resource.Resource, field string) (sourcemap.Location, bool) {
+	k, ok := t.keys[r]
+	if !ok {
+		return sourcemap.Location{}, false
+	}
+	d := t.pr.decompose(fieldRef{k, field})
+	if !d.found {
+		return sourcemap.Location{}, false
+	}
+	loc := sourcemap.Location{Trace: d}
+	switch {
+	case d.exactVal >= 0:
+		v := t.pr.vals[d.exactVal]
+		loc.File, loc.Line = v.file, v.node.Line
+	case d.line >= 0:
+		ml := t.pr.lines[d.line]
+		loc.File, loc.Line = ml.file, ml.line+1
+	case len(d.vals) > 0:
+		v := t.pr.vals[d.vals[0]]
+		loc.File, loc.Line = v.file, v.node.Line
+	}
+	return loc, true
+}
+
+// ask plugs the probe into the provenance engine m for before, the
+// unmarked render of the same variant.
+func (pr *probe) ask(m *sourcemap.Mapper, before *render.Result) {
+	pr.before = index(before.Resources)
+	keys := make(map[*resource.Resource]objKey, len(pr.before))
+	for k, r := range pr.before {
+		keys[r] = k
+	}
+	pr.mapper = m.WithTracer(tracer{pr: pr, keys: keys})
+}
+
+// origin asks the provenance engine where field f of the unmarked render
+// comes from: the probe's decomposition of it, found false when the
+// marked render does not have it.
+func (pr *probe) origin(f fieldRef) decomp {
+	if r := pr.before[f.key]; r != nil {
+		value := ""
+		if v, ok := resource.Lookup(r.Object, f.path); ok {
+			value = fmt.Sprint(v)
+		}
+		if d, ok := pr.mapper.Locate(r, f.path, value).Trace.(decomp); ok {
+			return d
+		}
+	}
+	return decomp{line: -1, exactVal: -1}
 }
