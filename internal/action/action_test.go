@@ -95,14 +95,8 @@ func TestLoadConfigOverrides(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg, err := LoadConfig(c.o, []string{dir})
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) {
-					t.Fatalf("err = %v, want %q", err, c.err)
-				}
+			if testutil.WantErr(t, err, c.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if cfg.TraceFormat != c.trace || cfg.NamespaceLabels["istio-injection"] != c.label {
 				t.Errorf("traceFormat %q, labels %v", cfg.TraceFormat, cfg.NamespaceLabels)

@@ -437,14 +437,8 @@ func TestReadList(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := gate.ReadList(strings.NewReader(c.in), "list", repo)
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) {
-					t.Fatalf("error %v, want %q", err, c.err)
-				}
+			if testutil.WantErr(t, err, c.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !slices.Equal(got.Files, c.want) {
 				t.Errorf("files %q, want %q", got.Files, c.want)

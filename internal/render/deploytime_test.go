@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/meshready/meshready/internal/testutil"
@@ -48,14 +47,8 @@ stringData:
 			o.LintMode = c.lint
 			o.Set = c.set
 			res, err := NewHelm(o).Render(context.Background(), dir)
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, c.wantErr)
-				}
+			if testutil.WantErr(t, err, c.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(res.Resources) != 1 {
 				t.Fatalf("%d objects, want 1", len(res.Resources))

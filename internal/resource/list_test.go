@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/meshready/meshready/internal/testutil"
 )
 
 // TestParseFlattensLists: what Helm creates from a list document is its
@@ -24,14 +26,8 @@ func TestParseFlattensLists(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rs, err := Parse("s", []byte(c.in))
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) {
-					t.Fatalf("error %v, want %q", err, c.err)
-				}
+			if testutil.WantErr(t, err, c.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			var got []string
 			for i, r := range rs {

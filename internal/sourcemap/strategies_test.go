@@ -182,6 +182,14 @@ func TestFromParent(t *testing.T) {
 		{name: "the template writes the whole path", files: map[string]string{
 			svcTemplate: "kind: Service\nspec:\n  ports:\n  - name: http-web\n    appProtocol: http\n", "svc/values.yaml": values,
 		}, raw: service("name: http-web\nport: 8081"), field: "spec.ports[0].appProtocol", want: ""},
+		// sdnc/templates/service.yaml:42-43 (jakarta) writes the name on the
+		// item's dash line; an unrelated values mapping that agrees on the
+		// port (sdnc/values.yaml:362, vesCollector's port 8443) is not where
+		// it came from
+		{name: "the template writes the name on the item's dash line", files: map[string]string{
+			svcTemplate:       "kind: Service\nspec:\n  ports:\n    - name: \"{{ .Values.service.portName }}-restconf\"\n      port: {{ .Values.service.externalPort }}\n",
+			"svc/values.yaml": "vesCollector:\n  port: 8443\n",
+		}, raw: service("name: sdnc-restconf\nport: 8443"), field: "spec.ports[0].name", want: ""},
 	})
 }
 
@@ -196,6 +204,15 @@ func TestFromStructure(t *testing.T) {
 		{name: "items from a range are not literal", files: map[string]string{
 			svcTemplate: "kind: Service\nspec:\n  ports:\n  {{- range .Values.ports }}\n  - port: {{ . }}\n  {{- end }}\n",
 		}, raw: service("port: 2"), field: "spec.ports[0].name", want: "svc/templates/x.yaml:3"},
+		// sdnc/templates/service.yaml:69-82 (jakarta): the name written on
+		// an item's dash line is the item's; item 0 ends where item 1
+		// starts (the walk once answered item 1's line 80 here)
+		{name: "a key on the item's dash line, not the next item's", files: map[string]string{
+			svcTemplate: "kind: Service\nspec:\n  ports:\n    - name: \"{{ .Values.portName }}-restconf-alt\"\n      {{ if .Values.aaf }}\n      port: 1\n      {{ end }}\n    - name: \"{{ .Values.portName }}-karaf\"\n      port: 2\n",
+		}, raw: service("name: sdnc-restconf-alt\nport: 1"), field: "spec.ports[0].name", want: "svc/templates/x.yaml:4"},
+		{name: "a key item 0 does not write is not item 1's", files: map[string]string{
+			svcTemplate: "kind: Service\nspec:\n  ports:\n    - port: 1\n    - port: 2\n      appProtocol: http\n",
+		}, raw: service("port: 1"), field: "spec.ports[0].appProtocol", want: "svc/templates/x.yaml:4"},
 		{name: "nothing written: the kind line", files: map[string]string{
 			svcTemplate: "{{- /* a Service */}}\napiVersion: v1\nkind: Service\n{{ include \"spec\" . }}\n",
 		}, raw: service("port: 2"), field: "spec.ports[0].name", want: "svc/templates/x.yaml:3"},

@@ -1,8 +1,6 @@
 package sourcemap
 
 import (
-	"strings"
-
 	"github.com/meshready/meshready/internal/chartsource"
 )
 
@@ -14,90 +12,44 @@ func fromStructure(m *Mapper, q *query) (Location, bool) {
 	return Location{File: q.tpl, Line: line}, true
 }
 
-// structuralLine walks the template's document by indentation along the
-// path and returns the line of the deepest step written literally (a key,
-// or the n-th "- " item of a literal list), and whether the whole path was
-// found.
+// structuralLine walks the template's document along the path with
+// chartsource's structure walker (the one the fixer places its edits
+// with) and returns the line of the deepest step written literally (a
+// key, or the n-th "- " item of a literal list), and whether the whole
+// path was found. Keys are looked for anywhere below the previous step
+// (Descendant), where the fixer wants exact children (Child): a location
+// only points a person at a line, so a step a helper's wrapper or the
+// render puts between two written keys must not lose the deeper line.
+// List items are exact for both: the n-th literal item, and the item ends
+// at the next one.
 func structuralLine(q *query) (int, bool) {
-	ls, start, end := q.ls, q.reg[0], q.reg[1]
-	best := start + 1
-	for i := start; i < end; i++ {
-		if ls[i].Kind == chartsource.Key && ls[i].Key == "kind" {
-			best = i + 1
-			break
-		}
+	ls := q.ls
+	best := q.reg[0] + 1
+	blk := chartsource.Doc(q.reg)
+	if k := blk.Descendant(ls, "kind"); k >= 0 {
+		best = k + 1
 	}
-	pos, indent := start, -1
 	for si, s := range q.segs {
-		next, in := -1, 0
+		var next int
+		var in chartsource.Block
 		if s.Index >= 0 {
 			if si == 0 {
 				return best, false
 			}
-			next, in = listItem(ls, pos, end, indent, s.Index)
+			next = blk.Item(ls, s.Index)
+			if next >= 0 {
+				in = chartsource.ItemBlock(ls, next, q.reg[1])
+			}
 		} else {
-			next, in = descendantKey(ls, pos, end, indent, s.Key)
+			next = blk.Descendant(ls, s.Key)
+			if next >= 0 {
+				in = chartsource.Value(ls, next, q.reg[1])
+			}
 		}
 		if next < 0 {
 			return best, false
 		}
-		pos, indent, best = next+1, in, next+1
+		blk, best = in, next+1
 	}
 	return best, true
-}
-
-// descendantKey finds key below the block opened at indent (the whole
-// region when indent < 0), stopping when the block ends; it returns the
-// line and the key's column.
-func descendantKey(ls []chartsource.Line, pos, end, indent int, key string) (int, int) {
-	for i := pos; i < end; i++ {
-		l := ls[i]
-		if l.Kind != chartsource.Key {
-			continue
-		}
-		// a "- key:" item whose dash sits at the parent's indent is inside
-		// it (YAML lets list items align with their key)
-		if indent >= 0 && l.KeyCol <= indent && !(l.Dash && l.Indent == indent) {
-			return -1, 0
-		}
-		if l.Key == key && l.KeyCol > indent {
-			return i, l.KeyCol
-		}
-	}
-	return -1, 0
-}
-
-// listItem finds the n-th "- " item of the literal list that follows a key
-// at indent. A template action among the items (range, if) means the items
-// are not literal: give up.
-func listItem(ls []chartsource.Line, pos, end, indent, n int) (int, int) {
-	itemIndent, count := -1, -1
-	for i := pos; i < end; i++ {
-		l := ls[i]
-		t := strings.TrimLeft(l.Text, " ")
-		if l.Kind == chartsource.Blank || l.Kind == chartsource.Comment && !strings.HasPrefix(t, "{{") {
-			continue
-		}
-		if strings.HasPrefix(t, "{{") {
-			return -1, 0
-		}
-		if l.Indent < indent || (l.Indent == indent && !l.Dash) {
-			return -1, 0
-		}
-		if !l.Dash {
-			continue
-		}
-		if itemIndent < 0 {
-			itemIndent = l.Indent
-		}
-		if l.Indent != itemIndent {
-			continue
-		}
-		count++
-		if count == n {
-			// keys of the item sit after the dash
-			return i, l.Indent + 1
-		}
-	}
-	return -1, 0
 }

@@ -60,3 +60,29 @@ func TestGolden(t *testing.T) {
 		t.Errorf("-update wrote %q, %v", b, err)
 	}
 }
+
+func TestWantErr(t *testing.T) {
+	boom := fmt.Errorf("list:2: ../x.yaml leaves the repository")
+	for _, c := range []struct {
+		name   string
+		err    error
+		want   string
+		wanted bool
+		fail   string // part of the failure, "" for none
+	}{
+		{"no error, none wanted", nil, "", false, ""},
+		{"the error wanted", boom, "leaves the repository", true, ""},
+		{"an error, none wanted", boom, "", false, "leaves the repository"},
+		{"no error, one wanted", nil, "outside", true, `error <nil>, want one containing "outside"`},
+		{"another error", boom, "outside", true, `want one containing "outside"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &recorder{TB: t}
+			wanted := WantErr(r, c.err, c.want)
+			got := strings.Join(r.failures, "\n")
+			if wanted != c.wanted || c.fail == "" && got != "" || c.fail != "" && !strings.Contains(got, c.fail) {
+				t.Errorf("WantErr = %v with failures %q; want %v and a failure containing %q", wanted, got, c.wanted, c.fail)
+			}
+		})
+	}
+}

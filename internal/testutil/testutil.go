@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -146,4 +147,22 @@ func CopyDir(t testing.TB, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// WantErr checks err against want, a part of the error's text ("" for no
+// error), failing t at once when they disagree, and reports whether an
+// error was wanted (the table case then ends:
+// `if testutil.WantErr(t, err, c.err) { return }`).
+func WantErr(t testing.TB, err error, want string) bool {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return false
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one containing %q", err, want)
+	}
+	return true
 }

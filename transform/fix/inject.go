@@ -175,52 +175,28 @@ func runAsProxyEdits(file, name, text string, ls []chartsource.Line, reg [2]int,
 			rem.Problem, rem.NoNative, fmt.Sprintf(format, a...), strings.Join(names, ", "), mesh.ProxyUID)
 	}
 	keys := append(append([]string{}, resource.PodTemplatePath(kind)...), "spec", "initContainers")
-	parent, from := -1, reg[0]
+	parent, blk := -1, chartsource.Doc(reg)
 	for _, k := range keys {
-		i := childKey(ls, parent, from, reg[1], k)
+		i := blk.Child(ls, k)
 		if i < 0 {
 			return nil, byHand("%s does not write the pod's %s literally (a helper renders them)", name, strings.Join(keys, "."))
 		}
-		parent, from = i, i+1
+		parent, blk = i, chartsource.Value(ls, i, reg[1])
 	}
 	ic := parent
 	if ls[ic].Rest != "" {
 		return nil, byHand("%s:%d: the init containers are not a literal list (%s)", name, ic+1, ls[ic].Rest)
 	}
-	// The list ends before the first content line left of its items (which
-	// may sit at the key's column: "key:\n- item").
-	end, col := ic+1, ls[ic].KeyCol
-	for j := ic + 1; j < reg[1]; j++ {
-		l := ls[j]
-		switch {
-		case l.Content() && (l.Indent < col || l.Indent == col && !l.Dash && !templated(l)):
-		case l.Content(), l.Kind == chartsource.Action && l.Indent >= col:
-			// an action among the items (refused below)
-			end = j + 1
-			continue
-		default:
-			continue
-		}
-		break
-	}
+	// the list, with the actions among its items (refused below)
+	end := blk.End
 	depth := ls[ic].Depth + ls[ic].Delta
-	var items []int
-	itemCol := -1
 	for j := ic + 1; j < end; j++ {
 		l := ls[j]
 		if l.Kind == chartsource.Action || templated(l) || l.Depth != depth || l.Delta != 0 || l.InRange {
 			return nil, byHand("%s:%d: a template action renders part of the init containers (%s)", name, j+1, strings.TrimSpace(l.Text))
 		}
-		if !l.Content() {
-			continue
-		}
-		if itemCol < 0 && l.Dash {
-			itemCol = l.Indent
-		}
-		if l.Dash && l.Indent == itemCol {
-			items = append(items, j)
-		}
 	}
+	items := blk.Items(ls)
 	if len(items) != total {
 		return nil, byHand("%s:%d: the template writes %d init containers, the pod has %d", name, ic+1, len(items), total)
 	}
@@ -233,7 +209,7 @@ func runAsProxyEdits(file, name, text string, ls []chartsource.Line, reg [2]int,
 		if ls[start].Kind != chartsource.Key {
 			return nil, byHand("%s:%d: init container %s is not written as key: value lines", name, start+1, n.Name)
 		}
-		col = ls[start].KeyCol
+		col := ls[start].KeyCol
 		for j := start; j < stop; j++ {
 			if ls[j].Kind == chartsource.Key && ls[j].KeyCol == col && ls[j].Key == "securityContext" {
 				return nil, byHand("%s:%d: init container %s has a securityContext already", name, j+1, n.Name)
@@ -685,4 +661,15 @@ func (s *session) annotationDecision(p *chartPlan, vi int, r *resource.Resource)
 		Annotations:     annotations,
 		NamespaceLabels: mesh.NamespaceLabels(ns, set.Namespace, set.NamespaceLabels, nsObjects),
 	})
+}
+
+// valuesSpacing tells whether text writes `{{ .Values.x }}` (true) or
+// `{{.Values.x}}` (false); ok is false when it writes neither.
+func valuesSpacing(text string) (spaced, ok bool) {
+	sp := strings.Count(text, "{{ .Values") + strings.Count(text, "{{- .Values")
+	tight := strings.Count(text, "{{.Values") + strings.Count(text, "{{-.Values")
+	if sp == tight {
+		return true, false
+	}
+	return sp > tight, true
 }

@@ -90,22 +90,18 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 	if i := loneCR(text); i >= 0 {
 		return podPatch{}, refuse("%s:%d: %s", name, lineOf(text, i), loneCRMsg)
 	}
-	parent, from := -1, reg[0]
+	parent, blk := -1, chartsource.Doc(reg)
 	keys := append(append([]string{}, resource.PodTemplatePath(kind)...), "metadata")
 	for _, k := range keys {
-		i := childKey(ls, parent, from, reg[1], k)
+		i := blk.Child(ls, k)
 		if i < 0 {
 			return podPatch{}, refuse("%s does not write the pod template's %s literally (a helper renders it); add %s under spec.template.metadata.%s by hand", name, strings.Join(keys, "."), key, where)
 		}
-		// each step must be a map: childKey reads past other lines
-		end := reg[1]
-		if parent >= 0 {
-			end = blockEnd(ls, parent, reg[1])
-		}
-		if j := notAMap(ls, from, end, ls[i].KeyCol); j >= 0 {
+		// each step must be a map: Child reads past other lines
+		if j := notAMap(ls, blk.Start, blk.End, ls[i].KeyCol); j >= 0 {
 			return podPatch{}, refuse("%s:%d: the pod template's %s is not written as key: value lines (%s); add %s by hand", name, j+1, strings.Join(keys[:slices.Index(keys, k)], "."), strings.TrimSpace(ls[j].Text), key)
 		}
-		parent, from = i, i+1
+		parent, blk = i, chartsource.Value(ls, i, reg[1])
 	}
 	m := parent
 	ml := ls[m]
@@ -115,7 +111,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 		}
 		return podPatch{}, refuse("%s:%d: the pod metadata is an inline map; write it as a block or add %s by hand", name, m+1, key)
 	}
-	end := blockEnd(ls, m, reg[1])
+	end := blk.End
 	inside := ml.Depth + ml.Delta
 	childCol, step := -1, 2
 	for j := m + 1; j < end; j++ {
@@ -134,7 +130,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 	// a helper that writes the metadata's content (unless the template
 	// writes the block we need itself: a helper's podAnnotations would then
 	// be a second `annotations:` key, and the last one wins)
-	a := childKey(ls, m, m+1, reg[1], where)
+	a := blk.Child(ls, where)
 	for j := m + 1; j < end && a < 0; j++ {
 		l := ls[j]
 		if l.Kind != chartsource.Action || l.Depth != inside || chartsource.OpenRE.MatchString(l.Text) {
@@ -166,7 +162,7 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 			}
 			return podPatch{}, refuse("%s:%d: the pod template's %s are an inline map (%s); write them as a block or add %s by hand", name, a+1, where, al.Rest, key)
 		}
-		aEnd := blockEnd(ls, a, reg[1])
+		aEnd := chartsource.Value(ls, a, reg[1]).End
 		entryCol, tmplCol := -1, -1
 		var action string
 		for j := a + 1; j < aEnd; j++ {
@@ -206,8 +202,8 @@ func patchPodTemplate(file, name, text string, ls []chartsource.Line, reg [2]int
 			// pods always have labels: missing ones come from somewhere else
 			return podPatch{}, refuse("%s does not write the pod template's labels literally; add %s by hand", name, key)
 		}
-		if lab := childKey(ls, m, m+1, reg[1], "labels"); lab >= 0 {
-			lEnd := blockEnd(ls, lab, reg[1])
+		if lab := blk.Child(ls, "labels"); lab >= 0 {
+			lEnd := chartsource.Value(ls, lab, reg[1]).End
 			for j := lab + 1; j < lEnd; j++ {
 				if ls[j].Kind == chartsource.Key {
 					step = max(ls[j].KeyCol-ls[lab].KeyCol, 1)

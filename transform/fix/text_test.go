@@ -3,8 +3,6 @@ package fix
 import (
 	"strings"
 	"testing"
-
-	"github.com/meshready/meshready/internal/chartsource"
 )
 
 func TestHunks(t *testing.T) {
@@ -177,44 +175,6 @@ func TestReplaceScalarKeepsQuoting(t *testing.T) {
 	want := "service:\n  a: http-web # the port\n  b: \"http-web\"\n  c: 'http-web'\n"
 	if string(got) != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestParseLinesAndBlocks(t *testing.T) {
-	text := `spec:
-  template:
-    metadata:
-      labels:
-        app: x
-{{- if .Values.extra }}
-        extra: y
-{{- end }}
-      # trailing comment
-    spec:
-      ports:
-      {{- range .Values.ports }}
-        - port: {{ . }}
-      {{- end }}
-`
-	ls := chartsource.ParseTemplate(text)
-	spec := childKey(ls, -1, 0, len(ls), "spec")
-	tpl := childKey(ls, spec, spec+1, len(ls), "template")
-	md := childKey(ls, tpl, tpl+1, len(ls), "metadata")
-	if md != 2 {
-		t.Fatalf("metadata at %d, want 2", md)
-	}
-	if end := blockEnd(ls, md, len(ls)); end != 8 {
-		t.Errorf("metadata block ends before line %d, want 8 (after the {{- end }} of the if opened inside, not the comment)", end)
-	}
-	lab := childKey(ls, md, md+1, len(ls), "labels")
-	if lab != 3 || ls[lab].Depth != 0 {
-		t.Errorf("labels at %d depth %d", lab, ls[lab].Depth)
-	}
-	if !ls[12].InRange || ls[10].InRange {
-		t.Errorf("range detection: line 13 inRange=%v, line 11 inRange=%v", ls[12].InRange, ls[10].InRange)
-	}
-	if ls[12].Key != "port" || !ls[12].Dash || ls[12].KeyCol != 10 {
-		t.Errorf("item line parsed as %+v", ls[12])
 	}
 }
 

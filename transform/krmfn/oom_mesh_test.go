@@ -3,8 +3,6 @@ package krmfn
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -39,10 +37,7 @@ func TestOOMTreesMeshReady(t *testing.T) {
 	labelled, unlabelled := validator(map[string]string{"istio-injection": "enabled"}), validator(map[string]string{})
 	for _, tree := range []string{"casablanca", "jakarta", "master"} {
 		t.Run(tree, func(t *testing.T) {
-			root := filepath.Join(testutil.RepoRoot(t), "..", "shared", "oom", tree, "kubernetes")
-			if _, err := os.Stat(root); err != nil {
-				t.Skipf("the OOM tree is not available (%s): %v", root, err)
-			}
+			root := testutil.OOMTree(t, tree)
 			targets, err := render.Expand([]string{root})
 			if err != nil {
 				t.Fatal(err)
