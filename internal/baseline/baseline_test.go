@@ -2,7 +2,6 @@ package baseline_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,32 +11,15 @@ import (
 	chartsfixtures "github.com/meshready/meshready/charts-fixtures"
 	"github.com/meshready/meshready/internal/baseline"
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
-	"github.com/meshready/meshready/rules"
 )
 
 // lintChart runs the real pipeline on one chart of a charts-fixtures copy.
 func lintChart(t *testing.T, tree, chart string) *finding.Report {
 	t.Helper()
-	eng, err := rules.NewDefault(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := lint.New(eng, lint.Options{
-		Render:   render.DefaultOptions(),
-		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"},
-		WorkDir:  tree,
-	})
-	rep, err := l.Run(context.Background(), []string{filepath.Join(tree, chart)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Errors) > 0 {
-		t.Fatalf("%s failed to lint: %+v", chart, rep.Errors)
-	}
+	rep := linttest.Run(t, linttest.New(t, tree), filepath.Join(tree, chart))
 	if len(rep.Findings) == 0 {
 		t.Fatalf("%s has no findings: the test would prove nothing", chart)
 	}

@@ -5,11 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/meshready/meshready/internal/lint"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	"github.com/meshready/meshready/internal/mesh"
-	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
-	"github.com/meshready/meshready/rules"
 )
 
 // TestURLsIndexedOnce: the rules' evidence built-ins (mesh.Judge) and the
@@ -18,10 +16,6 @@ import (
 // however many built-ins ask (mesh.RenderIndexes counts the indexings).
 func TestURLsIndexedOnce(t *testing.T) {
 	root := testutil.RepoRoot(t)
-	eng, err := rules.NewDefault(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		chart string
 		// fixes: the suggestions the chart gets (TestFixSuggestions), each
@@ -32,7 +26,7 @@ func TestURLsIndexedOnce(t *testing.T) {
 		{"legacy", 1},
 	} {
 		t.Run(c.chart, func(t *testing.T) {
-			l := lint.New(eng, lint.Options{Render: render.DefaultOptions(), Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"}, WorkDir: root})
+			l := linttest.New(t, root)
 			before := mesh.RenderIndexes()
 			rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures", c.chart)})
 			if err != nil || len(rep.Errors) > 0 || rep.Summary.Charts != 1 {

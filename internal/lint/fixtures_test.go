@@ -1,7 +1,6 @@
 package lint_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	"github.com/meshready/meshready/internal/resource"
 	"github.com/meshready/meshready/internal/testutil"
-	"github.com/meshready/meshready/rules"
 )
 
 // TestFixtures lints charts-fixtures end to end and asserts the exact rule,
@@ -23,22 +20,7 @@ import (
 // (testdata/fixtures/expected.tsv), and nothing else.
 func TestFixtures(t *testing.T) {
 	root := testutil.RepoRoot(t)
-	eng, err := rules.NewDefault(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := lint.New(eng, lint.Options{
-		Render:   render.DefaultOptions(),
-		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"},
-		WorkDir:  root,
-	})
-	rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Errors) > 0 {
-		t.Fatalf("charts failed to lint: %+v", rep.Errors)
-	}
+	rep := linttest.Run(t, linttest.New(t, root), filepath.Join(root, "charts-fixtures"))
 	var got []string
 	for _, f := range rep.Findings {
 		got = append(got, strings.Join([]string{f.Rule, f.File, fmt.Sprint(f.Line), canonical(f.Field), f.Value}, "\t"))
@@ -77,15 +59,7 @@ func canonical(p string) string {
 // carry the rename the fixer and the KRM function would make.
 func TestFixSuggestions(t *testing.T) {
 	root := testutil.RepoRoot(t)
-	eng, err := rules.NewDefault(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := lint.New(eng, lint.Options{Render: render.DefaultOptions(), Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"}, WorkDir: root})
-	rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures", "bad-ports")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := linttest.Run(t, linttest.New(t, root), filepath.Join(root, "charts-fixtures", "bad-ports"))
 	got := map[string]string{}
 	for _, f := range rep.Findings {
 		if f.Fix != nil {

@@ -1,7 +1,6 @@
 package lint_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -10,9 +9,8 @@ import (
 
 	"github.com/meshready/meshready/internal/finding"
 	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	"github.com/meshready/meshready/internal/testutil"
-	"github.com/meshready/meshready/rules"
 )
 
 // TestUnlocated: Options.Unlocated (set by the fixer) gives the same
@@ -20,19 +18,8 @@ import (
 // findings lint locates and suggests fixes for.
 func TestUnlocated(t *testing.T) {
 	root := testutil.RepoRoot(t)
-	eng, err := rules.NewDefault(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
 	run := func(unlocated bool, chart string) []finding.Finding {
-		l := lint.New(eng, lint.Options{Render: render.DefaultOptions(), Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"}, WorkDir: root, Unlocated: unlocated})
-		rep, err := l.Run(context.Background(), []string{filepath.Join(root, "charts-fixtures", chart)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rep.Errors) > 0 {
-			t.Fatalf("%s does not lint: %+v", chart, rep.Errors)
-		}
+		rep := linttest.Run(t, linttest.New(t, root, func(o *lint.Options) { o.Unlocated = unlocated }), filepath.Join(root, "charts-fixtures", chart))
 		return rep.Findings
 	}
 	for _, chart := range []string{"bad-ports", "bad-injection", "umbrella"} {

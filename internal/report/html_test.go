@@ -18,10 +18,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/meshready/meshready/internal/finding"
-	"github.com/meshready/meshready/internal/lint"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	helmrender "github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
-	"github.com/meshready/meshready/rules"
 )
 
 // lintTree lints a tree in-process as `meshready report` does (with the
@@ -30,15 +29,7 @@ import (
 func lintTree(t *testing.T, input, workDir string) (*finding.Report, Options) {
 	t.Helper()
 	ctx := context.Background()
-	eng, err := rules.NewDefault(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := lint.New(eng, lint.Options{
-		Render:   helmrender.DefaultOptions(),
-		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"},
-		WorkDir:  workDir,
-	})
+	l := linttest.New(t, workDir)
 	targets, err := helmrender.Expand([]string{input})
 	if err != nil {
 		t.Fatal(err)

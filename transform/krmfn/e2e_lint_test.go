@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/meshready/meshready/internal/lint"
-	"github.com/meshready/meshready/internal/render"
+	"github.com/meshready/meshready/internal/lint/linttest"
 	"github.com/meshready/meshready/rules"
 )
 
@@ -15,8 +15,5 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
-	e2eValidator = lint.Validator{Linter: lint.New(eng, lint.Options{
-		Render:   render.DefaultOptions(),
-		Settings: rules.Settings{Namespace: "onap", TraceFormat: "b3"},
-	})}
+	e2eValidator = lint.Validator{Linter: lint.New(eng, linttest.Options(""))}
 }
