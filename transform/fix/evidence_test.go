@@ -51,27 +51,11 @@ spec:
 			"named https", "https: the port number is a TLS port (*443)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			testutil.WriteFiles(t, dir, map[string]string{
-				"app/Chart.yaml":                "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+			all := portMessages(t, map[string]string{
 				"app/values.yaml":               c.values,
 				"app/templates/service.yaml":    svc,
 				"app/templates/deployment.yaml": deploy,
 			})
-			o := testOptions(t, dir)
-			o.Only = []string{OpPorts}
-			res, err := Run(context.Background(), []string{filepath.Join(dir, "app")}, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var msgs []string
-			for _, ch := range res.Changes {
-				msgs = append(msgs, ch.String())
-			}
-			for _, ch := range res.Refusals {
-				msgs = append(msgs, "refused: "+ch.String())
-			}
-			all := strings.Join(msgs, "\n")
 			if !strings.Contains(all, c.want) || !strings.Contains(all, c.evidence) {
 				t.Errorf("want %q with %q, got:\n%s", c.want, c.evidence, all)
 			}
@@ -85,9 +69,7 @@ spec:
 // app when the release namespace is onap — for fix as for lint, which reads
 // the same render in the same namespace (lint.Evaluate's s.Namespace).
 func TestUnnamespacedRenderEvidence(t *testing.T) {
-	dir := t.TempDir()
-	testutil.WriteFiles(t, dir, map[string]string{
-		"app/Chart.yaml":  "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+	all := portMessages(t, map[string]string{
 		"app/values.yaml": "caller: http://app.onap:9000/v1\n",
 		"app/templates/all.yaml": `apiVersion: v1
 kind: Service
@@ -120,6 +102,19 @@ data:
   url: {{ .Values.caller | quote }}
 `,
 	})
+	if !strings.Contains(all, "named http-svc9000") {
+		t.Errorf("want port 9000 named http-svc9000 by the client URL, got:\n%s", all)
+	}
+}
+
+// portMessages writes a chart "app" (Chart.yaml and files) into a new
+// folder, runs fix's port operation on it and returns every change and
+// refusal ("refused: ...") it reports, one a line.
+func portMessages(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{"app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n"})
+	testutil.WriteFiles(t, dir, files)
 	o := testOptions(t, dir)
 	o.Only = []string{OpPorts}
 	res, err := Run(context.Background(), []string{filepath.Join(dir, "app")}, o)
@@ -130,10 +125,8 @@ data:
 	for _, ch := range res.Changes {
 		msgs = append(msgs, ch.String())
 	}
-	for _, r := range res.Refusals {
-		msgs = append(msgs, "refused: "+r.String())
+	for _, ch := range res.Refusals {
+		msgs = append(msgs, "refused: "+ch.String())
 	}
-	if all := strings.Join(msgs, "\n"); !strings.Contains(all, "named http-svc9000") {
-		t.Errorf("want port 9000 named http-svc9000 by the client URL, got:\n%s", all)
-	}
+	return strings.Join(msgs, "\n")
 }
