@@ -156,7 +156,8 @@ func helm36Chart(t *testing.T, dir, vendor string, opts render.Options, compat, 
 	args := []string{"template", "onap", vdir, "--namespace", "onap",
 		"--set", "global.masterPassword=x", "--api-versions", strings.Join(opts.APIVersions, ",")}
 	want, herr := runHelm(helm36, nil, args)
-	res, err := compat.Render(context.Background(), dir)
+	res := renderOnce(compat, dir)
+	err = res.err
 	switch {
 	case herr != nil && err != nil:
 		t.Logf("%s: fails in both: helm 3.6.3: %s; meshready: %s", name, firstLine(herr.Error()), firstLine(err.Error()))
@@ -170,11 +171,11 @@ func helm36Chart(t *testing.T, dir, vendor string, opts render.Options, compat, 
 		return r
 	}
 	r.name = name
-	r.objects, r.equal = sameObjects(t, helm36, args, want, []byte(res.Manifest), "helm36-honolulu-"+name)
+	r.objects, r.equal = sameObjects(t, helm36, args, want, []byte(res.manifest), "helm36-honolulu-"+name)
 	if r.equal != r.objects {
 		t.Errorf("%s: %d of helm 3.6.3's %d objects differ", name, r.objects-r.equal, r.objects)
 	}
-	if _, terr := today.Render(context.Background(), dir); terr != nil {
+	if terr := renderOnce(today, dir).err; terr != nil {
 		r.needsCompat = true
 		if !strings.Contains(terr.Error(), mergeOverwriteErr) {
 			t.Errorf("%s: renders with --helm-compat 3.6; without it fails, but not on mergeOverwrite: %v", name, terr)
