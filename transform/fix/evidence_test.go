@@ -9,22 +9,8 @@ import (
 	"github.com/meshready/meshready/internal/testutil"
 )
 
-// TestOOMTLSSwitchEvidence: fix reads the service.ports of the values.yaml
-// of the chart that renders a Service and names an unnamed port by the side
-// of OOM's TLS switch it was rendered as (internal/mesh/evidence_oomtls.go),
-// saying so with the values.yaml line.
-func TestOOMTLSSwitchEvidence(t *testing.T) {
-	const svc = `apiVersion: v1
-kind: Service
-metadata:
-  name: app
-spec:
-  selector: {app: app}
-  ports:
-    - port: {{ .Values.tlsPort }}
-      targetPort: api
-`
-	const deploy = `apiVersion: apps/v1
+// appDeployment is the workload behind Service app in the charts below.
+const appDeployment = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app
@@ -40,6 +26,22 @@ spec:
           ports:
             - {name: api, containerPort: 8443}
 `
+
+// TestOOMTLSSwitchEvidence: fix reads the service.ports of the values.yaml
+// of the chart that renders a Service and names an unnamed port by the side
+// of OOM's TLS switch it was rendered as (internal/mesh/evidence_oomtls.go),
+// saying so with the values.yaml line.
+func TestOOMTLSSwitchEvidence(t *testing.T) {
+	const svc = `apiVersion: v1
+kind: Service
+metadata:
+  name: app
+spec:
+  selector: {app: app}
+  ports:
+    - port: {{ .Values.tlsPort }}
+      targetPort: api
+`
 	for _, c := range []struct {
 		name, values, want, evidence string
 	}{
@@ -54,7 +56,7 @@ spec:
 			all := portMessages(t, map[string]string{
 				"app/values.yaml":               c.values,
 				"app/templates/service.yaml":    svc,
-				"app/templates/deployment.yaml": deploy,
+				"app/templates/deployment.yaml": appDeployment,
 			})
 			if !strings.Contains(all, c.want) || !strings.Contains(all, c.evidence) {
 				t.Errorf("want %q with %q, got:\n%s", c.want, c.evidence, all)
@@ -81,19 +83,7 @@ spec:
     - name: svc9000
       port: 9000
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-spec:
-  selector: {matchLabels: {app: app}}
-  template:
-    metadata:
-      labels: {app: app}
-    spec:
-      containers:
-        - {name: app, image: example/app:1}
----
+` + appDeployment + `---
 apiVersion: v1
 kind: ConfigMap
 metadata:
