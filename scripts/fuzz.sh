@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make fuzz: run every fuzz target for FUZZTIME each (default 60s), one
+# make fuzz: run every fuzz target for FUZZTIME each (default 60s; a count
+# such as 200x runs that many inputs, as make test does), one
 # after the other. Crashers land in the package's testdata/fuzz/ folder and
 # from then on run as regression tests with every `go test`.
 set -euo pipefail
