@@ -36,7 +36,20 @@ func Value(ls []Line, i, end int) Block {
 	if ls[i].Kind != Key {
 		col = ls[i].Indent
 	}
-	return Block{Start: i + 1, End: blockEnd(ls, i, end, col, true), Col: col}
+	return Block{Start: i + 1, End: blockEnd(ls, i, end, col, true, false), Col: col}
+}
+
+// LooseValue is Value for a reader that only points at a line (sourcemap):
+// a content line that begins with a template action renders where the
+// text after its actions puts it, not at the column the action starts at
+// (`{{ end }}        env:` at column 0 inside an init container,
+// montreal policy/components/policy-pap/templates/deployment.yaml:43), so
+// it does not end the block; the fixer, which edits, keeps Value's exact
+// reading and refuses rather than guess.
+func LooseValue(ls []Line, i, end int) Block {
+	b := Value(ls, i, end)
+	b.End = blockEnd(ls, i, end, b.Col, true, true)
+	return b
 }
 
 // ItemBlock is the block of the list item whose "- " is on line i: the
@@ -44,7 +57,14 @@ func Value(ls []Line, i, end int) Block {
 // next item of the list. (Value of the same line is the value of the key
 // written after the dash only.)
 func ItemBlock(ls []Line, i, end int) Block {
-	return Block{Start: i, End: blockEnd(ls, i, end, ls[i].Indent, false), Col: ls[i].Indent, item: true}
+	return Block{Start: i, End: blockEnd(ls, i, end, ls[i].Indent, false, false), Col: ls[i].Indent, item: true}
+}
+
+// LooseItemBlock is ItemBlock read as LooseValue reads a value.
+func LooseItemBlock(ls []Line, i, end int) Block {
+	b := ItemBlock(ls, i, end)
+	b.End = blockEnd(ls, i, end, b.Col, false, true)
+	return b
 }
 
 // Child is the key line named key directly in b (at the column of b's
@@ -140,8 +160,9 @@ func (b Block) Items(ls []Line) []int {
 // `{{ include "common.resources" . | indent 12 }}` at column 0 under
 // `resources:` in log-logstash's deployment.yaml), or when the next
 // content line is still inside. Trailing blanks and comments are not part
-// of it.
-func blockEnd(ls []Line, i, end, col int, compact bool) int {
+// of it. loose reads a content line that begins with a template action as
+// an action (LooseValue).
+func blockEnd(ls []Line, i, end, col int, compact, loose bool) int {
 	base := ls[i].Depth + ls[i].Delta
 	last := i
 	content := false // a content line inside seen
@@ -149,6 +170,9 @@ func blockEnd(ls []Line, i, end, col int, compact bool) int {
 	atCol := false   // a compact list: items at col
 	for j := i + 1; j < end; j++ {
 		l := ls[j]
+		if loose && l.Content() && strings.HasPrefix(strings.TrimLeft(l.Text, " "), "{{") {
+			l.Kind = Action
+		}
 		switch {
 		case l.Content():
 			if l.Indent < col || l.Indent == col && !(l.Dash && (atCol || compact && !content)) {

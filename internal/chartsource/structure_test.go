@@ -126,6 +126,26 @@ func TestStructure(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
+	// montreal policy/components/policy-pap/templates/deployment.yaml:30-90:
+	// an action at column 0 that closes an if and is followed on its line by
+	// the item's next key
+	pap := `spec:
+  initContainers:
+{{- if not .Values.x }}
+{{ include "common.readinessCheck.waitFor" . | nindent 2 }}
+{{- end }}
+  - command:
+    args:
+{{ if .Values.y }}
+    - a
+{{ else }}
+    - b
+{{ end }}    env:
+    - name: NAMESPACE
+    name: init
+  containers:
+    - name: app
+`
 	cases := []struct {
 		name, text string
 		ask        func([]Line) any
@@ -171,6 +191,12 @@ func TestStructure(t *testing.T) {
 			func(ls []Line) any {
 				return fmt.Sprintln(ls[10].InRange, ls[12].InRange, ls[12].Key, ls[12].Dash, ls[12].KeyCol)
 			}, "false true port true 10\n"},
+		{"a line that begins with an action ends Value's exact block ({{ end }}    env:)", pap,
+			func(ls []Line) any { return Value(ls, 0, len(ls)).End }, 11},
+		{"LooseValue reads it where its text renders: containers is still in spec", pap,
+			func(ls []Line) any { return LooseValue(ls, 0, len(ls)).Descendant(ls, "containers") + 1 }, 15},
+		{"and the item it continues ends at the next key of spec", pap,
+			func(ls []Line) any { return LooseItemBlock(ls, 5, len(ls)).End }, 14},
 		{"a range's items under an indented list", optional,
 			func(ls []Line) any { return items(ls, "spec", "template", "spec", "ports") }, "13"},
 	}

@@ -38,12 +38,12 @@ func structuralLine(q *query) (int, bool) {
 			}
 			next = blk.Item(ls, s.Index)
 			if next >= 0 {
-				in = chartsource.ItemBlock(ls, next, q.reg[1])
+				in = chartsource.LooseItemBlock(ls, next, q.reg[1])
 			}
 		} else {
 			next = blk.Descendant(ls, s.Key)
 			if next >= 0 {
-				in = chartsource.Value(ls, next, q.reg[1])
+				in = chartsource.LooseValue(ls, next, q.reg[1])
 			}
 		}
 		if next < 0 {
