@@ -227,6 +227,18 @@ func (l *Linter) LintTarget(ctx context.Context, t render.Target) ChartResult {
 	return cr
 }
 
+// ReleaseNamespace is the namespace Helm installs an object into that the
+// chart renders without metadata.namespace: the settings' namespace (what
+// the rules are told), else the render's (--namespace). Lint and the fixer
+// read unnamespaced objects there, so that they agree on which Service a
+// URL names.
+func ReleaseNamespace(s rules.Settings, r render.Options) string {
+	if s.Namespace != "" {
+		return s.Namespace
+	}
+	return r.Namespace
+}
+
 // Evaluate runs the rules over a rendered result and locates the findings.
 func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result) ([]finding.Finding, error) {
 	objs := make([]map[string]any, len(res.Resources))
@@ -234,9 +246,7 @@ func (l *Linter) Evaluate(ctx context.Context, chart string, res *render.Result)
 		objs[i] = r.Object
 	}
 	s := l.Opts.Settings
-	if s.Namespace == "" {
-		s.Namespace = l.Opts.Render.Namespace
-	}
+	s.Namespace = ReleaseNamespace(s, l.Opts.Render)
 	version, err := mesh.ParseVersion(s.IstioVersion)
 	if err != nil {
 		return nil, err

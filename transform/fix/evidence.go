@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/meshready/meshready/internal/charttree"
+	"github.com/meshready/meshready/internal/lint"
 	"github.com/meshready/meshready/internal/mesh"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/resource"
@@ -102,11 +103,7 @@ func (s *session) treeURLs(chartDir string) (*mesh.URLIndex, error) {
 	return s.evc.trees.For(root)
 }
 
-// namespace is the release namespace: the settings' namespace, else the
-// render's (lint.Linter.Evaluate reads the same).
+// namespace is the release namespace, as lint reads it.
 func (s *session) namespace() string {
-	if s.opts.Settings.Namespace != "" {
-		return s.opts.Settings.Namespace
-	}
-	return s.opts.Render.Namespace
+	return lint.ReleaseNamespace(s.opts.Settings, s.opts.Render)
 }
