@@ -121,10 +121,8 @@ func cheaper(data []byte) []byte {
 	if src := orData(out, data); bytes.Contains(src, []byte(".AsSecrets")) && asSecretsRE.Match(src) {
 		out = asSecretsRE.ReplaceAll(src, []byte(`(include "meshready.lintStandIn.asSecrets" ${1})`))
 	}
-	for _, id := range idioms {
-		if src := orData(out, data); bytes.Contains(src, id.from) {
-			out = bytes.ReplaceAll(src, id.from, id.to)
-		}
+	if r := idiomText(orData(out, data)); r != nil {
+		out = r
 	}
 	return out
 }
