@@ -26,7 +26,8 @@ import (
 // (native sidecars written) and an unknown cluster (the fallback: such pods
 // are not injected). master has what both act on (readiness init
 // containers, Jobs), so each mode's assertions bite there; jakarta, which
-// once carried the fallback, cost twice master's CPU for the same paths.
+// once carried the fallback, cost twice master's CPU for the same
+// assertions.
 // Mutations that made this form fail as the two-tree form did: a
 // mesh.SidecarRemedy that returns nothing (no nativeSidecar written, no pod
 // left without a sidecar) and one that always picks native (the fallback
