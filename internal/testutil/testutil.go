@@ -81,6 +81,16 @@ func Tool(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, name)
+	// Test processes of several packages (go test ./... runs them side by
+	// side) build into the same bin/test: the lock makes them take turns,
+	// so the first links the tool and the others find it up to date (go
+	// build leaves a target whose build ID matches untouched) instead of
+	// linking it again or replacing it while another process runs it.
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatalf("building %s: %v", name, err)
+	}
+	defer unlock()
 	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
