@@ -34,9 +34,8 @@ func oomChart(t testing.TB, name string) string {
 }
 
 // renderChart renders an OOM chart in-process, as `meshready render` does,
-// once per test process: the end-to-end tests and TestOOMTreesMeshReady
-// feed the same charts (so, aai) to the function, and each test writes its
-// own copy to disk.
+// once per test process: the end-to-end tests feed the same chart (so) to
+// kustomize, kpt and the function, each writing its own copy to disk.
 func renderChart(t testing.TB, dir string) []byte {
 	t.Helper()
 	m, err := renderManifest(dir)
