@@ -57,14 +57,16 @@ var (
 	toolBuilt = map[string]string{}
 )
 
-// Tool builds a tool pinned by a go.mod `tool` directive (or the meshready
-// binary for "meshready") once per test process and returns its path.
+// Tool builds a tool pinned by a go.mod `tool` directive into bin/test, or
+// for "meshready" bin/meshready as `make build` builds it (the README's
+// `make demo` then finds it up to date instead of linking it again), once
+// per test process, and returns its path.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
 	pkgs := map[string]string{
 		"helm":      "helm.sh/helm/v3/cmd/helm",
 		"kustomize": "sigs.k8s.io/kustomize/kustomize/v5",
-		"meshready": "./cmd/meshready",
+		"meshready": "./cmd/meshready", // by make build, below
 	}
 	pkg, ok := pkgs[name]
 	if !ok {
@@ -81,7 +83,21 @@ func Tool(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, name)
+	// Test processes of several packages (go test ./... runs them side by
+	// side) build into the same bin: the lock makes them take turns,
+	// so the first links the tool and the others find it up to date (go
+	// build leaves a target whose build ID matches untouched) instead of
+	// linking it again or replacing it while another process runs it.
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatalf("building %s: %v", name, err)
+	}
+	defer unlock()
 	cmd := exec.Command("go", "build", "-o", out, pkg)
+	if name == "meshready" {
+		out = filepath.Join(root, "bin", "meshready")
+		cmd = exec.Command("make", "-s", "build")
+	}
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", name, err, b)

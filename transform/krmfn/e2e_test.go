@@ -33,64 +33,73 @@ func oomChart(t testing.TB, name string) string {
 	return dir
 }
 
-// renderChart renders an OOM chart in-process, as `meshready render` does.
+// renderChart renders an OOM chart in-process, as `meshready render` does,
+// once per test process: the end-to-end tests feed the same chart (so) to
+// kustomize, kpt and the function, each writing its own copy to disk.
 func renderChart(t testing.TB, dir string) []byte {
 	t.Helper()
-	opts := render.DefaultOptions()
-	opts.Set = []string{"global.masterPassword=x"}
-	res, err := render.NewHelm(opts).Render(context.Background(), dir)
+	m, err := renderManifest(dir)
 	if err != nil {
 		t.Fatalf("render %s: %v", dir, err)
 	}
-	return []byte(res.Manifest)
+	return []byte(m)
 }
 
 var (
-	toolsOnce sync.Once
-	toolsDir  string
-	toolsErr  error
+	renderMu   sync.Mutex
+	renderMemo = map[string]renderResult{}
+	// oomHelm is the one exact renderer of the tests (its chart loads are
+	// shared): OOM's secrets need a master password.
+	oomHelm = func() *render.Helm {
+		opts := render.DefaultOptions()
+		opts.Set = []string{"global.masterPassword=x"}
+		return render.NewHelm(opts)
+	}()
 )
 
-// meshreadyBin builds meshready once per test run, into <tmp>/bin.
+type renderResult struct {
+	manifest string
+	err      error
+}
+
+// renderManifest is `helm template`'s stream for an OOM chart directory,
+// rendered once per test process (errors too).
+func renderManifest(dir string) (string, error) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	if r, ok := renderMemo[dir]; ok {
+		return r.manifest, r.err
+	}
+	var r renderResult
+	res, err := oomHelm.Render(context.Background(), dir)
+	if err != nil {
+		r.err = err
+	} else {
+		r.manifest = res.Manifest
+	}
+	renderMemo[dir] = r
+	return r.manifest, r.err
+}
+
+// toolsDir holds the benchmarks' inputs; TestMain removes it.
+var toolsDir string
+
+// meshreadyBin is meshready built once per test run (testutil.Tool).
 func meshreadyBin(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds meshready; skipped with -short")
 	}
-	toolsOnce.Do(func() {
-		toolsDir, toolsErr = os.MkdirTemp("", "meshready-e2e-")
-		if toolsErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(toolsDir, "bin", "meshready"), "./cmd/meshready")
-		cmd.Dir = testutil.RepoRoot(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			toolsErr = errors.New("go build ./cmd/meshready: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if toolsErr != nil {
-		t.Fatal(toolsErr)
-	}
-	return filepath.Join(toolsDir, "bin", "meshready")
+	return testutil.Tool(t, "meshready")
 }
 
-// kustomizeBin is bin/kustomize, or kustomize built from go.mod's tool.
+// kustomizeBin is kustomize built from go.mod's tool (testutil.Tool).
 func kustomizeBin(t testing.TB) string {
 	t.Helper()
-	root := testutil.RepoRoot(t)
-	if p := filepath.Join(root, "bin", "kustomize"); fileExists(p) {
-		return p
-	}
-	meshreadyBin(t)
-	p := filepath.Join(toolsDir, "bin", "kustomize")
-	if !fileExists(p) {
-		cmd := exec.Command("go", "build", "-o", p, "sigs.k8s.io/kustomize/kustomize/v5")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build kustomize: %v\n%s", err, out)
-		}
-	}
-	return p
+	return testutil.Tool(t, "kustomize")
 }
 
 func kptBin(t testing.TB) string {
