@@ -8,13 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/meshready/meshready/internal/charttree"
 	"github.com/meshready/meshready/internal/render"
 	"github.com/meshready/meshready/internal/testutil"
+	"github.com/meshready/meshready/internal/workpool"
 )
 
 // TestHonoluluAsHelm36RendersIt renders every top-level chart of honolulu
@@ -47,25 +47,18 @@ func TestHonoluluAsHelm36RendersIt(t *testing.T) {
 	opts.HelmCompat = "3.6"
 	compat := render.NewHelm(opts)
 	vendor := t.TempDir()
-	// one row per chart, in chart order; charts run four at a time (helm
-	// 3.6.3 parses every template again on each tpl call: so takes minutes)
+	// one row per chart, in chart order; charts run four at a time,
+	// largest first by the renderer's own cost rule (Helm.Costs: charts in
+	// the folder), as lint schedules them: helm 3.6.3 parses every template
+	// again on each tpl call, so so takes minutes and must not start last
+	targets := make([]render.Target, len(charts))
+	for i, c := range charts {
+		targets[i] = render.Target{Path: c, Root: root, Kind: render.KindChart}
+	}
 	rows := make([]helm36Row, len(charts))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rows[i] = helm36Chart(t, charts[i], vendor, opts, compat, today, helm36)
-			}
-		}()
-	}
-	for i := range charts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	workpool.RunLargestFirst(compat.Costs(targets), 4, func(i int) {
+		rows[i] = helm36Chart(t, charts[i], vendor, opts, compat, today, helm36)
+	})
 	var table strings.Builder
 	rendered, objects, onlyCompat := 0, 0, 0
 	for _, r := range rows {
