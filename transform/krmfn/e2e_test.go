@@ -114,6 +114,7 @@ func kptBin(t testing.TB) string {
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func TestMain(m *testing.M) {
+	testutil.PaceGC() // for the OOM-tree renders
 	code := m.Run()
 	if toolsDir != "" {
 		os.RemoveAll(toolsDir)
