@@ -23,6 +23,12 @@ import (
 	"github.com/meshready/meshready/rules"
 )
 
+// TestMain paces the collector for the OOM-tree renders (testutil.PaceGC).
+func TestMain(m *testing.M) {
+	testutil.PaceGC()
+	os.Exit(m.Run())
+}
+
 var (
 	treeMu    sync.Mutex
 	treeCache = map[string]*finding.Report{}

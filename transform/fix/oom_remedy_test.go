@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"maps"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,6 +18,12 @@ import (
 	"github.com/meshready/meshready/internal/testutil"
 	"github.com/meshready/meshready/internal/workpool"
 )
+
+// TestMain paces the collector for the OOM-tree renders (testutil.PaceGC).
+func TestMain(m *testing.M) {
+	testutil.PaceGC()
+	os.Exit(m.Run())
+}
 
 // TestOOMSidecarRemedy: `fix --write` on a copy of OOM master, in a mesh
 // where the injection the fixer writes applies (testOptions: OpenShift
