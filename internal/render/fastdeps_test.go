@@ -124,10 +124,46 @@ func processBoth(t testing.TB, h *Helm, dir string) *processedPair {
 // collector's pacing changes, not what Helm computes.
 const referenceGCPercent = 800
 
-// lessGC runs f with the collector at referenceGCPercent.
+// lessGC runs f with the collector at referenceGCPercent. Tests run in
+// parallel (parallelOOMTests): the first in sets the pacing, the last out
+// restores it.
 func lessGC(f func() error) error {
-	defer debug.SetGCPercent(debug.SetGCPercent(referenceGCPercent))
+	defer holdGlobal(&gcHeld, func() func() {
+		prev := debug.SetGCPercent(referenceGCPercent)
+		return func() { debug.SetGCPercent(prev) }
+	})()
 	return f()
+}
+
+// globalsMu guards the process-wide settings tests change while others
+// run in parallel (the collector's pacing, the log output).
+var (
+	globalsMu       sync.Mutex
+	gcHeld, logHeld heldGlobal
+)
+
+// heldGlobal is one process-wide setting held by n running tests.
+type heldGlobal struct {
+	n       int
+	restore func()
+}
+
+// holdGlobal applies set when the first test takes g and calls what set
+// returned when the last one lets go (the returned func).
+func holdGlobal(g *heldGlobal, set func() (restore func())) func() {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
+	if g.n == 0 {
+		g.restore = set()
+	}
+	g.n++
+	return func() {
+		globalsMu.Lock()
+		defer globalsMu.Unlock()
+		if g.n--; g.n == 0 {
+			g.restore()
+		}
+	}
 }
 
 var (
@@ -245,17 +281,21 @@ func umbrellaCase(t testing.TB) depsCase {
 }
 
 // quietHelm silences the warnings Helm's coalescing logs by the thousand on
-// the OOM trees; call the result to restore the log output.
+// the OOM trees; call the result to restore the log output (when no other
+// test holds it quiet).
 func quietHelm() func() {
-	w := log.Writer()
-	log.SetOutput(io.Discard)
-	return func() { log.SetOutput(w) }
+	return holdGlobal(&logHeld, func() func() {
+		w := log.Writer()
+		log.SetOutput(io.Discard)
+		return func() { log.SetOutput(w) }
+	})
 }
 
 // TestProcessDependenciesMatchesHelm compares processDependencies with
 // Helm's ProcessDependenciesWithMerge on every top-level chart of the real
 // OOM trees, on our fixtures, and on the master umbrella with everything on.
 func TestProcessDependenciesMatchesHelm(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	defer quietHelm()()
 	t.Run("fixtures", func(t *testing.T) {
 		cases := fixtureCases(t)
@@ -425,6 +465,7 @@ func renderProcessed(t *testing.T, c *chart.Chart, vals map[string]any, o Option
 // where two renders of Helm's processing differ from each other (uuidv4,
 // randAlphaNum) are masked.
 func TestProcessDependenciesRenderSame(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	defer quietHelm()()
 	type renderCase struct {
 		name string

@@ -27,6 +27,7 @@ import (
 // difference. MESHREADY_HELM36_CHARTS (comma-separated chart names, e.g.
 // "oof") limits the comparison to those charts.
 func TestHonoluluAsHelm36RendersIt(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	if testing.Short() {
 		t.Skip("skipping the whole-tree helm 3.6.3 comparison in -short mode")
 	}

@@ -21,6 +21,7 @@ import (
 // objects (kind/namespace/name): a stand-in may change a value no rule
 // reads, never whether or what a chart renders.
 func TestLintModeRendersWhatHelmRenders(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	if testing.Short() {
 		t.Skip("skipping the whole-tree lint/exact comparison in -short mode")
 	}

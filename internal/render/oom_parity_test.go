@@ -19,6 +19,7 @@ import (
 // compares the stream, byte for byte, with the pinned helm CLI's
 // `helm template` of the chart as `meshready deps` vendors it.
 func TestOOMParity(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	if testing.Short() {
 		t.Skip("skipping the whole-tree helm comparison in -short mode")
 	}

@@ -92,6 +92,7 @@ func tail(b []byte) []byte {
 // a port when pkg/config/kube ConvertProtocol gives UnsupportedProtocol,
 // which internal/mesh.Select ports and tests against Istio's cases.
 func TestCasablancaAsOOMBuildsIt(t *testing.T) {
+	t.Parallel() // a whole-tree comparison: see parallelOOMTests
 	if testing.Short() {
 		t.Skip("skipping OOM's make and the whole-tree helm comparison in -short mode")
 	}
