@@ -69,7 +69,7 @@ spec:
 // metadata.namespace live in the release namespace (Helm installs them
 // there), so a client URL http://app.onap:9000 reaches port 9000 of Service
 // app when the release namespace is onap — for fix as for lint, which reads
-// the same render in the same namespace (lint.Evaluate's s.Namespace).
+// the same render in the same namespace (lint.ReleaseNamespace).
 func TestUnnamespacedRenderEvidence(t *testing.T) {
 	all := portMessages(t, map[string]string{
 		"app/values.yaml": "caller: http://app.onap:9000/v1\n",
